@@ -1,0 +1,131 @@
+// Python's ssl exception hierarchy. Every failure the engine reports to a
+// caller is one of these, so code ported from Python can catch the same types.
+
+/** SSL_ERROR_* codes, used as `errno` exactly as CPython's _ssl does. */
+export const SSL_ERROR_SSL = 1;
+export const SSL_ERROR_WANT_READ = 2;
+export const SSL_ERROR_WANT_WRITE = 3;
+export const SSL_ERROR_WANT_X509_LOOKUP = 4;
+export const SSL_ERROR_SYSCALL = 5;
+export const SSL_ERROR_ZERO_RETURN = 6;
+export const SSL_ERROR_WANT_CONNECT = 7;
+export const SSL_ERROR_EOF = 8;
+export const SSL_ERROR_INVALID_ERROR_CODE = 10;
+
+/** Python's ValueError. `SSLCertVerificationError` is also one, as in Python. */
+export class ValueError extends Error {
+  static override [Symbol.hasInstance](obj: unknown): boolean {
+    if (obj instanceof SSLCertVerificationError) return true;
+    return Function.prototype[Symbol.hasInstance].call(this, obj);
+  }
+  constructor(message?: string) {
+    super(message);
+    this.name = 'ValueError';
+  }
+}
+
+/** Python's OSError: `errno` and `strerror` mirror its attributes. */
+export class OSError extends Error {
+  errno: number | null;
+  strerror: string;
+  constructor(errno: number | null, strerror: string) {
+    super(strerror);
+    this.name = 'OSError';
+    this.errno = errno;
+    this.strerror = strerror;
+  }
+}
+
+/** Python's TimeoutError (an OSError). */
+export class TimeoutError extends OSError {
+  constructor(message = 'timed out') {
+    super(null, message);
+    this.name = 'TimeoutError';
+  }
+}
+
+export interface SSLErrorOptions {
+  /** OpenSSL library name: 'SSL' for protocol errors, 'X509'/'PEM'/... otherwise. */
+  library?: string | null;
+  /** OpenSSL reason code name, e.g. 'TLSV1_ALERT_UNKNOWN_CA'. */
+  reason?: string | null;
+  errno?: number;
+}
+
+/**
+ * Python's ssl.SSLError. The message is shaped like CPython's:
+ * `[SSL: REASON] text` when library and reason are known, `text` otherwise.
+ */
+export class SSLError extends OSError {
+  library: string | null;
+  reason: string | null;
+  constructor(text: string, opts: SSLErrorOptions = {}) {
+    const library = opts.library === undefined ? (opts.reason ? 'SSL' : null) : opts.library;
+    const reason = opts.reason ?? null;
+    const msg = reason ? `[${library ?? 'SSL'}: ${reason}] ${text}` : text;
+    super(opts.errno ?? SSL_ERROR_SSL, msg);
+    this.name = 'SSLError';
+    this.library = library;
+    this.reason = reason;
+  }
+}
+
+/** The peer closed the TLS connection cleanly (close_notify). */
+export class SSLZeroReturnError extends SSLError {
+  constructor(text = 'TLS/SSL connection has been closed (EOF)') {
+    super(text, { errno: SSL_ERROR_ZERO_RETURN, library: null, reason: null });
+    this.name = 'SSLZeroReturnError';
+  }
+}
+
+/** More bytes from the peer are needed before the operation can go on. */
+export class SSLWantReadError extends SSLError {
+  constructor(text = 'The operation did not complete (read)') {
+    super(text, { errno: SSL_ERROR_WANT_READ, library: null, reason: null });
+    this.name = 'SSLWantReadError';
+  }
+}
+
+/** The outgoing buffer must be drained before the operation can go on. */
+export class SSLWantWriteError extends SSLError {
+  constructor(text = 'The operation did not complete (write)') {
+    super(text, { errno: SSL_ERROR_WANT_WRITE, library: null, reason: null });
+    this.name = 'SSLWantWriteError';
+  }
+}
+
+/** A transport-level failure below TLS. */
+export class SSLSyscallError extends SSLError {
+  constructor(text = 'Some I/O error occurred') {
+    super(text, { errno: SSL_ERROR_SYSCALL, library: null, reason: null });
+    this.name = 'SSLSyscallError';
+  }
+}
+
+/** The transport ended without a close_notify. */
+export class SSLEOFError extends SSLError {
+  constructor(text = 'EOF occurred in violation of protocol') {
+    super(text, { errno: SSL_ERROR_EOF, library: 'SSL', reason: 'UNEXPECTED_EOF_WHILE_READING' });
+    this.name = 'SSLEOFError';
+  }
+}
+
+/** Certificate verification failed; carries OpenSSL's X509_V_ERR_* code and text. */
+export class SSLCertVerificationError extends SSLError {
+  verifyCode: number;
+  verifyMessage: string;
+  constructor(verifyCode: number, verifyMessage: string) {
+    super(`certificate verify failed: ${verifyMessage}`, {
+      errno: SSL_ERROR_SSL,
+      library: 'SSL',
+      reason: 'CERTIFICATE_VERIFY_FAILED',
+    });
+    this.name = 'SSLCertVerificationError';
+    this.verifyCode = verifyCode;
+    this.verifyMessage = verifyMessage;
+  }
+}
+
+/** Python keeps CertificateError as an alias of SSLCertVerificationError. */
+export const CertificateError = SSLCertVerificationError;
+export type CertificateError = SSLCertVerificationError;
