@@ -129,3 +129,53 @@ export class SSLCertVerificationError extends SSLError {
 /** Python keeps CertificateError as an alias of SSLCertVerificationError. */
 export const CertificateError = SSLCertVerificationError;
 export type CertificateError = SSLCertVerificationError;
+
+/**
+ * Python's OSError subclasses for file-system failures (load_cert_chain,
+ * load_verify_locations, ...). Messages read like Python's str(e):
+ * `[Errno 2] No such file or directory` (plus `: 'name'` when a name is known).
+ */
+export class FileNotFoundError extends OSError {
+  filename: string | null;
+  constructor(strerror = 'No such file or directory', filename: string | null = null) {
+    super(2, strerror);
+    this.name = 'FileNotFoundError';
+    this.filename = filename;
+    this.message = formatOSErrorMessage(2, strerror, filename);
+  }
+}
+
+export class IsADirectoryError extends OSError {
+  filename: string | null;
+  constructor(strerror = 'Is a directory', filename: string | null = null) {
+    super(21, strerror);
+    this.name = 'IsADirectoryError';
+    this.filename = filename;
+    this.message = formatOSErrorMessage(21, strerror, filename);
+  }
+}
+
+export class NotADirectoryError extends OSError {
+  filename: string | null;
+  constructor(strerror = 'Not a directory', filename: string | null = null) {
+    super(20, strerror);
+    this.name = 'NotADirectoryError';
+    this.filename = filename;
+    this.message = formatOSErrorMessage(20, strerror, filename);
+  }
+}
+
+export class PermissionError extends OSError {
+  filename: string | null;
+  constructor(errno = 13, strerror = 'Permission denied', filename: string | null = null) {
+    super(errno, strerror);
+    this.name = 'PermissionError';
+    this.filename = filename;
+    this.message = formatOSErrorMessage(errno, strerror, filename);
+  }
+}
+
+function formatOSErrorMessage(errno: number, strerror: string, filename: string | null): string {
+  const base = `[Errno ${errno}] ${strerror}`;
+  return filename === null ? base : `${base}: '${filename}'`;
+}

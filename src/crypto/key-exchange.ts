@@ -1,0 +1,73 @@
+// Ephemeral (EC)DH key shares for TLS key_share / ServerKeyExchange.
+import * as nc from 'node:crypto';
+import type { KeyShare } from './provider.js';
+
+const NIST: Record<number, { curve: string; pointLength: number }> = {
+  0x0017: { curve: 'prime256v1', pointLength: 65 },
+  0x0018: { curve: 'secp384r1', pointLength: 97 },
+  0x0019: { curve: 'secp521r1', pointLength: 133 },
+};
+
+// SubjectPublicKeyInfo prefixes, so a raw X25519/X448 value can become a KeyObject.
+const MONTGOMERY: Record<number, { type: 'x25519' | 'x448'; spkiPrefix: Buffer; length: number }> = {
+  0x001d: { type: 'x25519', spkiPrefix: Buffer.from('302a300506032b656e032100', 'hex'), length: 32 },
+  0x001e: { type: 'x448', spkiPrefix: Buffer.from('3042300506032b656f033900', 'hex'), length: 56 },
+};
+
+export function isSupportedGroup(group: number): boolean {
+  return group in NIST || group in MONTGOMERY;
+}
+
+class NistShare implements KeyShare {
+  readonly publicKey: Uint8Array;
+  private readonly ecdh: nc.ECDH;
+  constructor(readonly group: number, private readonly pointLength: number, curve: string) {
+    this.ecdh = nc.createECDH(curve);
+    this.publicKey = this.ecdh.generateKeys();
+  }
+  derive(peer: Uint8Array): Uint8Array | null {
+    // RFC 8446 4.2.8.2: only the uncompressed form is allowed.
+    if (peer.length !== this.pointLength || peer[0] !== 4) return null;
+    try {
+      return this.ecdh.computeSecret(peer);
+    } catch {
+      return null; // not a point on the curve
+    }
+  }
+}
+
+class MontgomeryShare implements KeyShare {
+  readonly publicKey: Uint8Array;
+  private readonly privateKey: nc.KeyObject;
+  constructor(readonly group: number, private readonly spec: (typeof MONTGOMERY)[number]) {
+    const { publicKey, privateKey } =
+      spec.type === 'x25519' ? nc.generateKeyPairSync('x25519') : nc.generateKeyPairSync('x448');
+    this.privateKey = privateKey;
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    this.publicKey = spki.subarray(spki.length - spec.length);
+  }
+  derive(peer: Uint8Array): Uint8Array | null {
+    if (peer.length !== this.spec.length) return null;
+    let secret: Buffer;
+    try {
+      const publicKey = nc.createPublicKey({
+        key: Buffer.concat([this.spec.spkiPrefix, peer]),
+        format: 'der',
+        type: 'spki',
+      });
+      secret = nc.diffieHellman({ privateKey: this.privateKey, publicKey });
+    } catch {
+      return null;
+    }
+    // RFC 7748 6: an all-zero output means a small-order peer value.
+    return secret.some((b) => b !== 0) ? secret : null;
+  }
+}
+
+export function createKeyShare(group: number): KeyShare {
+  const nist = NIST[group];
+  if (nist) return new NistShare(group, nist.pointLength, nist.curve);
+  const mont = MONTGOMERY[group];
+  if (mont) return new MontgomeryShare(group, mont);
+  throw new Error(`unsupported group 0x${group.toString(16)}`);
+}

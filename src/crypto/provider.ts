@@ -1,0 +1,46 @@
+// The crypto the TLS engine needs, as an interface: the protocol code never
+// calls a primitive directly, so a different backend can be slotted in.
+import type { KeyObject } from 'node:crypto';
+
+export type HashName = 'sha256' | 'sha384' | 'sha512';
+export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+
+export interface RunningHash {
+  update(data: Uint8Array): void;
+  /** Digest of everything so far, leaving the running state usable. */
+  peek(): Uint8Array;
+  clone(): RunningHash;
+}
+
+export interface AeadKey {
+  readonly tagLength: number;
+  /**
+   * Encrypts the concatenation of `parts` and returns `prefix || ciphertext || tag`
+   * in one buffer, so a record is assembled without extra copies.
+   */
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], prefix: Uint8Array): Uint8Array;
+  /** Returns null when authentication fails. */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
+}
+
+export interface KeyShare {
+  readonly group: number;
+  readonly publicKey: Uint8Array;
+  /** Shared secret with the peer's public value; null when the value is invalid. */
+  derive(peerPublic: Uint8Array): Uint8Array | null;
+}
+
+export interface CryptoProvider {
+  hash(name: HashName): RunningHash;
+  digest(name: HashName, data: Uint8Array): Uint8Array;
+  hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
+  hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
+  hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  aead(name: AeadName, key: Uint8Array): AeadKey;
+  keyShare(group: number): KeyShare;
+  supportsGroup(group: number): boolean;
+  randomBytes(n: number): Uint8Array;
+  sign(scheme: number, key: KeyObject, data: Uint8Array): Uint8Array;
+  verify(scheme: number, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean;
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}

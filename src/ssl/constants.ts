@@ -1,0 +1,298 @@
+// The constants Python's ssl module exposes, under Python's names and with the
+// values CPython 3.11 reports on OpenSSL 3.0. Where a value describes the
+// library's capabilities (HAS_*, OPENSSL_VERSION*) it tells the truth about
+// ssl-ts instead: we speak TLS 1.2 and 1.3 only.
+
+import {
+  SSL_ERROR_SSL,
+  SSL_ERROR_WANT_READ,
+  SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_X509_LOOKUP,
+  SSL_ERROR_SYSCALL,
+  SSL_ERROR_ZERO_RETURN,
+  SSL_ERROR_WANT_CONNECT,
+  SSL_ERROR_EOF,
+  SSL_ERROR_INVALID_ERROR_CODE,
+} from './errors.js';
+
+export {
+  SSL_ERROR_SSL,
+  SSL_ERROR_WANT_READ,
+  SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_X509_LOOKUP,
+  SSL_ERROR_SYSCALL,
+  SSL_ERROR_ZERO_RETURN,
+  SSL_ERROR_WANT_CONNECT,
+  SSL_ERROR_EOF,
+  SSL_ERROR_INVALID_ERROR_CODE,
+};
+
+// ---------------------------------------------------------------- verify mode
+
+export enum VerifyMode {
+  CERT_NONE = 0,
+  CERT_OPTIONAL = 1,
+  CERT_REQUIRED = 2,
+}
+export const CERT_NONE = VerifyMode.CERT_NONE;
+export const CERT_OPTIONAL = VerifyMode.CERT_OPTIONAL;
+export const CERT_REQUIRED = VerifyMode.CERT_REQUIRED;
+
+// ------------------------------------------------------------------ protocols
+
+/**
+ * Python's `_SSLMethod`. PROTOCOL_TLSv1 and PROTOCOL_TLSv1_1 are absent, as
+ * they are from a Python built against an OpenSSL without those methods: the
+ * engine cannot speak them. PROTOCOL_SSLv23 is declared before PROTOCOL_TLS
+ * so the reverse mapping of 2 reads 'PROTOCOL_TLS', as Python's repr does.
+ */
+export enum SSLMethod {
+  PROTOCOL_SSLv23 = 2,
+  PROTOCOL_TLS = 2,
+  PROTOCOL_TLSv1_2 = 5,
+  PROTOCOL_TLS_CLIENT = 16,
+  PROTOCOL_TLS_SERVER = 17,
+}
+export const PROTOCOL_TLS = SSLMethod.PROTOCOL_TLS;
+export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_SSLv23;
+export const PROTOCOL_TLSv1_2 = SSLMethod.PROTOCOL_TLSv1_2;
+export const PROTOCOL_TLS_CLIENT = SSLMethod.PROTOCOL_TLS_CLIENT;
+export const PROTOCOL_TLS_SERVER = SSLMethod.PROTOCOL_TLS_SERVER;
+
+export enum TLSVersion {
+  MINIMUM_SUPPORTED = -2,
+  MAXIMUM_SUPPORTED = -1,
+  SSLv3 = 0x0300,
+  TLSv1 = 0x0301,
+  TLSv1_1 = 0x0302,
+  TLSv1_2 = 0x0303,
+  TLSv1_3 = 0x0304,
+}
+
+// -------------------------------------------------------------------- options
+
+/**
+ * Python's `Options` flag set (OpenSSL SSL_OP_* bits). A plain object rather
+ * than an enum because several names share the value 0 and any OR of flags is
+ * a valid value. Note OP_ALL has bit 31 set: JS bitwise operators return a
+ * signed 32-bit result, so `ctx.options | x` may be negative; the
+ * SSLContext.options setter reads such values back as unsigned.
+ */
+export const Options = Object.freeze({
+  OP_ALL: 0x80000050,
+  OP_NO_SSLv2: 0,
+  OP_NO_SSLv3: 0x02000000,
+  OP_NO_TLSv1: 0x04000000,
+  OP_NO_TLSv1_1: 0x10000000,
+  OP_NO_TLSv1_2: 0x08000000,
+  OP_NO_TLSv1_3: 0x20000000,
+  OP_CIPHER_SERVER_PREFERENCE: 0x00400000,
+  OP_SINGLE_DH_USE: 0,
+  OP_SINGLE_ECDH_USE: 0,
+  OP_NO_COMPRESSION: 0x00020000,
+  OP_NO_TICKET: 0x00004000,
+  OP_NO_RENEGOTIATION: 0x40000000,
+  OP_ENABLE_MIDDLEBOX_COMPAT: 0x00100000,
+  OP_IGNORE_UNEXPECTED_EOF: 0x00000080,
+} as const);
+/** Any combination of `Options` bits. */
+export type Options = number;
+
+export const OP_ALL = Options.OP_ALL;
+export const OP_NO_SSLv2 = Options.OP_NO_SSLv2;
+export const OP_NO_SSLv3 = Options.OP_NO_SSLv3;
+export const OP_NO_TLSv1 = Options.OP_NO_TLSv1;
+export const OP_NO_TLSv1_1 = Options.OP_NO_TLSv1_1;
+export const OP_NO_TLSv1_2 = Options.OP_NO_TLSv1_2;
+export const OP_NO_TLSv1_3 = Options.OP_NO_TLSv1_3;
+export const OP_CIPHER_SERVER_PREFERENCE = Options.OP_CIPHER_SERVER_PREFERENCE;
+export const OP_SINGLE_DH_USE = Options.OP_SINGLE_DH_USE;
+export const OP_SINGLE_ECDH_USE = Options.OP_SINGLE_ECDH_USE;
+export const OP_NO_COMPRESSION = Options.OP_NO_COMPRESSION;
+export const OP_NO_TICKET = Options.OP_NO_TICKET;
+export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
+export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
+export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+
+// --------------------------------------------------------------- verify flags
+
+/** Python's `VerifyFlags` (X509_V_FLAG_* bits); any OR of them is valid. */
+export const VerifyFlags = Object.freeze({
+  VERIFY_DEFAULT: 0,
+  VERIFY_CRL_CHECK_LEAF: 0x4,
+  VERIFY_CRL_CHECK_CHAIN: 0xc,
+  VERIFY_X509_STRICT: 0x20,
+  VERIFY_ALLOW_PROXY_CERTS: 0x40,
+  VERIFY_X509_TRUSTED_FIRST: 0x8000,
+  VERIFY_X509_PARTIAL_CHAIN: 0x80000,
+} as const);
+/** Any combination of `VerifyFlags` bits. */
+export type VerifyFlags = number;
+
+export const VERIFY_DEFAULT = VerifyFlags.VERIFY_DEFAULT;
+export const VERIFY_CRL_CHECK_LEAF = VerifyFlags.VERIFY_CRL_CHECK_LEAF;
+export const VERIFY_CRL_CHECK_CHAIN = VerifyFlags.VERIFY_CRL_CHECK_CHAIN;
+export const VERIFY_X509_STRICT = VerifyFlags.VERIFY_X509_STRICT;
+export const VERIFY_ALLOW_PROXY_CERTS = VerifyFlags.VERIFY_ALLOW_PROXY_CERTS;
+export const VERIFY_X509_TRUSTED_FIRST = VerifyFlags.VERIFY_X509_TRUSTED_FIRST;
+export const VERIFY_X509_PARTIAL_CHAIN = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN;
+
+// ------------------------------------------------------------ alert descriptions
+
+/** TLS alert descriptions (RFC 8446 §6 numbers) under Python's names. */
+export enum AlertDescription {
+  ALERT_DESCRIPTION_CLOSE_NOTIFY = 0,
+  ALERT_DESCRIPTION_UNEXPECTED_MESSAGE = 10,
+  ALERT_DESCRIPTION_BAD_RECORD_MAC = 20,
+  ALERT_DESCRIPTION_RECORD_OVERFLOW = 22,
+  ALERT_DESCRIPTION_DECOMPRESSION_FAILURE = 30,
+  ALERT_DESCRIPTION_HANDSHAKE_FAILURE = 40,
+  ALERT_DESCRIPTION_BAD_CERTIFICATE = 42,
+  ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE = 43,
+  ALERT_DESCRIPTION_CERTIFICATE_REVOKED = 44,
+  ALERT_DESCRIPTION_CERTIFICATE_EXPIRED = 45,
+  ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN = 46,
+  ALERT_DESCRIPTION_ILLEGAL_PARAMETER = 47,
+  ALERT_DESCRIPTION_UNKNOWN_CA = 48,
+  ALERT_DESCRIPTION_ACCESS_DENIED = 49,
+  ALERT_DESCRIPTION_DECODE_ERROR = 50,
+  ALERT_DESCRIPTION_DECRYPT_ERROR = 51,
+  ALERT_DESCRIPTION_PROTOCOL_VERSION = 70,
+  ALERT_DESCRIPTION_INSUFFICIENT_SECURITY = 71,
+  ALERT_DESCRIPTION_INTERNAL_ERROR = 80,
+  ALERT_DESCRIPTION_USER_CANCELLED = 90,
+  ALERT_DESCRIPTION_NO_RENEGOTIATION = 100,
+  ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION = 110,
+  ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE = 111,
+  ALERT_DESCRIPTION_UNRECOGNIZED_NAME = 112,
+  ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE = 113,
+  ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE = 114,
+  ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = 115,
+}
+export const ALERT_DESCRIPTION_CLOSE_NOTIFY = AlertDescription.ALERT_DESCRIPTION_CLOSE_NOTIFY;
+export const ALERT_DESCRIPTION_UNEXPECTED_MESSAGE = AlertDescription.ALERT_DESCRIPTION_UNEXPECTED_MESSAGE;
+export const ALERT_DESCRIPTION_BAD_RECORD_MAC = AlertDescription.ALERT_DESCRIPTION_BAD_RECORD_MAC;
+export const ALERT_DESCRIPTION_RECORD_OVERFLOW = AlertDescription.ALERT_DESCRIPTION_RECORD_OVERFLOW;
+export const ALERT_DESCRIPTION_DECOMPRESSION_FAILURE = AlertDescription.ALERT_DESCRIPTION_DECOMPRESSION_FAILURE;
+export const ALERT_DESCRIPTION_HANDSHAKE_FAILURE = AlertDescription.ALERT_DESCRIPTION_HANDSHAKE_FAILURE;
+export const ALERT_DESCRIPTION_BAD_CERTIFICATE = AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE;
+export const ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE = AlertDescription.ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE;
+export const ALERT_DESCRIPTION_CERTIFICATE_REVOKED = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_REVOKED;
+export const ALERT_DESCRIPTION_CERTIFICATE_EXPIRED = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_EXPIRED;
+export const ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN;
+export const ALERT_DESCRIPTION_ILLEGAL_PARAMETER = AlertDescription.ALERT_DESCRIPTION_ILLEGAL_PARAMETER;
+export const ALERT_DESCRIPTION_UNKNOWN_CA = AlertDescription.ALERT_DESCRIPTION_UNKNOWN_CA;
+export const ALERT_DESCRIPTION_ACCESS_DENIED = AlertDescription.ALERT_DESCRIPTION_ACCESS_DENIED;
+export const ALERT_DESCRIPTION_DECODE_ERROR = AlertDescription.ALERT_DESCRIPTION_DECODE_ERROR;
+export const ALERT_DESCRIPTION_DECRYPT_ERROR = AlertDescription.ALERT_DESCRIPTION_DECRYPT_ERROR;
+export const ALERT_DESCRIPTION_PROTOCOL_VERSION = AlertDescription.ALERT_DESCRIPTION_PROTOCOL_VERSION;
+export const ALERT_DESCRIPTION_INSUFFICIENT_SECURITY = AlertDescription.ALERT_DESCRIPTION_INSUFFICIENT_SECURITY;
+export const ALERT_DESCRIPTION_INTERNAL_ERROR = AlertDescription.ALERT_DESCRIPTION_INTERNAL_ERROR;
+export const ALERT_DESCRIPTION_USER_CANCELLED = AlertDescription.ALERT_DESCRIPTION_USER_CANCELLED;
+export const ALERT_DESCRIPTION_NO_RENEGOTIATION = AlertDescription.ALERT_DESCRIPTION_NO_RENEGOTIATION;
+export const ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION = AlertDescription.ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION;
+export const ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE;
+export const ALERT_DESCRIPTION_UNRECOGNIZED_NAME = AlertDescription.ALERT_DESCRIPTION_UNRECOGNIZED_NAME;
+export const ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE =
+  AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE;
+export const ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE = AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE;
+export const ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = AlertDescription.ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY;
+
+// ------------------------------------------------------------- error numbers
+
+/** Python's `SSLErrorNumber`; the values are the SSL_ERROR_* codes of errors.ts. */
+export enum SSLErrorNumber {
+  SSL_ERROR_SSL = SSL_ERROR_SSL,
+  SSL_ERROR_WANT_READ = SSL_ERROR_WANT_READ,
+  SSL_ERROR_WANT_WRITE = SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_X509_LOOKUP = SSL_ERROR_WANT_X509_LOOKUP,
+  SSL_ERROR_SYSCALL = SSL_ERROR_SYSCALL,
+  SSL_ERROR_ZERO_RETURN = SSL_ERROR_ZERO_RETURN,
+  SSL_ERROR_WANT_CONNECT = SSL_ERROR_WANT_CONNECT,
+  SSL_ERROR_EOF = SSL_ERROR_EOF,
+  SSL_ERROR_INVALID_ERROR_CODE = SSL_ERROR_INVALID_ERROR_CODE,
+}
+
+// --------------------------------------------------------------- capabilities
+
+export const HAS_SNI = true;
+export const HAS_ALPN = true;
+export const HAS_ECDH = true;
+export const HAS_NPN = false;
+export const HAS_NEVER_CHECK_COMMON_NAME = true;
+export const HAS_SSLv2 = false;
+export const HAS_SSLv3 = false;
+export const HAS_TLSv1 = false;
+export const HAS_TLSv1_1 = false;
+export const HAS_TLSv1_2 = true;
+export const HAS_TLSv1_3 = true;
+export const HAS_PSK = false;
+
+/** Channel bindings SSLObject.getChannelBinding() can produce. */
+export const CHANNEL_BINDING_TYPES: readonly string[] = Object.freeze(['tls-unique']);
+
+// ------------------------------------------------------------------- versions
+
+/** ssl-ts's own version; OPENSSL_VERSION* describe it rather than OpenSSL. */
+const SSL_TS_MAJOR = 0;
+const SSL_TS_MINOR = 1;
+const SSL_TS_PATCH = 0;
+
+export const OPENSSL_VERSION =
+  `ssl-ts ${SSL_TS_MAJOR}.${SSL_TS_MINOR}.${SSL_TS_PATCH} ` +
+  `(TLS engine in TypeScript; crypto from Node ${process.versions.openssl})`;
+
+/**
+ * Shaped like Python's (major, minor, fix, patch, status) for OpenSSL 3.x, where
+ * 3.0.19 reads (3, 0, 0, 19, 0): the third component of our version goes in
+ * the "patch" slot and status 0 means a release.
+ */
+export const OPENSSL_VERSION_INFO: readonly [number, number, number, number, number] = Object.freeze([
+  SSL_TS_MAJOR,
+  SSL_TS_MINOR,
+  0,
+  SSL_TS_PATCH,
+  0,
+] as [number, number, number, number, number]);
+
+/** The same packed the way OpenSSL 3 packs OPENSSL_VERSION_NUMBER (0xMNN00PP0). */
+export const OPENSSL_VERSION_NUMBER =
+  SSL_TS_MAJOR * 2 ** 28 + SSL_TS_MINOR * 2 ** 20 + 0 * 2 ** 12 + SSL_TS_PATCH * 2 ** 4 + 0;
+
+// -------------------------------------------------------------------- ciphers
+
+/** Python's `_DEFAULT_CIPHERS`: the cipher string every new SSLContext starts from. */
+export const DEFAULT_CIPHERS =
+  '@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM';
+
+// -------------------------------------------------------------------- purpose
+
+/** Python's `_ASN1Object` named tuple. */
+export interface ASN1Object {
+  readonly nid: number;
+  readonly shortname: string;
+  readonly longname: string;
+  readonly oid: string;
+}
+
+/** Python's `Purpose` enum: the extended key usages of create_default_context. */
+export const Purpose = Object.freeze({
+  SERVER_AUTH: Object.freeze({
+    nid: 129,
+    shortname: 'serverAuth',
+    longname: 'TLS Web Server Authentication',
+    oid: '1.3.6.1.5.5.7.3.1',
+  }) as ASN1Object,
+  CLIENT_AUTH: Object.freeze({
+    nid: 130,
+    shortname: 'clientAuth',
+    longname: 'TLS Web Client Authentication',
+    oid: '1.3.6.1.5.5.7.3.2',
+  }) as ASN1Object,
+});
+export type Purpose = ASN1Object;
+
+// ------------------------------------------------------------------------ PEM
+
+export const PEM_HEADER = '-----BEGIN CERTIFICATE-----';
+export const PEM_FOOTER = '-----END CERTIFICATE-----';

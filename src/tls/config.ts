@@ -1,0 +1,46 @@
+// What the engine needs from the caller, resolved from an SSLContext by the
+// ssl layer; the engine itself never looks at a context.
+import type { KeyObject } from 'node:crypto';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { CipherSuite13 } from './cipher-suites.js';
+
+export interface CertifiedKey {
+  /** DER certificates, leaf first. */
+  chain: Uint8Array[];
+  key: KeyObject;
+}
+
+export interface VerifyRequest {
+  /** The peer's certificates as sent, leaf first. */
+  presented: Uint8Array[];
+  purpose: 'serverAuth' | 'clientAuth';
+  hostname: string | null;
+}
+
+export type TraceEvent =
+  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
+  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
+  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number };
+
+export interface EngineConfig {
+  isServer: boolean;
+  provider: CryptoProvider;
+  /** Client: the name sent as SNI (null for IP literals) and checked against the certificate. */
+  serverName: string | null;
+  /** Client: the name or address the certificate must match; null when not checked. */
+  verifyHostname: string | null;
+  /** 0 = CERT_NONE, 1 = CERT_OPTIONAL, 2 = CERT_REQUIRED. */
+  verifyMode: number;
+  /** Chain verification; returns the verified chain leaf first, or throws SSLCertVerificationError. */
+  verify: (req: VerifyRequest) => Uint8Array[];
+  certs: CertifiedKey[];
+  alpn: string[] | null;
+  tls13Suites: CipherSuite13[];
+  groups: number[];
+  signatureSchemes: number[];
+  minVersion: number;
+  maxVersion: number;
+  middleboxCompat: boolean;
+  numTickets: number;
+  trace?: (ev: TraceEvent) => void;
+}

@@ -1,0 +1,309 @@
+// A TLS connection without I/O: bytes in (`receive`), bytes out (`takeOutput`),
+// application data in and out. The handshake itself lives in state objects
+// (handshake-client13.ts, handshake-server13.ts); this file routes records.
+import { SSLError } from '../ssl/errors.js';
+import { alertToSend, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
+import { Alert, AlertLevel, ContentType, HandshakeType } from './constants.js';
+import type { EngineConfig } from './config.js';
+import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
+import type { KeySchedule } from './key-schedule.js';
+import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
+import { Transcript } from './transcript.js';
+
+/** One step of a handshake: consumes a message and says what comes next. */
+export interface HandshakeState {
+  readonly name: string;
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState;
+}
+
+/** What both sides agreed on, for the ssl layer and for tracing. */
+export interface Negotiated {
+  version: number | null;
+  cipherSuite: string | null;
+  cipherBits: number;
+  group: number | null;
+  signatureScheme: number | null;
+  alpn: string | null;
+  helloRetryRequest: boolean;
+  /** Client: the SNI we sent; server: the SNI the client sent. */
+  serverName: string | null;
+  peerCertificates: Uint8Array[];
+  verifiedChain: Uint8Array[] | null;
+  /** The client's cipher suites, as offered (server side). */
+  offeredSuites: number[];
+  clientFinished: Uint8Array | null;
+  serverFinished: Uint8Array | null;
+}
+
+/** Secrets needed after the handshake (KeyUpdate, tickets, exporters). */
+export interface TrafficSecrets {
+  schedule: KeySchedule;
+  clientSecret: Uint8Array;
+  serverSecret: Uint8Array;
+  resumptionSecret: Uint8Array | null;
+}
+
+export interface SessionTicket {
+  lifetime: number;
+  ageAdd: number;
+  nonce: Uint8Array;
+  ticket: Uint8Array;
+  receivedAt: number;
+}
+
+export class Connection {
+  readonly transcript: Transcript;
+  readonly reader = new RecordReader();
+  readonly writer = new RecordWriter();
+  private readonly reassembler = new HandshakeReassembler();
+  private out: Uint8Array[] = [];
+  private pendingHandshake: Uint8Array[] = [];
+  private appIn: Uint8Array[] = [];
+  private appInSize = 0;
+
+  state: HandshakeState;
+  handshakeDone = false;
+  peerClosed = false;
+  sentClose = false;
+  error: SSLError | null = null;
+  secrets: TrafficSecrets | null = null;
+  tickets: SessionTicket[] = [];
+  readonly negotiated: Negotiated = {
+    version: null,
+    cipherSuite: null,
+    cipherBits: 0,
+    group: null,
+    signatureScheme: null,
+    alpn: null,
+    helloRetryRequest: false,
+    serverName: null,
+    peerCertificates: [],
+    verifiedChain: null,
+    offeredSuites: [],
+    clientFinished: null,
+    serverFinished: null,
+  };
+
+  constructor(readonly config: EngineConfig, initial: HandshakeState) {
+    this.transcript = new Transcript(config.provider);
+    this.state = initial;
+  }
+
+  get isServer(): boolean {
+    return this.config.isServer;
+  }
+
+  // ---- input -------------------------------------------------------------
+
+  /** How many more bytes complete the record being read. */
+  wanted(): number {
+    return this.reader.wanted();
+  }
+
+  /** True when a record has been started but not completed (EOF now is truncation). */
+  get midRecord(): boolean {
+    return this.reader.partial || this.reassembler.buffered > 0;
+  }
+
+  get appPending(): number {
+    return this.appInSize;
+  }
+
+  /** Feed at most `wanted()` bytes. Throws SSLError on a fatal error (the alert is queued first). */
+  receive(data: Uint8Array): void {
+    this.guard(() => {
+      const rec = this.reader.push(data);
+      if (rec) this.dispatch(rec.record.type, rec.record.data);
+    });
+  }
+
+  /** Run `f`, turning any failure into a fatal alert and a sticky error. */
+  guard<T>(f: () => T): T {
+    if (this.error) throw this.error;
+    try {
+      return f();
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  fail(e: unknown): SSLError {
+    const err =
+      e instanceof SSLError
+        ? e
+        : // A bug of ours must still surface as an SSLError and alert the peer.
+          tlsError(Alert.internal_error, 'INTERNAL_ERROR', `internal error: ${(e as Error)?.message ?? String(e)}`);
+    const alert = alertToSend(err) ?? (e instanceof SSLError ? undefined : Alert.internal_error);
+    if (alert !== undefined && !this.sentClose) {
+      this.pendingHandshake = [];
+      this.sendAlert(AlertLevel.fatal, alert);
+    }
+    this.error = err;
+    return err;
+  }
+
+  private dispatch(type: number, data: Uint8Array): void {
+    switch (type) {
+      case ContentType.handshake:
+        return this.onHandshakeRecord(data);
+      case ContentType.application_data:
+        if (!this.handshakeDone) throw unexpectedMessage('UNEXPECTED_RECORD');
+        if (this.reassembler.buffered > 0) throw unexpectedMessage('UNEXPECTED_RECORD');
+        if (data.length > 0) {
+          this.appIn.push(data);
+          this.appInSize += data.length;
+        }
+        return;
+      case ContentType.alert:
+        return this.onAlert(data);
+      case ContentType.change_cipher_spec:
+        // RFC 8446 5: a lone 0x01 may appear during the handshake, for middleboxes.
+        if (this.handshakeDone || data.length !== 1 || data[0] !== 1) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+        this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec' });
+        return;
+      default:
+        throw unexpectedMessage('UNEXPECTED_RECORD');
+    }
+  }
+
+  private onHandshakeRecord(data: Uint8Array): void {
+    if (data.length === 0) throw unexpectedMessage('BAD_LENGTH');
+    this.reassembler.push(data);
+    for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
+      this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length });
+      this.state = this.state.handle(this, msg);
+      this.flush();
+      if (this.error) return;
+    }
+  }
+
+  /** Key changes must fall on a record boundary (RFC 8446 5.1). */
+  requireRecordBoundary(): void {
+    if (this.reassembler.buffered > 0) throw unexpectedMessage('NOT_ON_RECORD_BOUNDARY');
+  }
+
+  private onAlert(data: Uint8Array): void {
+    if (data.length !== 2) throw tlsError(Alert.decode_error, 'BAD_ALERT');
+    const level = data[0]!;
+    const desc = data[1]!;
+    this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc });
+    if (desc === Alert.close_notify) {
+      this.peerClosed = true;
+      return;
+    }
+    // TLS 1.3 treats every other alert as fatal, whatever its level, except user_canceled.
+    if (desc === Alert.user_canceled && level === AlertLevel.warning) return;
+    const err = peerAlertError(desc);
+    this.sentClose = true; // nothing more may be sent after a fatal alert
+    throw err;
+  }
+
+  /** Take up to `n` bytes of received application data. */
+  readApp(n: number): Uint8Array {
+    if (this.appInSize === 0 || n <= 0) return new Uint8Array(0);
+    const first = this.appIn[0]!;
+    if (first.length <= n && (this.appIn.length === 1 || first.length === n)) {
+      this.appIn.shift();
+      this.appInSize -= first.length;
+      return first;
+    }
+    const take = Math.min(n, this.appInSize);
+    const out = Buffer.allocUnsafe(take);
+    let at = 0;
+    while (at < take) {
+      const c = this.appIn[0]!;
+      const k = Math.min(c.length, take - at);
+      out.set(c.subarray(0, k), at);
+      at += k;
+      if (k === c.length) this.appIn.shift();
+      else this.appIn[0] = c.subarray(k);
+    }
+    this.appInSize -= take;
+    return out;
+  }
+
+  // ---- output ------------------------------------------------------------
+
+  /** Frame a handshake message, add it to the transcript and queue it. */
+  sendHandshake(type: number, body: Uint8Array, addToTranscript = true): Uint8Array {
+    const raw = frameHandshake(type, body);
+    if (addToTranscript) this.transcript.add(raw);
+    this.pendingHandshake.push(raw);
+    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length });
+    return raw;
+  }
+
+  /** Write queued handshake messages as records under the current keys. */
+  flush(): void {
+    if (this.pendingHandshake.length === 0) return;
+    const data = this.pendingHandshake.length === 1 ? this.pendingHandshake[0]! : Buffer.concat(this.pendingHandshake);
+    this.pendingHandshake = [];
+    this.writer.encode(ContentType.handshake, data, this.out);
+  }
+
+  sendChangeCipherSpec(): void {
+    this.flush();
+    const saved = this.writer.protection;
+    this.writer.protection = null; // CCS is never protected
+    this.writer.encode(ContentType.change_cipher_spec, Uint8Array.of(1), this.out);
+    this.writer.protection = saved;
+    this.config.trace?.({ direction: 'sent', kind: 'change_cipher_spec' });
+  }
+
+  setWriteProtection(p: RecordProtection): void {
+    this.flush();
+    this.writer.protection = p;
+  }
+
+  setReadProtection(p: RecordProtection): void {
+    this.requireRecordBoundary();
+    this.reader.protection = p;
+  }
+
+  sendAlert(level: number, desc: number): void {
+    this.flush();
+    this.writer.encode(ContentType.alert, Uint8Array.of(level, desc), this.out);
+    this.config.trace?.({ direction: 'sent', kind: 'alert', level, description: desc });
+    if (desc === Alert.close_notify || level === AlertLevel.fatal) this.sentClose = true;
+  }
+
+  sendCloseNotify(): void {
+    if (this.sentClose) return;
+    this.sendAlert(AlertLevel.warning, Alert.close_notify);
+  }
+
+  sendApp(data: Uint8Array): void {
+    this.guard(() => {
+      if (!this.handshakeDone) throw new Error('sendApp before the handshake');
+      this.writer.encode(ContentType.application_data, data, this.out);
+    });
+  }
+
+  /** Hand over everything queued for the peer. */
+  takeOutput(): Uint8Array[] {
+    this.flush();
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  get outputPending(): boolean {
+    return this.out.length > 0 || this.pendingHandshake.length > 0;
+  }
+
+  /** Run a state's start step (the client's ClientHello). */
+  begin(start: (conn: Connection) => HandshakeState): void {
+    this.guard(() => {
+      this.state = start(this);
+      this.flush();
+    });
+  }
+}
+
+export function unexpected(state: HandshakeState, msg: HandshakeMessage): SSLError {
+  void state;
+  void msg;
+  return unexpectedMessage('UNEXPECTED_MESSAGE');
+}
+
+export { HandshakeType };

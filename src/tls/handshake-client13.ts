@@ -1,0 +1,302 @@
+// The TLS 1.3 client handshake (RFC 8446 2, 4): one state type per expected
+// message, so anything out of order is rejected by construction.
+import type { KeyObject } from 'node:crypto';
+import type { KeyShare } from '../crypto/provider.js';
+import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
+import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import type { Connection, HandshakeState } from './connection.js';
+import { ConnectedState } from './handshake-connected13.js';
+import {
+  checkCertificateVerify,
+  checkFinished,
+  leafPublicKey,
+  selectCertificate,
+  sendCertificate,
+  sendCertificateVerify,
+  sendFinished,
+  verifyPeerChain,
+} from './handshake-common13.js';
+import type { HandshakeMessage } from './handshake-framing.js';
+import {
+  decodeAlpn,
+  decodeCookie,
+  decodeKeyShareHrr,
+  decodeKeyShareServer,
+  decodeSupportedVersionServer,
+  decodeU16List,
+  encodeAlpn,
+  encodeCookie,
+  encodeKeyShareClient,
+  encodePskModes,
+  encodeServerName,
+  encodeSupportedVersionsClient,
+  encodeU16List,
+  type Extension,
+  findExtension,
+  PSK_DHE_KE,
+} from './extensions.js';
+import { decodeServerHello, encodeClientHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
+import { KeySchedule } from './key-schedule.js';
+import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions } from './tls13-messages.js';
+
+/** What the client remembers between its states. */
+interface ClientHandshake {
+  hello: ClientHello;
+  share: KeyShare;
+  retried: boolean;
+  sentCcs: boolean;
+  suite?: CipherSuite13;
+  schedule?: KeySchedule;
+  clientHsSecret?: Uint8Array;
+  serverHsSecret?: Uint8Array;
+  certRequest?: { context: Uint8Array; schemes: number[] };
+  serverKey?: KeyObject;
+}
+
+function offeredVersions(conn: Connection): number[] {
+  return conn.config.maxVersion >= ProtocolVersion.TLS13 ? [ProtocolVersion.TLS13] : [];
+}
+
+function buildExtensions(conn: Connection, share: KeyShare, cookie: Uint8Array | null): Extension[] {
+  const c = conn.config;
+  const exts: Extension[] = [];
+  if (c.serverName) exts.push({ type: ExtensionType.server_name, data: encodeServerName(c.serverName) });
+  exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(c.groups) });
+  exts.push({ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) });
+  if (c.alpn && c.alpn.length) exts.push({ type: ExtensionType.alpn, data: encodeAlpn(c.alpn) });
+  exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(offeredVersions(conn)) });
+  if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
+  exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes([PSK_DHE_KE]) });
+  exts.push({
+    type: ExtensionType.key_share,
+    data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
+  });
+  return exts;
+}
+
+/** Send the first ClientHello; the client's handshake starts here. */
+export function startClient(conn: Connection): HandshakeState {
+  const c = conn.config;
+  if (offeredVersions(conn).length === 0 || c.minVersion > ProtocolVersion.TLS13) {
+    throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
+  }
+  const share = c.provider.keyShare(c.groups[0]!);
+  const hello: ClientHello = {
+    legacyVersion: ProtocolVersion.TLS12,
+    random: c.provider.randomBytes(32),
+    // A fake session id makes the handshake look like TLS 1.2 resumption to middleboxes (RFC 8446 D.4).
+    sessionId: c.middleboxCompat ? c.provider.randomBytes(32) : new Uint8Array(0),
+    cipherSuites: c.tls13Suites.map((s) => s.id),
+    compressionMethods: Uint8Array.of(0),
+    extensions: buildExtensions(conn, share, null),
+  };
+  conn.negotiated.serverName = c.serverName;
+  conn.writer.legacyVersion = ProtocolVersion.TLS10;
+  conn.sendHandshake(HandshakeType.client_hello, encodeClientHello(hello));
+  conn.flush();
+  conn.writer.legacyVersion = ProtocolVersion.TLS12;
+  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false });
+}
+
+function sendCcsOnce(conn: Connection, hs: ClientHandshake): void {
+  if (conn.config.middleboxCompat && !hs.sentCcs) {
+    conn.sendChangeCipherSpec();
+    hs.sentCcs = true;
+  }
+}
+
+class ExpectServerHello implements HandshakeState {
+  readonly name = 'ExpectServerHello';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.server_hello) throw unexpectedMessage();
+    const sh = decodeServerHello(msg.body);
+    const hs = this.hs;
+    const versionExt = findExtension(sh.extensions, ExtensionType.supported_versions);
+    if (!versionExt) {
+      // A TLS 1.2 (or older) server; we only offered 1.3 here.
+      throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+    }
+    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13) {
+      throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
+    }
+    if (sh.legacyVersion !== ProtocolVersion.TLS12) throw illegalParameter('BAD_LEGACY_VERSION');
+    if (Buffer.compare(sh.sessionId, hs.hello.sessionId) !== 0) throw illegalParameter('INVALID_SESSION_ID');
+    if (sh.compressionMethod !== 0) throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
+    const suite = tls13SuiteById(sh.cipherSuite);
+    if (!suite || !hs.hello.cipherSuites.includes(sh.cipherSuite)) throw illegalParameter('WRONG_CIPHER_RETURNED');
+    if (hs.suite && hs.suite !== suite) throw illegalParameter('WRONG_CIPHER_RETURNED');
+    for (const e of sh.extensions) {
+      const allowed = [ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie, ExtensionType.pre_shared_key];
+      if (!allowed.includes(e.type as never)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    }
+    hs.suite = suite;
+    conn.negotiated.version = ProtocolVersion.TLS13;
+    conn.negotiated.cipherSuite = suite.name;
+    conn.negotiated.cipherBits = suite.bits;
+    conn.transcript.start(suite.hash);
+    return isHelloRetryRequest(sh) ? this.retry(conn, msg, sh.extensions) : this.accept(conn, msg, sh.extensions);
+  }
+
+  /** Answer a HelloRetryRequest with a second ClientHello (RFC 8446 4.1.4). */
+  private retry(conn: Connection, msg: HandshakeMessage, exts: Extension[]): HandshakeState {
+    const hs = this.hs;
+    if (hs.retried) throw unexpectedMessage('UNEXPECTED_MESSAGE');
+    const groupExt = findExtension(exts, ExtensionType.key_share);
+    const cookieExt = findExtension(exts, ExtensionType.cookie);
+    const cookie = cookieExt ? decodeCookie(cookieExt) : null;
+    let share = hs.share;
+    if (groupExt) {
+      const group = decodeKeyShareHrr(groupExt);
+      // The server must ask for a group we offered and did not already send.
+      if (!conn.config.groups.includes(group) || group === hs.share.group) throw illegalParameter('BAD_KEY_SHARE');
+      share = conn.config.provider.keyShare(group);
+    }
+    if (!groupExt && !cookie) throw illegalParameter('NO_CHANGE_FOLLOWING_HRR');
+    conn.negotiated.helloRetryRequest = true;
+    conn.transcript.replaceWithMessageHash();
+    conn.transcript.add(msg.raw);
+    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie) };
+    sendCcsOnce(conn, hs);
+    conn.sendHandshake(HandshakeType.client_hello, encodeClientHello(hello));
+    return new ExpectServerHello({ ...hs, hello, share, retried: true });
+  }
+
+  private accept(conn: Connection, msg: HandshakeMessage, exts: Extension[]): HandshakeState {
+    const hs = this.hs;
+    const shareExt = findExtension(exts, ExtensionType.key_share);
+    if (!shareExt) throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
+    if (findExtension(exts, ExtensionType.cookie)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    // We never offer a PSK, so the server cannot pick one.
+    if (findExtension(exts, ExtensionType.pre_shared_key)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    const entry = decodeKeyShareServer(shareExt);
+    if (entry.group !== hs.share.group) throw illegalParameter('BAD_KEY_SHARE');
+    const shared = hs.share.derive(entry.keyExchange);
+    if (!shared) throw illegalParameter('BAD_ECPOINT');
+    conn.negotiated.group = entry.group;
+    conn.transcript.add(msg.raw);
+    const schedule = new KeySchedule(conn.config.provider, hs.suite!);
+    schedule.setSharedSecret(shared);
+    const helloHash = conn.transcript.hash();
+    hs.schedule = schedule;
+    hs.clientHsSecret = schedule.clientHandshakeSecret(helloHash);
+    hs.serverHsSecret = schedule.serverHandshakeSecret(helloHash);
+    conn.setReadProtection(schedule.protection(hs.serverHsSecret));
+    return new ExpectEncryptedExtensions(hs);
+  }
+}
+
+class ExpectEncryptedExtensions implements HandshakeState {
+  readonly name = 'ExpectEncryptedExtensions';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.encrypted_extensions) throw unexpectedMessage();
+    const exts = decodeEncryptedExtensions(msg.body);
+    const sent = new Set(this.hs.hello.extensions.map((e) => e.type));
+    for (const e of exts) {
+      // Only extensions we offered may come back, and none that belong in ServerHello.
+      const forbidden = [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.psk_key_exchange_modes, ExtensionType.cookie, ExtensionType.signature_algorithms];
+      if (!sent.has(e.type) || forbidden.includes(e.type as never)) {
+        throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+      }
+    }
+    const alpn = findExtension(exts, ExtensionType.alpn);
+    if (alpn) {
+      const list = decodeAlpn(alpn);
+      if (list.length !== 1 || !conn.config.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+      conn.negotiated.alpn = list[0]!;
+    }
+    conn.transcript.add(msg.raw);
+    return new ExpectCertificateOrRequest(this.hs);
+  }
+}
+
+class ExpectCertificateOrRequest implements HandshakeState {
+  readonly name = 'ExpectCertificateOrCertificateRequest';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type === HandshakeType.certificate_request) {
+      const req = decodeCertificateRequest(msg.body);
+      if (req.context.length !== 0) throw illegalParameter('BAD_CERTIFICATE_REQUEST');
+      const sigs = findExtension(req.extensions, ExtensionType.signature_algorithms);
+      if (!sigs) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
+      this.hs.certRequest = { context: req.context, schemes: decodeU16List(sigs) };
+      conn.transcript.add(msg.raw);
+      return new ExpectServerCertificate(this.hs);
+    }
+    return new ExpectServerCertificate(this.hs).handle(conn, msg);
+  }
+}
+
+class ExpectServerCertificate implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate) throw unexpectedMessage();
+    const cert = decodeCertificate(msg.body);
+    if (cert.context.length !== 0) throw illegalParameter('INVALID_CONTEXT');
+    if (cert.entries.length === 0) throw decodeError('LENGTH_MISMATCH');
+    const presented = cert.entries.map((e) => e.der);
+    this.hs.serverKey = leafPublicKey(presented[0]!);
+    verifyPeerChain(conn, presented, 'serverAuth');
+    conn.transcript.add(msg.raw);
+    return new ExpectServerCertificateVerify(this.hs);
+  }
+}
+
+class ExpectServerCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate_verify) throw unexpectedMessage();
+    const cv = decodeCertificateVerify(msg.body);
+    checkCertificateVerify(conn, this.hs.serverKey!, cv.scheme, cv.signature, conn.config.signatureSchemes);
+    conn.transcript.add(msg.raw);
+    return new ExpectServerFinished(this.hs);
+  }
+}
+
+class ExpectServerFinished implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(private readonly hs: ClientHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
+    const hs = this.hs;
+    const ks = hs.schedule!;
+    conn.negotiated.serverFinished = checkFinished(conn, ks, hs.serverHsSecret!, msg);
+    const finishedHash = conn.transcript.hash();
+    const clientSecret = ks.clientApplicationSecret(finishedHash);
+    const serverSecret = ks.serverApplicationSecret(finishedHash);
+    conn.setReadProtection(ks.protection(serverSecret));
+
+    sendCcsOnce(conn, hs);
+    conn.setWriteProtection(ks.protection(hs.clientHsSecret!));
+    if (hs.certRequest) this.sendClientCertificate(conn, hs.certRequest);
+    conn.negotiated.clientFinished = sendFinished(conn, ks, hs.clientHsSecret!);
+    conn.setWriteProtection(ks.protection(clientSecret));
+
+    conn.secrets = {
+      schedule: ks,
+      clientSecret,
+      serverSecret,
+      resumptionSecret: ks.resumptionMasterSecret(conn.transcript.hash()),
+    };
+    conn.handshakeDone = true;
+    conn.reader.plainAlertsAllowed = false;
+    return new ConnectedState();
+  }
+
+  /** Our certificate if one fits the server's algorithms, else an empty Certificate (RFC 8446 4.4.2). */
+  private sendClientCertificate(conn: Connection, req: { context: Uint8Array; schemes: number[] }): void {
+    const chosen = selectCertificate(conn.config.certs, req.schemes, conn.config.signatureSchemes);
+    sendCertificate(conn, req.context, chosen ? chosen.cert.chain : []);
+    if (chosen) sendCertificateVerify(conn, chosen.cert, chosen.scheme);
+  }
+}

@@ -1,0 +1,340 @@
+// The TLS 1.3 server handshake (RFC 8446 2, 4), one state type per expected message.
+import type { KeyObject } from 'node:crypto';
+import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
+import { Alert, ExtensionType, HandshakeType, HELLO_RETRY_REQUEST_RANDOM, ProtocolVersion } from './constants.js';
+import type { CertifiedKey } from './config.js';
+import type { Connection, HandshakeState } from './connection.js';
+import { ConnectedState } from './handshake-connected13.js';
+import {
+  checkCertificateVerify,
+  checkFinished,
+  leafPublicKey,
+  selectCertificate,
+  sendCertificate,
+  sendCertificateVerify,
+  sendFinished,
+  verifyPeerChain,
+} from './handshake-common13.js';
+import type { HandshakeMessage } from './handshake-framing.js';
+import {
+  decodeAlpn,
+  decodeKeyShareClient,
+  decodeServerName,
+  decodeSupportedVersionsClient,
+  decodeU16List,
+  encodeAlpn,
+  encodeKeyShareHrr,
+  encodeKeyShareServer,
+  encodeSupportedVersionServer,
+  encodeU16List,
+  type Extension,
+  findExtension,
+  type KeyShareEntry,
+} from './extensions.js';
+import { decodeClientHello, encodeServerHello, type ClientHello } from './hello-messages.js';
+import { KeySchedule } from './key-schedule.js';
+import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions, encodeNewSessionTicket } from './tls13-messages.js';
+
+interface ServerHandshake {
+  suite: CipherSuite13;
+  schedule: KeySchedule;
+  clientHsSecret: Uint8Array;
+  requestedCert: boolean;
+  clientKey?: KeyObject;
+  clientSchemes: number[];
+}
+
+/** Extensions a second ClientHello may change after HelloRetryRequest (RFC 8446 4.1.2). */
+const MAY_CHANGE_AFTER_HRR = new Set<number>([
+  ExtensionType.key_share,
+  ExtensionType.cookie,
+  ExtensionType.early_data,
+  ExtensionType.pre_shared_key,
+  ExtensionType.padding,
+]);
+
+export function startServer(): HandshakeState {
+  return new ExpectClientHello(null);
+}
+
+interface Retry {
+  first: ClientHello;
+  group: number;
+  suite: CipherSuite13;
+}
+
+class ExpectClientHello implements HandshakeState {
+  readonly name = 'ExpectClientHello';
+  constructor(private readonly retry: Retry | null) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.client_hello) throw unexpectedMessage();
+    const ch = decodeClientHello(msg.body);
+    const c = conn.config;
+    if (this.retry) this.checkSecondHello(this.retry.first, ch);
+
+    const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
+    const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
+    if (!versions.includes(ProtocolVersion.TLS13) || c.maxVersion < ProtocolVersion.TLS13) {
+      throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+    }
+    if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
+      throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
+    }
+    conn.negotiated.offeredSuites = ch.cipherSuites;
+    const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
+    if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
+
+    const sni = findExtension(ch.extensions, ExtensionType.server_name);
+    if (sni) conn.negotiated.serverName = decodeServerName(sni);
+
+    const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
+    const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
+    if (!groupsExt || !sharesExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
+    const clientGroups = decodeU16List(groupsExt);
+    const shares = decodeKeyShareClient(sharesExt);
+    // Every share must be for a group the client also listed (RFC 8446 4.2.8).
+    if (shares.some((s) => !clientGroups.includes(s.group))) throw illegalParameter('BAD_KEY_SHARE');
+
+    const sigExt = findExtension(ch.extensions, ExtensionType.signature_algorithms);
+    if (!sigExt) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
+    const clientSchemes = decodeU16List(sigExt);
+
+    const share = this.chooseShare(conn, clientGroups, shares);
+    if (typeof share === 'number') return this.sendRetry(conn, msg, ch, suite, share);
+
+    if (c.certs.length === 0) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
+    const chosen = selectCertificate(c.certs, clientSchemes, c.signatureSchemes);
+    if (!chosen) throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_SIGNATURE_ALGORITHM');
+    const alpn = this.chooseAlpn(conn, ch.extensions);
+
+    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined);
+  }
+
+  /** After HRR the client may change only its key share and a few other extensions. */
+  private checkSecondHello(first: ClientHello, second: ClientHello): void {
+    const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
+    const fixed = (ch: ClientHello): Extension[] => ch.extensions.filter((e) => !MAY_CHANGE_AFTER_HRR.has(e.type));
+    const a = fixed(first);
+    const b = fixed(second);
+    const unchanged =
+      first.legacyVersion === second.legacyVersion &&
+      same(first.random, second.random) &&
+      same(first.sessionId, second.sessionId) &&
+      first.cipherSuites.join() === second.cipherSuites.join() &&
+      a.length === b.length &&
+      a.every((e, i) => e.type === b[i]!.type && same(e.data, b[i]!.data));
+    if (!unchanged) throw illegalParameter('BAD_EXTENSION');
+  }
+
+  private chooseSuite(conn: Connection, offered: number[]): CipherSuite13 {
+    // Server preference, as Python's default OP_CIPHER_SERVER_PREFERENCE asks.
+    for (const s of conn.config.tls13Suites) if (offered.includes(s.id)) return s;
+    throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
+  }
+
+  /**
+   * Use the client's first share in a group we accept; otherwise name the group
+   * (our preference among the client's list) for a HelloRetryRequest.
+   */
+  private chooseShare(conn: Connection, clientGroups: number[], shares: KeyShareEntry[]): KeyShareEntry | number {
+    const ours = conn.config.groups;
+    if (this.retry) {
+      const s = shares.length === 1 ? shares[0]! : undefined;
+      if (!s || s.group !== this.retry.group) throw illegalParameter('BAD_KEY_SHARE');
+      return s;
+    }
+    for (const s of shares) if (ours.includes(s.group)) return s;
+    for (const g of ours) if (clientGroups.includes(g)) return g;
+    throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_KEY_SHARE');
+  }
+
+  private chooseAlpn(conn: Connection, exts: Extension[]): string | null {
+    const ext = findExtension(exts, ExtensionType.alpn);
+    const ours = conn.config.alpn;
+    if (!ext || !ours || ours.length === 0) return null;
+    const theirs = decodeAlpn(ext);
+    for (const p of ours) if (theirs.includes(p)) return p;
+    throw tlsError(Alert.no_application_protocol, 'NO_APPLICATION_PROTOCOL');
+  }
+
+  private sendRetry(conn: Connection, msg: HandshakeMessage, ch: ClientHello, suite: CipherSuite13, group: number): HandshakeState {
+    if (this.retry) throw illegalParameter('BAD_KEY_SHARE');
+    conn.negotiated.helloRetryRequest = true;
+    conn.transcript.add(msg.raw);
+    conn.transcript.start(suite.hash);
+    conn.transcript.replaceWithMessageHash();
+    conn.sendHandshake(
+      HandshakeType.server_hello,
+      encodeServerHello({
+        legacyVersion: ProtocolVersion.TLS12,
+        random: HELLO_RETRY_REQUEST_RANDOM,
+        sessionId: ch.sessionId,
+        cipherSuite: suite.id,
+        compressionMethod: 0,
+        extensions: [
+          { type: ExtensionType.supported_versions, data: encodeSupportedVersionServer(ProtocolVersion.TLS13) },
+          { type: ExtensionType.key_share, data: encodeKeyShareHrr(group) },
+        ],
+      }),
+    );
+    if (conn.config.middleboxCompat && ch.sessionId.length > 0) conn.sendChangeCipherSpec();
+    return new ExpectClientHello({ first: ch, group, suite });
+  }
+
+  private sendFlight(
+    conn: Connection,
+    msg: HandshakeMessage,
+    ch: ClientHello,
+    suite: CipherSuite13,
+    share: KeyShareEntry,
+    chosen: { cert: CertifiedKey; scheme: number },
+    alpn: string | null,
+    clientSchemes: number[],
+    sniSeen: boolean,
+  ): HandshakeState {
+    const c = conn.config;
+    const mine = c.provider.keyShare(share.group);
+    const shared = mine.derive(share.keyExchange);
+    if (!shared) throw illegalParameter('BAD_ECPOINT');
+    const n = conn.negotiated;
+    n.version = ProtocolVersion.TLS13;
+    n.cipherSuite = suite.name;
+    n.cipherBits = suite.bits;
+    n.group = share.group;
+    n.alpn = alpn;
+    n.signatureScheme = chosen.scheme;
+
+    conn.transcript.add(msg.raw);
+    conn.transcript.start(suite.hash);
+    conn.sendHandshake(
+      HandshakeType.server_hello,
+      encodeServerHello({
+        legacyVersion: ProtocolVersion.TLS12,
+        random: c.provider.randomBytes(32),
+        sessionId: ch.sessionId,
+        cipherSuite: suite.id,
+        compressionMethod: 0,
+        extensions: [
+          { type: ExtensionType.supported_versions, data: encodeSupportedVersionServer(ProtocolVersion.TLS13) },
+          { type: ExtensionType.key_share, data: encodeKeyShareServer({ group: share.group, keyExchange: mine.publicKey }) },
+        ],
+      }),
+    );
+    const ks = new KeySchedule(c.provider, suite);
+    ks.setSharedSecret(shared);
+    const helloHash = conn.transcript.hash();
+    const clientHs = ks.clientHandshakeSecret(helloHash);
+    const serverHs = ks.serverHandshakeSecret(helloHash);
+    // After HRR the CCS has gone out already.
+    if (c.middleboxCompat && ch.sessionId.length > 0 && !this.retry) conn.sendChangeCipherSpec();
+    conn.setWriteProtection(ks.protection(serverHs));
+
+    const ee: Extension[] = [];
+    if (sniSeen && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (alpn) ee.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
+    conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));
+
+    const requestedCert = c.verifyMode !== 0;
+    if (requestedCert) {
+      conn.sendHandshake(
+        HandshakeType.certificate_request,
+        encodeCertificateRequest({
+          context: new Uint8Array(0),
+          extensions: [{ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) }],
+        }),
+      );
+    }
+    sendCertificate(conn, new Uint8Array(0), chosen.cert.chain);
+    sendCertificateVerify(conn, chosen.cert, chosen.scheme);
+    n.serverFinished = sendFinished(conn, ks, serverHs);
+
+    const finishedHash = conn.transcript.hash();
+    const clientSecret = ks.clientApplicationSecret(finishedHash);
+    const serverSecret = ks.serverApplicationSecret(finishedHash);
+    conn.setWriteProtection(ks.protection(serverSecret));
+    conn.setReadProtection(ks.protection(clientHs));
+    conn.secrets = { schedule: ks, clientSecret, serverSecret, resumptionSecret: null };
+
+    const hs: ServerHandshake = { suite, schedule: ks, clientHsSecret: clientHs, requestedCert, clientSchemes };
+    return requestedCert ? new ExpectClientCertificate(hs) : new ExpectClientFinished(hs);
+  }
+}
+
+class ExpectClientCertificate implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: ServerHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate) throw unexpectedMessage();
+    const cert = decodeCertificate(msg.body);
+    if (cert.context.length !== 0) throw illegalParameter('INVALID_CONTEXT');
+    conn.transcript.add(msg.raw);
+    if (cert.entries.length === 0) {
+      // CERT_REQUIRED needs a certificate; CERT_OPTIONAL accepts none.
+      if (conn.config.verifyMode === 2) {
+        throw tlsError(Alert.certificate_required, 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
+      }
+      return new ExpectClientFinished(this.hs);
+    }
+    const presented = cert.entries.map((e) => e.der);
+    this.hs.clientKey = leafPublicKey(presented[0]!);
+    verifyPeerChain(conn, presented, 'clientAuth');
+    return new ExpectClientCertificateVerify(this.hs);
+  }
+}
+
+class ExpectClientCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(private readonly hs: ServerHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate_verify) throw unexpectedMessage();
+    const cv = decodeCertificateVerify(msg.body);
+    checkCertificateVerify(conn, this.hs.clientKey!, cv.scheme, cv.signature, conn.config.signatureSchemes);
+    conn.transcript.add(msg.raw);
+    return new ExpectClientFinished(this.hs);
+  }
+}
+
+class ExpectClientFinished implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(private readonly hs: ServerHandshake) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
+    const ks = this.hs.schedule;
+    conn.negotiated.clientFinished = checkFinished(conn, ks, this.hs.clientHsSecret, msg);
+    const secrets = conn.secrets!;
+    conn.setReadProtection(ks.protection(secrets.clientSecret));
+    secrets.resumptionSecret = ks.resumptionMasterSecret(conn.transcript.hash());
+    conn.handshakeDone = true;
+    conn.reader.plainAlertsAllowed = false;
+    this.sendTickets(conn);
+    return new ConnectedState();
+  }
+
+  /**
+   * Tickets are sent as OpenSSL does, after the client's Finished. Resumption
+   * is not implemented yet, so the ticket is an opaque random label.
+   */
+  private sendTickets(conn: Connection): void {
+    const p = conn.config.provider;
+    for (let i = 0; i < conn.config.numTickets; i++) {
+      const ageAdd = Buffer.from(p.randomBytes(4)).readUInt32BE(0);
+      conn.sendHandshake(
+        HandshakeType.new_session_ticket,
+        encodeNewSessionTicket({
+          lifetime: 7200,
+          ageAdd,
+          nonce: Uint8Array.of(i),
+          ticket: p.randomBytes(32),
+          extensions: [],
+        }),
+        false,
+      );
+    }
+  }
+}
+

@@ -1,0 +1,95 @@
+// The TLS 1.3 key schedule (RFC 8446 7.1): secrets derived from the (EC)DHE
+// shared secret and the transcript, and the traffic keys derived from them.
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { CipherSuite13 } from './cipher-suites.js';
+import { Writer } from './codec.js';
+import { RecordProtection } from './record-layer.js';
+
+const LABEL_PREFIX = Buffer.from('tls13 ', 'latin1');
+
+export function hkdfExpandLabel(
+  p: CryptoProvider,
+  suite: CipherSuite13,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
+  const info = new Writer(64)
+    .u16(length)
+    .block(1, (w) => w.bytes(LABEL_PREFIX).bytes(Buffer.from(label, 'latin1')))
+    .vec8(context)
+    .finish();
+  return p.hkdfExpand(suite.hash, secret, info, length);
+}
+
+export class KeySchedule {
+  private readonly zeros: Uint8Array;
+  private readonly emptyHash: Uint8Array;
+  private handshakeSecret: Uint8Array | null = null;
+  private masterSecret: Uint8Array | null = null;
+
+  constructor(private readonly p: CryptoProvider, readonly suite: CipherSuite13) {
+    this.zeros = new Uint8Array(suite.hashLength);
+    this.emptyHash = p.digest(suite.hash, new Uint8Array(0));
+  }
+
+  deriveSecret(secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+    return hkdfExpandLabel(this.p, this.suite, secret, label, transcriptHash, this.suite.hashLength);
+  }
+
+  /** Early secret without a PSK, then the handshake secret from the shared (EC)DHE value. */
+  setSharedSecret(shared: Uint8Array): void {
+    const early = this.p.hkdfExtract(this.suite.hash, this.zeros, this.zeros);
+    const derived = this.deriveSecret(early, 'derived', this.emptyHash);
+    this.handshakeSecret = this.p.hkdfExtract(this.suite.hash, derived, shared);
+    const derived2 = this.deriveSecret(this.handshakeSecret, 'derived', this.emptyHash);
+    this.masterSecret = this.p.hkdfExtract(this.suite.hash, derived2, this.zeros);
+  }
+
+  clientHandshakeSecret(helloHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.handshakeSecret), 'c hs traffic', helloHash);
+  }
+
+  serverHandshakeSecret(helloHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.handshakeSecret), 's hs traffic', helloHash);
+  }
+
+  clientApplicationSecret(finishedHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.masterSecret), 'c ap traffic', finishedHash);
+  }
+
+  serverApplicationSecret(finishedHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.masterSecret), 's ap traffic', finishedHash);
+  }
+
+  exporterMasterSecret(finishedHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.masterSecret), 'exp master', finishedHash);
+  }
+
+  resumptionMasterSecret(clientFinishedHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.need(this.masterSecret), 'res master', clientFinishedHash);
+  }
+
+  /** verify_data for a Finished message sent under `baseKey` (RFC 8446 4.4.4). */
+  finishedVerifyData(baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
+    const finishedKey = hkdfExpandLabel(this.p, this.suite, baseKey, 'finished', new Uint8Array(0), this.suite.hashLength);
+    return this.p.hmac(this.suite.hash, finishedKey, transcriptHash);
+  }
+
+  /** The traffic secret after a KeyUpdate (RFC 8446 7.2). */
+  nextTrafficSecret(secret: Uint8Array): Uint8Array {
+    return hkdfExpandLabel(this.p, this.suite, secret, 'traffic upd', new Uint8Array(0), this.suite.hashLength);
+  }
+
+  protection(trafficSecret: Uint8Array): RecordProtection {
+    const key = hkdfExpandLabel(this.p, this.suite, trafficSecret, 'key', new Uint8Array(0), this.suite.keyLength);
+    const iv = hkdfExpandLabel(this.p, this.suite, trafficSecret, 'iv', new Uint8Array(0), 12);
+    return new RecordProtection(this.p.aead(this.suite.aead, key), iv);
+  }
+
+  private need(s: Uint8Array | null): Uint8Array {
+    if (!s) throw new Error('key schedule used out of order');
+    return s;
+  }
+}

@@ -1,0 +1,170 @@
+// The record layer: framing, size limits and AEAD protection of records.
+// It knows content types and keys, nothing about handshake messages.
+import type { AeadKey } from '../crypto/provider.js';
+import { tlsError } from './alert.js';
+import { Alert, ContentType, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT } from './constants.js';
+
+export interface PlainRecord {
+  type: number;
+  data: Uint8Array;
+}
+
+/** Per-direction AEAD state with its implicit sequence number (RFC 8446 5.3). */
+export class RecordProtection {
+  private seq = 0;
+  private readonly nonce = Buffer.alloc(12);
+  constructor(private readonly aead: AeadKey, private readonly iv: Uint8Array) {}
+
+  private nextNonce(): Uint8Array {
+    // The 64-bit sequence number, XORed into the right end of the static IV.
+    if (this.seq >= Number.MAX_SAFE_INTEGER) {
+      throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW'); // never reached: keys update long before
+    }
+    this.nonce.set(this.iv);
+    let s = this.seq++;
+    for (let i = 11; i >= 4 && s > 0; i--) {
+      this.nonce[i]! ^= s & 0xff;
+      s = Math.floor(s / 256);
+    }
+    return this.nonce;
+  }
+
+  get sequence(): number {
+    return this.seq;
+  }
+
+  seal(type: number, data: Uint8Array, padding = 0): Uint8Array {
+    const innerLength = data.length + 1 + padding;
+    const header = Buffer.from([ContentType.application_data, 3, 3, 0, 0]);
+    header.writeUInt16BE(innerLength + this.aead.tagLength, 3);
+    const trailer = Buffer.alloc(1 + padding);
+    trailer[0] = type;
+    return this.aead.seal(this.nextNonce(), header, [data, trailer], header);
+  }
+
+  /** Decrypt a protected record body; returns the inner type and content. */
+  open(header: Uint8Array, body: Uint8Array): PlainRecord {
+    const plain = this.aead.open(this.nextNonce(), header, body);
+    if (!plain) throw tlsError(Alert.bad_record_mac, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+    if (plain.length > MAX_PLAINTEXT + 1) throw tlsError(Alert.record_overflow, 'DATA_LENGTH_TOO_LONG');
+    let end = plain.length - 1;
+    while (end >= 0 && plain[end] === 0) end--; // strip padding (RFC 8446 5.4)
+    if (end < 0) throw tlsError(Alert.unexpected_message, 'NO_RECORD_CONTENT_TYPE');
+    return { type: plain[end]!, data: plain.subarray(0, end) };
+  }
+}
+
+
+const HTTP_METHODS = ['GET ', 'POST', 'HEAD', 'PUT '];
+
+/**
+ * Incoming side. The caller asks how many bytes complete the current record
+ * (`wanted`) and feeds exactly those, so bytes after a record stay with the
+ * transport: what unwrap() leaves behind is still readable as plaintext.
+ */
+export class RecordReader {
+  private readonly header = Buffer.alloc(5);
+  private headerHave = 0;
+  private body: Buffer | null = null;
+  private bodyHave = 0;
+  private first = true;
+  protection: RecordProtection | null = null;
+  /** During the handshake a peer that never got our keys may send a plaintext alert. */
+  plainAlertsAllowed = true;
+  /** Largest record body accepted (RFC 8446 5.2 for TLS 1.3). */
+  maxBody = MAX_CIPHERTEXT_TLS13;
+
+  wanted(): number {
+    if (this.headerHave < 5) return 5 - this.headerHave;
+    return this.body ? this.body.length - this.bodyHave : 0;
+  }
+
+  /** True while a record has been started but not finished. */
+  get partial(): boolean {
+    return this.headerHave > 0;
+  }
+
+  /** Feed at most `wanted()` bytes; returns a complete record, decrypted, once whole. */
+  push(data: Uint8Array): { header: Uint8Array; record: PlainRecord } | null {
+    let off = 0;
+    if (this.headerHave < 5) {
+      const n = Math.min(5 - this.headerHave, data.length);
+      this.header.set(data.subarray(0, n), this.headerHave);
+      this.headerHave += n;
+      off = n;
+      if (this.headerHave < 5) return null;
+      this.body = Buffer.allocUnsafe(this.checkHeader());
+      this.bodyHave = 0;
+    }
+    const body = this.body!;
+    const n = Math.min(body.length - this.bodyHave, data.length - off);
+    body.set(data.subarray(off, off + n), this.bodyHave);
+    this.bodyHave += n;
+    if (this.bodyHave < body.length) return null;
+    const header = Buffer.from(this.header);
+    this.headerHave = 0;
+    this.body = null;
+    return { header, record: this.unprotect(header, body) };
+  }
+
+  private checkHeader(): number {
+    const h = this.header;
+    const type = h[0]!;
+    const length = h.readUInt16BE(3);
+    if (this.first) {
+      const text = h.subarray(0, 4).toString('latin1');
+      if (HTTP_METHODS.includes(text)) throw tlsError(Alert.unexpected_message, 'HTTP_REQUEST');
+      if (text === 'CONN') throw tlsError(Alert.unexpected_message, 'HTTPS_PROXY_REQUEST');
+    }
+    if (h[1] !== 3) throw tlsError(Alert.protocol_version, 'WRONG_VERSION_NUMBER');
+    if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
+      throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
+    }
+    const limit = type === ContentType.application_data && this.protection ? this.maxBody : MAX_PLAINTEXT;
+    if (length > limit) {
+      throw tlsError(Alert.record_overflow, this.protection ? 'ENCRYPTED_LENGTH_TOO_LONG' : 'PACKET_LENGTH_TOO_LONG');
+    }
+    this.first = false;
+    return length;
+  }
+
+  private unprotect(header: Uint8Array, body: Buffer): PlainRecord {
+    const type = header[0]!;
+    // Change_cipher_spec is never protected in TLS 1.3 (RFC 8446 5).
+    if (!this.protection || type === ContentType.change_cipher_spec) return { type, data: body };
+    if (type === ContentType.alert && this.plainAlertsAllowed) return { type, data: body };
+    if (type !== ContentType.application_data) throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
+    return this.protection.open(header, body);
+  }
+}
+
+/** Outgoing side: fragments and (once keys are set) protects records. */
+export class RecordWriter {
+  protection: RecordProtection | null = null;
+  /** The record version of plaintext records: 0x0301 for the first ClientHello, as OpenSSL does. */
+  legacyVersion = 0x0303;
+  /** Padding added to each protected record; 0 like OpenSSL's default. */
+  padding = 0;
+
+  /** Encode `data` of `type` as one or more records. */
+  encode(type: number, data: Uint8Array, out: Uint8Array[]): void {
+    if (data.length === 0 && type !== ContentType.application_data) return;
+    let off = 0;
+    do {
+      const n = Math.min(MAX_PLAINTEXT, data.length - off);
+      const frag = data.subarray(off, off + n);
+      off += n;
+      if (this.protection) {
+        out.push(this.protection.seal(type, frag, this.padding));
+      } else {
+        const rec = Buffer.allocUnsafe(5 + n);
+        rec[0] = type;
+        rec[1] = this.legacyVersion >> 8;
+        rec[2] = this.legacyVersion & 0xff;
+        rec.writeUInt16BE(n, 3);
+        rec.set(frag, 5);
+        out.push(rec);
+      }
+    } while (off < data.length);
+  }
+}
