@@ -3,7 +3,7 @@
 // (handshake-client13.ts, handshake-server13.ts); this file routes records.
 import { SSLError } from '../ssl/errors.js';
 import { alertToSend, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
-import { Alert, AlertLevel, ContentType, HandshakeType } from './constants.js';
+import { Alert, AlertLevel, ContentType } from './constants.js';
 import type { EngineConfig } from './config.js';
 import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
@@ -51,6 +51,14 @@ export interface SessionTicket {
   receivedAt: number;
 }
 
+/** Before begin(): any message is out of place. */
+const NOT_STARTED: HandshakeState = {
+  name: 'NotStarted',
+  handle: () => {
+    throw unexpectedMessage();
+  },
+};
+
 export class Connection {
   readonly transcript: Transcript;
   readonly reader = new RecordReader();
@@ -84,9 +92,9 @@ export class Connection {
     serverFinished: null,
   };
 
-  constructor(readonly config: EngineConfig, initial: HandshakeState) {
+  constructor(readonly config: EngineConfig) {
     this.transcript = new Transcript(config.provider);
-    this.state = initial;
+    this.state = NOT_STARTED;
   }
 
   get isServer(): boolean {
@@ -291,7 +299,7 @@ export class Connection {
     return this.out.length > 0 || this.pendingHandshake.length > 0;
   }
 
-  /** Run a state's start step (the client's ClientHello). */
+  /** Enter the first state: the client sends its ClientHello here, the server just waits. */
   begin(start: (conn: Connection) => HandshakeState): void {
     this.guard(() => {
       this.state = start(this);
@@ -300,10 +308,3 @@ export class Connection {
   }
 }
 
-export function unexpected(state: HandshakeState, msg: HandshakeMessage): SSLError {
-  void state;
-  void msg;
-  return unexpectedMessage('UNEXPECTED_MESSAGE');
-}
-
-export { HandshakeType };

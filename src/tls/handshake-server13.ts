@@ -54,7 +54,7 @@ const MAY_CHANGE_AFTER_HRR = new Set<number>([
   ExtensionType.padding,
 ]);
 
-export function startServer(): HandshakeState {
+export function startServer(_conn: Connection): HandshakeState {
   return new ExpectClientHello(null);
 }
 

@@ -47,8 +47,9 @@ export function serverCert(kind: string) {
 }
 
 export function pair(clientOver: Partial<EngineConfig> = {}, serverOver: Partial<EngineConfig> = {}) {
-  const client = new Connection(engineConfig(clientOver), startClient as never);
-  const server = new Connection(engineConfig({ isServer: true, certs: [serverCert('ecdsa-p256')], ...serverOver }), startServer());
+  const client = new Connection(engineConfig(clientOver));
+  const server = new Connection(engineConfig({ isServer: true, certs: [serverCert('ecdsa-p256')], ...serverOver }));
+  server.begin(startServer);
   return { client, server };
 }
 

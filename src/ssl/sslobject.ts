@@ -1,0 +1,385 @@
+// Python's ssl.SSLObject: the TLS engine driven over two MemoryBIOs, with
+// CPython's exact blocking semantics (SSLWantReadError instead of waiting).
+import { domainToASCII } from 'node:url';
+import { isIP } from 'node:net';
+import { nodeCrypto } from '../crypto/node-provider.js';
+import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
+import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
+import { Connection } from '../tls/connection.js';
+import { groupName, NamedGroup, ProtocolVersion, signatureSchemeName, versionName } from '../tls/constants.js';
+import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
+import { startClient } from '../tls/handshake-client13.js';
+import { startServer } from '../tls/handshake-server13.js';
+import { withAlert } from '../tls/alert.js';
+import { alertForVerifyError, verifyChain } from '../x509/verify.js';
+import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
+import {
+  CERT_NONE,
+  OP_ENABLE_MIDDLEBOX_COMPAT,
+  OP_IGNORE_UNEXPECTED_EOF,
+  OP_NO_TLSv1_2,
+  OP_NO_TLSv1_3,
+  TLSVersion,
+} from './constants.js';
+import type { SSLContext } from './context.js';
+import {
+  SSLCertVerificationError,
+  SSLEOFError,
+  SSLError,
+  SSLWantReadError,
+  SSLZeroReturnError,
+  ValueError,
+} from './errors.js';
+import type { MemoryBIO } from './memory-bio.js';
+import { SSLSession } from './session.js';
+
+export type CipherTuple = [name: string, protocol: string, secretBits: number];
+
+export interface SSLObjectOptions {
+  serverSide?: boolean;
+  serverHostname?: string | null;
+  session?: SSLSession | null;
+}
+
+/** ssl-ts extra: what the handshake settled, for tools and tests. */
+export interface HandshakeInfo {
+  version: string | null;
+  cipher: string | null;
+  group: string | null;
+  signatureScheme: string | null;
+  alpn: string | null;
+  helloRetryRequest: boolean;
+  serverName: string | null;
+  peerCertificateSubject: string | null;
+}
+
+const GROUP_IDS: Record<string, number> = {
+  ...NamedGroup,
+  // OpenSSL's and node's spellings of the same groups.
+  prime256v1: NamedGroup.secp256r1,
+  'P-256': NamedGroup.secp256r1,
+  'P-384': NamedGroup.secp384r1,
+  'P-521': NamedGroup.secp521r1,
+  X25519: NamedGroup.x25519,
+  X448: NamedGroup.x448,
+};
+
+function toWireVersion(v: number, fallback: number): number {
+  if (v === TLSVersion.MINIMUM_SUPPORTED) return ProtocolVersion.TLS12;
+  if (v === TLSVersion.MAXIMUM_SUPPORTED) return ProtocolVersion.TLS13;
+  return v > 0 ? v : fallback;
+}
+
+function subjectLine(der: Uint8Array): string | null {
+  try {
+    const d = decodeCertificate(der);
+    return d.subject.map((rdn) => rdn.map(([k, v]) => `${k}=${v}`).join('+')).join(', ');
+  } catch {
+    return null;
+  }
+}
+
+export class SSLObject {
+  readonly context: SSLContext;
+  readonly serverSide: boolean;
+  readonly serverHostname: string | null;
+  /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
+  trace: ((ev: TraceEvent) => void) | null = null;
+  private readonly incoming: MemoryBIO;
+  private readonly outgoing: MemoryBIO;
+  private conn: Connection | null = null;
+  private requestedSession: SSLSession | null;
+
+  constructor(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, opts: SSLObjectOptions = {}) {
+    this.context = context;
+    this.incoming = incoming;
+    this.outgoing = outgoing;
+    this.serverSide = !!opts.serverSide;
+    this.serverHostname = opts.serverHostname ?? null;
+    this.requestedSession = opts.session ?? null;
+  }
+
+  // ---- engine plumbing ---------------------------------------------------
+
+  private engineConfig(): EngineConfig {
+    const ctx = this.context;
+    const host = this.serverHostname;
+    const isIpLiteral = host !== null && isIP(host.replace(/^\[|\]$/g, '')) !== 0;
+    let minVersion = toWireVersion(ctx.minimumVersion, ProtocolVersion.TLS12);
+    let maxVersion = toWireVersion(ctx.maximumVersion, ProtocolVersion.TLS13);
+    if (ctx.options & OP_NO_TLSv1_3 && maxVersion >= ProtocolVersion.TLS13) maxVersion = ProtocolVersion.TLS12;
+    if (ctx.options & OP_NO_TLSv1_2 && minVersion <= ProtocolVersion.TLS12) minVersion = ProtocolVersion.TLS13;
+    const suiteNames = ctx._tls13Ciphers ?? TLS13_SUITES.map((s) => s.name);
+    const groups = (ctx._groups ?? ['x25519', 'secp256r1', 'secp384r1'])
+      .map((g) => GROUP_IDS[g])
+      .filter((g): g is number => g !== undefined);
+    return {
+      isServer: this.serverSide,
+      provider: nodeCrypto,
+      // No SNI for IP literals (RFC 6066 3), but they are still verified.
+      serverName: this.serverSide || isIpLiteral || host === null ? null : domainToASCII(host) || host,
+      verifyHostname: !this.serverSide && ctx.checkHostname ? host : null,
+      verifyMode: ctx.verifyMode,
+      verify: (req) => this.verifyPeer(req),
+      certs: ctx._certs,
+      alpn: ctx._alpnProtocols,
+      tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
+      groups,
+      signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
+      minVersion,
+      maxVersion,
+      middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
+      numTickets: this.serverSide ? ctx.numTickets : 0,
+      trace: (ev) => this.trace?.(ev),
+    };
+  }
+
+  private verifyPeer(req: VerifyRequest): Uint8Array[] {
+    try {
+      return verifyChain(req.presented, this.context._trusted, {
+        hostname: req.hostname,
+        purpose: req.purpose,
+        time: new Date(),
+      });
+    } catch (e) {
+      if (e instanceof SSLCertVerificationError) throw withAlert(e, alertForVerifyError(e.verifyCode));
+      throw e;
+    }
+  }
+
+  private engine(): Connection {
+    if (!this.conn) {
+      const conn = new Connection(this.engineConfig());
+      this.conn = conn;
+      conn.begin(this.serverSide ? startServer : startClient);
+    }
+    return this.conn;
+  }
+
+  /** Run an operation, always moving what the engine produced into the outgoing BIO. */
+  private run<T>(f: (conn: Connection) => T): T {
+    let conn: Connection | null = null;
+    try {
+      conn = this.engine();
+      if (conn.error) throw conn.error;
+      return f(conn);
+    } finally {
+      if (conn) for (const chunk of conn.takeOutput()) this.outgoing.write(chunk);
+    }
+  }
+
+  /**
+   * Move one record from the incoming BIO into the engine. Only the bytes of
+   * that record are taken, so whatever follows stays in the BIO (STARTTLS).
+   * Returns false when the BIO has no more bytes.
+   */
+  private pullRecord(conn: Connection): boolean {
+    while (this.incoming.pending > 0) {
+      conn.receive(this.incoming.read(conn.wanted()));
+      if (!conn.reader.partial) return true;
+    }
+    return false;
+  }
+
+  /** The transport has nothing more for us: wait for it, or report its end. */
+  private starved(conn: Connection, duringHandshake: boolean): never {
+    if (!this.incoming.eof) throw new SSLWantReadError();
+    if (this.context.options & OP_IGNORE_UNEXPECTED_EOF && !conn.midRecord) {
+      if (duringHandshake) throw new SSLZeroReturnError();
+      conn.peerClosed = true;
+      throw new EndOfStream();
+    }
+    throw new SSLEOFError();
+  }
+
+  private handshake(conn: Connection): void {
+    while (!conn.handshakeDone) {
+      if (!this.pullRecord(conn)) this.starved(conn, true);
+    }
+  }
+
+  // ---- Python API ----------------------------------------------------------
+
+  doHandshake(): void {
+    this.run((conn) => this.handshake(conn));
+  }
+
+  /**
+   * Read up to `len` bytes of application data. As in CPython, it returns an
+   * empty array once the peer has sent close_notify, and throws
+   * SSLWantReadError while no data has arrived yet.
+   */
+  read(len = 1024, buffer?: Uint8Array): Uint8Array {
+    const data = this.readData(len, buffer ? buffer.length : undefined);
+    if (buffer) buffer.set(data);
+    return data;
+  }
+
+  /** Read into `buffer` (up to `len` bytes, default its length); returns the count. */
+  readInto(buffer: Uint8Array, len?: number): number {
+    if (!(buffer instanceof Uint8Array)) throw new TypeError('buffer must be a writable bytes-like object');
+    const data = this.readData(len ?? buffer.length, buffer.length);
+    buffer.set(data);
+    return data.length;
+  }
+
+  private readData(len: number, cap?: number): Uint8Array {
+    if (!Number.isInteger(len)) throw new TypeError('an integer is required');
+    if (len < 0) throw new ValueError('size should not be negative');
+    if (cap !== undefined && len > cap) throw new ValueError('buffer too small for requested bytes');
+    return this.run((conn) => {
+      this.handshake(conn);
+      if (len === 0) return new Uint8Array(0);
+      for (;;) {
+        if (conn.appPending > 0) return conn.readApp(len);
+        if (conn.peerClosed) {
+          // CPython returns b'' only while our side is still open.
+          if (conn.sentClose) throw new SSLZeroReturnError();
+          return new Uint8Array(0);
+        }
+        if (!this.pullRecord(conn)) {
+          try {
+            this.starved(conn, false);
+          } catch (e) {
+            if (e instanceof EndOfStream) return new Uint8Array(0);
+            throw e;
+          }
+        }
+      }
+    });
+  }
+
+  write(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
+    const bytes = toBytes(data);
+    return this.run((conn) => {
+      this.handshake(conn);
+      if (conn.sentClose) throw new SSLError('protocol is shutdown', { library: 'SSL', reason: 'PROTOCOL_IS_SHUTDOWN' });
+      if (bytes.length === 0) return 0;
+      conn.sendApp(bytes);
+      return bytes.length;
+    });
+  }
+
+  pending(): number {
+    return this.conn?.appPending ?? 0;
+  }
+
+  /** Send close_notify, then wait (SSLWantReadError) for the peer's. */
+  unwrap(): void {
+    this.run((conn) => {
+      if (!conn.handshakeDone) {
+        throw new SSLError('shutdown while in init', { library: 'SSL', reason: 'SHUTDOWN_WHILE_IN_INIT' });
+      }
+      conn.sendCloseNotify();
+      while (!conn.peerClosed) {
+        if (!this.pullRecord(conn)) {
+          if (!this.incoming.eof) throw new SSLWantReadError();
+          throw new SSLEOFError();
+        }
+        conn.readApp(conn.appPending); // data after our close_notify is discarded
+      }
+    });
+  }
+
+  version(): string | null {
+    const c = this.conn;
+    return c?.handshakeDone && c.negotiated.version ? versionName(c.negotiated.version) : null;
+  }
+
+  cipher(): CipherTuple | null {
+    const c = this.conn;
+    if (!c?.handshakeDone || !c.negotiated.cipherSuite) return null;
+    return [c.negotiated.cipherSuite, versionName(c.negotiated.version!), c.negotiated.cipherBits];
+  }
+
+  /** Server side: our suites that the client also offered; null on the client, as in CPython. */
+  sharedCiphers(): CipherTuple[] | null {
+    const c = this.conn;
+    if (!c?.handshakeDone || !this.serverSide) return null;
+    const offered = c.negotiated.offeredSuites;
+    return c.config.tls13Suites.filter((s) => offered.includes(s.id)).map((s) => [s.name, 'TLSv1.3', s.bits]);
+  }
+
+  selectedAlpnProtocol(): string | null {
+    return this.conn?.handshakeDone ? this.conn.negotiated.alpn : null;
+  }
+
+  selectedNpnProtocol(): null {
+    return null;
+  }
+
+  compression(): null {
+    return null;
+  }
+
+  getPeerCert(binaryForm: true): Uint8Array | null;
+  getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
+  getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
+    const c = this.conn;
+    if (!c?.handshakeDone) throw new ValueError('handshake not done yet');
+    const leaf = c.negotiated.peerCertificates[0];
+    if (!leaf) return null;
+    if (binaryForm) return leaf;
+    // CPython shows nothing of a certificate it was not asked to verify.
+    if (this.context.verifyMode === CERT_NONE) return {};
+    return decodeCertificate(leaf);
+  }
+
+  /** Python 3.13: the chain as verified, leaf first (DER). */
+  getVerifiedChain(): Uint8Array[] {
+    return [...(this.conn?.negotiated.verifiedChain ?? [])];
+  }
+
+  /** Python 3.13: the chain as the peer sent it (DER). */
+  getUnverifiedChain(): Uint8Array[] {
+    return [...(this.conn?.negotiated.peerCertificates ?? [])];
+  }
+
+  getChannelBinding(cbType = 'tls-unique'): Uint8Array | null {
+    if (cbType !== 'tls-unique') throw new ValueError(`'${cbType}' channel binding type not implemented`);
+    const c = this.conn;
+    if (!c?.handshakeDone) return null;
+    // CPython asks OpenSSL for the first Finished of a full handshake: the client's.
+    return c.negotiated.clientFinished;
+  }
+
+  get session(): SSLSession | null {
+    const c = this.conn;
+    if (!c?.handshakeDone) return this.requestedSession;
+    if (this.serverSide) return null;
+    return new SSLSession(c.tickets, c.negotiated.cipherSuite);
+  }
+
+  get sessionReused(): boolean {
+    return false;
+  }
+
+  verifyClientPostHandshake(): void {
+    throw new ValueError('Post-handshake authentication is not supported');
+  }
+
+  handshakeInfo(): HandshakeInfo {
+    const n = this.conn?.negotiated;
+    const peer = n?.peerCertificates[0];
+    return {
+      version: this.version(),
+      cipher: n?.cipherSuite ?? null,
+      group: n?.group != null ? groupName(n.group) : null,
+      signatureScheme: n?.signatureScheme != null ? signatureSchemeName(n.signatureScheme) : null,
+      alpn: n?.alpn ?? null,
+      helloRetryRequest: n?.helloRetryRequest ?? false,
+      serverName: n?.serverName ?? null,
+      peerCertificateSubject: peer ? subjectLine(peer) : null,
+    };
+  }
+}
+
+/** Internal signal: an ignored unexpected EOF reads as end of stream. */
+class EndOfStream extends Error {}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TypeError(`a bytes-like object is required, not '${data === null ? 'NoneType' : typeof data}'`);
+}
