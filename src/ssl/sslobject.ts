@@ -91,6 +91,10 @@ export class SSLObject {
   private requestedSession: SSLSession | null;
 
   constructor(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, opts: SSLObjectOptions = {}) {
+    // As in CPython, only SSLContext.wrapBio() makes these.
+    if (!context || typeof context !== 'object' || !('_certs' in context)) {
+      throw new TypeError('SSLObject does not have a public constructor. Instances are returned by SSLContext.wrapBio().');
+    }
     this.context = context;
     this.incoming = incoming;
     this.outgoing = outgoing;

@@ -1,0 +1,10 @@
+// ssl-ts: Python's ssl module for TypeScript, on a sans-I/O TLS engine.
+export * from './ssl/errors.js';
+export * from './ssl/constants.js';
+export { MemoryBIO } from './ssl/memory-bio.js';
+export { SSLContext, createDefaultContext } from './ssl/context.js';
+export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions } from './ssl/sslobject.js';
+export { SSLSession } from './ssl/session.js';
+export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
+export { decodeCertificate, type PeerCertDict } from './x509/decode.js';
+export type { TraceEvent } from './tls/config.js';
