@@ -70,7 +70,7 @@ export function receivedAlertReason(alert: number): string {
 
 function alertNames(alert: number): string {
   const n = alertName(alert);
-  return n.startsWith('unknown') ? `UNKNOWN_${alert}` : n;
+  return n.startsWith('unknown(') ? `UNKNOWN_${alert}` : n;
 }
 
 export function peerAlertError(alert: number): SSLError {
