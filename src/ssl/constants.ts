@@ -3,17 +3,7 @@
 // library's capabilities (HAS_*, OPENSSL_VERSION*) it tells the truth about
 // ssl-ts instead: we speak TLS 1.2 and 1.3 only.
 
-import {
-  SSL_ERROR_SSL,
-  SSL_ERROR_WANT_READ,
-  SSL_ERROR_WANT_WRITE,
-  SSL_ERROR_WANT_X509_LOOKUP,
-  SSL_ERROR_SYSCALL,
-  SSL_ERROR_ZERO_RETURN,
-  SSL_ERROR_WANT_CONNECT,
-  SSL_ERROR_EOF,
-  SSL_ERROR_INVALID_ERROR_CODE,
-} from './errors.js';
+import * as E from './errors.js';
 
 export {
   SSL_ERROR_SSL,
@@ -25,7 +15,7 @@ export {
   SSL_ERROR_WANT_CONNECT,
   SSL_ERROR_EOF,
   SSL_ERROR_INVALID_ERROR_CODE,
-};
+} from './errors.js';
 
 // ---------------------------------------------------------------- verify mode
 
@@ -43,18 +33,17 @@ export const CERT_REQUIRED = VerifyMode.CERT_REQUIRED;
 /**
  * Python's `_SSLMethod`. PROTOCOL_TLSv1 and PROTOCOL_TLSv1_1 are absent, as
  * they are from a Python built against an OpenSSL without those methods: the
- * engine cannot speak them. PROTOCOL_SSLv23 is declared before PROTOCOL_TLS
- * so the reverse mapping of 2 reads 'PROTOCOL_TLS', as Python's repr does.
+ * engine cannot speak them. PROTOCOL_SSLv23 is a module-level alias only,
+ * as in Python.
  */
 export enum SSLMethod {
-  PROTOCOL_SSLv23 = 2,
   PROTOCOL_TLS = 2,
   PROTOCOL_TLSv1_2 = 5,
   PROTOCOL_TLS_CLIENT = 16,
   PROTOCOL_TLS_SERVER = 17,
 }
 export const PROTOCOL_TLS = SSLMethod.PROTOCOL_TLS;
-export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_SSLv23;
+export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_TLS;
 export const PROTOCOL_TLSv1_2 = SSLMethod.PROTOCOL_TLSv1_2;
 export const PROTOCOL_TLS_CLIENT = SSLMethod.PROTOCOL_TLS_CLIENT;
 export const PROTOCOL_TLS_SERVER = SSLMethod.PROTOCOL_TLS_SERVER;
@@ -202,15 +191,15 @@ export const ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = AlertDescription.ALERT_DES
 
 /** Python's `SSLErrorNumber`; the values are the SSL_ERROR_* codes of errors.ts. */
 export enum SSLErrorNumber {
-  SSL_ERROR_SSL = SSL_ERROR_SSL,
-  SSL_ERROR_WANT_READ = SSL_ERROR_WANT_READ,
-  SSL_ERROR_WANT_WRITE = SSL_ERROR_WANT_WRITE,
-  SSL_ERROR_WANT_X509_LOOKUP = SSL_ERROR_WANT_X509_LOOKUP,
-  SSL_ERROR_SYSCALL = SSL_ERROR_SYSCALL,
-  SSL_ERROR_ZERO_RETURN = SSL_ERROR_ZERO_RETURN,
-  SSL_ERROR_WANT_CONNECT = SSL_ERROR_WANT_CONNECT,
-  SSL_ERROR_EOF = SSL_ERROR_EOF,
-  SSL_ERROR_INVALID_ERROR_CODE = SSL_ERROR_INVALID_ERROR_CODE,
+  SSL_ERROR_SSL = E.SSL_ERROR_SSL,
+  SSL_ERROR_WANT_READ = E.SSL_ERROR_WANT_READ,
+  SSL_ERROR_WANT_WRITE = E.SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_X509_LOOKUP = E.SSL_ERROR_WANT_X509_LOOKUP,
+  SSL_ERROR_SYSCALL = E.SSL_ERROR_SYSCALL,
+  SSL_ERROR_ZERO_RETURN = E.SSL_ERROR_ZERO_RETURN,
+  SSL_ERROR_WANT_CONNECT = E.SSL_ERROR_WANT_CONNECT,
+  SSL_ERROR_EOF = E.SSL_ERROR_EOF,
+  SSL_ERROR_INVALID_ERROR_CODE = E.SSL_ERROR_INVALID_ERROR_CODE,
 }
 
 // --------------------------------------------------------------- capabilities

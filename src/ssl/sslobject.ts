@@ -17,9 +17,6 @@ import {
   CERT_NONE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
-  OP_NO_TLSv1_2,
-  OP_NO_TLSv1_3,
-  TLSVersion,
 } from './constants.js';
 import type { SSLContext } from './context.js';
 import {
@@ -64,12 +61,6 @@ const GROUP_IDS: Record<string, number> = {
   X448: NamedGroup.x448,
 };
 
-function toWireVersion(v: number, fallback: number): number {
-  if (v === TLSVersion.MINIMUM_SUPPORTED) return ProtocolVersion.TLS12;
-  if (v === TLSVersion.MAXIMUM_SUPPORTED) return ProtocolVersion.TLS13;
-  return v > 0 ? v : fallback;
-}
-
 function subjectLine(der: Uint8Array): string | null {
   try {
     const d = decodeCertificate(der);
@@ -109,10 +100,8 @@ export class SSLObject {
     const ctx = this.context;
     const host = this.serverHostname;
     const isIpLiteral = host !== null && isIP(host.replace(/^\[|\]$/g, '')) !== 0;
-    let minVersion = toWireVersion(ctx.minimumVersion, ProtocolVersion.TLS12);
-    let maxVersion = toWireVersion(ctx.maximumVersion, ProtocolVersion.TLS13);
-    if (ctx.options & OP_NO_TLSv1_3 && maxVersion >= ProtocolVersion.TLS13) maxVersion = ProtocolVersion.TLS12;
-    if (ctx.options & OP_NO_TLSv1_2 && minVersion <= ProtocolVersion.TLS12) minVersion = ProtocolVersion.TLS13;
+    // No usable version leaves an empty range, which the handshake reports.
+    const range = ctx._versionRange() ?? { min: 0xffff, max: 0 };
     const suiteNames = ctx._tls13Ciphers ?? TLS13_SUITES.map((s) => s.name);
     const groups = (ctx._groups ?? ['x25519', 'secp256r1', 'secp384r1'])
       .map((g) => GROUP_IDS[g])
@@ -130,8 +119,8 @@ export class SSLObject {
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
       groups,
       signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
-      minVersion,
-      maxVersion,
+      minVersion: range.min,
+      maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
       trace: (ev) => this.trace?.(ev),
