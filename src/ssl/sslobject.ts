@@ -133,6 +133,7 @@ export class SSLObject {
         hostname: req.hostname,
         purpose: req.purpose,
         time: new Date(),
+        hostnameChecksCommonName: this.context.hostnameChecksCommonName,
       });
     } catch (e) {
       if (e instanceof SSLCertVerificationError) throw withAlert(e, alertForVerifyError(e.verifyCode));

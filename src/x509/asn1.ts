@@ -90,11 +90,6 @@ export function parseDer(der: Uint8Array): DerNode {
   }
 }
 
-/** Re-parses a node's content as a DER value (for OCTET STRING-wrapped data). */
-export function parseInner(bytes: Uint8Array): DerNode {
-  return parseDer(bytes);
-}
-
 /** Asserts the node is a universal `tag` (constructedness follows the tag). */
 export function expect(node: DerNode | undefined, tag: number): DerNode {
   if (!node || node.tagClass !== UNIVERSAL || node.tag !== tag) throw asn1Error('wrong tag', 'WRONG_TAG');
@@ -102,7 +97,7 @@ export function expect(node: DerNode | undefined, tag: number): DerNode {
 }
 
 /** Asserts a context-specific [n] node. */
-export function isContext(node: DerNode | undefined, n: number): node is DerNode {
+export function isContext(node: DerNode | undefined, n: number): boolean {
   return node !== undefined && node.tagClass === CONTEXT && node.tag === n;
 }
 
@@ -192,14 +187,4 @@ export function stringValue(node: DerNode): string {
   if (node.tag === TAG.UNIVERSAL_STRING) return fromCodePoints(node.content, 4);
   if (SINGLE_BYTE_TYPES.has(node.tag)) return latin1(node.content);
   throw stringError();
-}
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -18,7 +18,14 @@ export interface ParsedName {
   rdns: NameAttribute[][];
   /** Comparison key equal for names OpenSSL's X509_NAME_cmp treats as equal. */
   canon: string;
+  /** The same key per non-empty RDN, for prefix (subtree) comparisons. */
+  canonRdns: string[];
 }
+
+// Universal tags OpenSSL's DirectoryString-like decoder (ASN1_PRINTABLE)
+// accepts in names: the printable string kinds, BIT STRING, SEQUENCE, and
+// the tags it files under "unknown". Anything else makes the name invalid.
+const NAME_VALUE_TAGS = new Set<number>([3, 7, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19, 20, 22, 28, 29, 30, 31]);
 
 /** Parses a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
 export function parseName(node: DerNode | undefined): ParsedName {
@@ -30,11 +37,14 @@ export function parseName(node: DerNode | undefined): ParsedName {
     for (const atv of set.children) {
       expect(atv, TAG.SEQUENCE);
       if (atv.children.length !== 2) throw asn1Error();
+      const v = atv.children[1]!;
+      if (v.tagClass !== UNIVERSAL || !NAME_VALUE_TAGS.has(v.tag)) throw asn1Error('wrong tag', 'WRONG_TAG');
       rdn.push({ oid: oidOf(atv.children[0]), value: atv.children[1]! });
     }
     rdns.push(rdn);
   }
-  return { der: seq.raw, rdns, canon: canonicalName(rdns) };
+  const canonRdns = canonicalRdns(rdns);
+  return { der: seq.raw, rdns, canon: canonRdns.join('/'), canonRdns };
 }
 
 // Types OpenSSL folds to a canonical UTF8String before comparing names.
@@ -45,25 +55,24 @@ const CANON_TYPES = new Set<number>([
 
 const C_SPACE = /[ \t\n\v\f\r]+/g;
 
-/** Canonical text of one value: trimmed, inner whitespace runs collapsed, ASCII lower-cased. */
+/**
+ * Canonical text of one value: trimmed, inner whitespace runs collapsed,
+ * ASCII lower-cased. OpenSSL computes this while decoding, so a string it
+ * cannot convert makes the whole name (and certificate) unreadable.
+ */
 function canonicalValue(v: DerNode): string {
   if (v.tagClass === UNIVERSAL && !v.constructed && CANON_TYPES.has(v.tag)) {
-    try {
-      const s = stringValue(v).replace(C_SPACE, ' ').trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
-      return 's:' + s;
-    } catch {
-      // Undecodable strings keep their raw form, so they only match themselves.
-    }
+    const s = stringValue(v).replace(C_SPACE, ' ').trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+    return 's:' + s;
   }
   return 'r:' + Buffer.from(v.raw).toString('hex');
 }
 
-function canonicalName(rdns: NameAttribute[][]): string {
+function canonicalRdns(rdns: NameAttribute[][]): string[] {
   // Empty RDNs vanish, and the order inside a multi-valued RDN does not matter.
   return rdns
     .filter((rdn) => rdn.length > 0)
-    .map((rdn) => rdn.map((a) => `${a.oid}=${JSON.stringify(canonicalValue(a.value))}`).sort().join('+'))
-    .join('/');
+    .map((rdn) => rdn.map((a) => `${a.oid}=${JSON.stringify(canonicalValue(a.value))}`).sort().join('+'));
 }
 
 /** Decodes the value bytes of an OBJECT IDENTIFIER whose tag was implicit. */

@@ -27,23 +27,39 @@ function decodeBody(body: string): Uint8Array {
   if (start < lines.length && lines[start]!.includes(':')) {
     while (start < lines.length && lines[start]!.trim() !== '') start++;
   }
-  const b64 = lines.slice(start).join('').replace(/[ \t\v\f]/g, '');
+  const b64 = lines.slice(start).join('').replace(/[ \t]/g, '');
   if (!BASE64_RE.test(b64) || b64.length % 4 !== 0) throw badBase64();
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
 /**
  * Every PEM block with the given label (default CERTIFICATE), in file order,
- * as DER. Text outside blocks and blocks with other labels are ignored.
- * A matching block whose base64 is broken throws SSLError.
+ * as DER. Text outside blocks is ignored. Like OpenSSL, which decodes each
+ * block it passes while looking for the wanted kind, a block of any label
+ * with broken base64 makes the whole read fail with SSLError.
  */
 export function pemBlocks(text: string, label = 'CERTIFICATE'): Uint8Array[] {
   const wanted = LABEL_ALIASES[label] ?? [label];
   const out: Uint8Array[] = [];
   for (const m of text.matchAll(BLOCK_RE)) {
-    if (wanted.includes(m[1]!)) out.push(decodeBody(m[2]!));
+    const der = decodeBody(m[2]!);
+    if (wanted.includes(m[1]!)) out.push(der);
   }
   return out;
+}
+
+/**
+ * The first PEM block with the label (as OpenSSL's PEM_read_bio_X509 reads
+ * it), or null when there is none. A broken block before it, or the block
+ * itself being broken, throws SSLError.
+ */
+export function firstPemBlock(text: string, label = 'CERTIFICATE'): Uint8Array | null {
+  const wanted = LABEL_ALIASES[label] ?? [label];
+  for (const m of text.matchAll(BLOCK_RE)) {
+    const der = decodeBody(m[2]!);
+    if (wanted.includes(m[1]!)) return der;
+  }
+  return null;
 }
 
 /** PEM text for DER bytes: 64-column base64 between header and footer, ending in a newline. */

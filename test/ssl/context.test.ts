@@ -152,7 +152,7 @@ const OUR_TLS12 = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ];
 
-test('get_ciphers() dicts equal python3 for our suites, default context', { skip: noPython }, () => {
+test('get_ciphers() dicts equal python3 for our suites, default context', () => {
   const py = python<Array<Record<string, unknown>>>(
     'import ssl,json;print(json.dumps(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ciphers()))',
   )!;
@@ -180,7 +180,7 @@ const CIPHER_SPECS = [
   'SHA256', 'kRSA', 'DHE', 'ALL:!kECDHE:ECDHE',
 ];
 
-test('set_ciphers() orderings and security levels match python3 (filtered to our suites)', { skip: noPython }, () => {
+test('set_ciphers() orderings and security levels match python3 (filtered to our suites)', () => {
   const code = String.raw`
 import ssl, json, sys
 ours = set(json.loads(sys.argv[1]))
@@ -388,7 +388,7 @@ test('verify_flags', () => {
 
 // -------------------------------------------------------------- cert chains
 
-test('load_cert_chain', { skip: noCertdata }, () => {
+test('load_cert_chain', () => {
   let ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   // Combined key and cert in a single file
   ctx.loadCertChain(CERTFILE, null);
@@ -460,7 +460,7 @@ test('load_cert_chain', { skip: noCertdata }, () => {
   ctx.loadCertChain(CERTFILE, null, getpassException);
 });
 
-test('load_cert_chain: error shapes match Python', { skip: noCertdata }, () => {
+test('load_cert_chain: error shapes match Python', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   assert.throws(
     () => ctx.loadCertChain(ONLYCERT),
@@ -494,7 +494,7 @@ test('load_cert_chain: error shapes match Python', { skip: noCertdata }, () => {
   assert.throws(() => ctx.loadCertChain(CERTFILE_PROTECTED, null, 'é'.repeat(513)), ValueError);
 });
 
-test('load_cert_chain stores DER chains and keys, one per key type', { skip: noFixtures }, () => {
+test('load_cert_chain stores DER chains and keys, one per key type', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   ctx.loadCertChain(fix('leaf-ecdsa-p256-chain.pem'), fix('leaf-ecdsa-p256.key'));
   assert.equal(ctx._certs.length, 1);
@@ -535,7 +535,7 @@ test('load_cert_chain stores DER chains and keys, one per key type', { skip: noF
 
 // ------------------------------------------------------------ trust anchors
 
-test('load_verify_locations', { skip: noCertdata }, () => {
+test('load_verify_locations', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   ctx.loadVerifyLocations(CERTFILE);
   ctx.loadVerifyLocations(CERTFILE, null);
@@ -561,7 +561,7 @@ test('load_verify_locations', { skip: noCertdata }, () => {
   });
 });
 
-test('load_verify_locations: error shapes match Python', { skip: noCertdata }, () => {
+test('load_verify_locations: error shapes match Python', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   assert.throws(
     () => ctx.loadVerifyLocations(BADCERT),
@@ -589,7 +589,7 @@ test('load_verify_locations: error shapes match Python', { skip: noCertdata }, (
   });
 });
 
-test('load_verify_locations: cadata', { skip: noCertdata }, () => {
+test('load_verify_locations: cadata', () => {
   const cacertPem = readFileSync(CAFILE_CACERT, 'utf8');
   const cacertDer = pemToDer(cacertPem);
   const neuronioPem = readFileSync(CAFILE_NEURONIO, 'utf8');
@@ -648,7 +648,7 @@ test('load_verify_locations: cadata', { skip: noCertdata }, () => {
   );
 });
 
-test('load_verify_locations: more cadata cases, as Python reports them', { skip: noCertdata }, () => {
+test('load_verify_locations: more cadata cases, as Python reports them', () => {
   const cacertPem = readFileSync(CAFILE_CACERT, 'utf8');
   const cacertDer = pemToDer(cacertPem);
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
@@ -677,7 +677,7 @@ test('load_verify_locations: more cadata cases, as Python reports them', { skip:
   ctx.loadVerifyLocations(null, null, cacertPem);
 });
 
-test('load_dh_params', { skip: noCertdata }, () => {
+test('load_dh_params', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
   ctx.loadDhParams(DHFILE);
   ctx.loadDhParams(enc(DHFILE));
@@ -747,7 +747,7 @@ test('sni_callback', () => {
   assert.equal(ctx.sniCallback, null);
 });
 
-test('cert_store_stats', { skip: noCertdata }, () => {
+test('cert_store_stats', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 0, crl: 0, x509: 0 });
   ctx.loadCertChain(CERTFILE);
@@ -765,7 +765,7 @@ test('cert_store_stats', { skip: noCertdata }, () => {
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 2, crl: 0, x509: 3 });
 });
 
-test('get_ca_certs (binary form)', { skip: noCertdata }, () => {
+test('get_ca_certs (binary form)', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   assert.deepEqual(ctx.getCaCerts(true), []);
   // CERTFILE is not flagged as X509v3 Basic Constraints: CA:TRUE
@@ -777,7 +777,7 @@ test('get_ca_certs (binary form)', { skip: noCertdata }, () => {
 
 const hasDecoder = existsSync(new URL('../../src/x509/decode.ts', import.meta.url));
 
-test('get_ca_certs (dicts)', { skip: noCertdata || (hasDecoder ? false : 'src/x509/decode.ts not there yet') }, () => {
+test('get_ca_certs (dicts)', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   assert.deepEqual(ctx.getCaCerts(), []);
   ctx.loadVerifyLocations(CERTFILE);
@@ -841,7 +841,7 @@ test('load_default_certs', () => {
   assert.throws(() => ctx.loadDefaultCerts('SERVER_AUTH' as unknown as ssl.ASN1Object), TypeError);
 });
 
-test('load_default_certs from the environment', { skip: noCertdata }, () => {
+test('load_default_certs from the environment', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   withEnv({ SSL_CERT_DIR: CAPATH, SSL_CERT_FILE: CERTFILE }, () => ctx.loadDefaultCerts());
   assert.deepEqual(ctx.certStoreStats(), { crl: 0, x509: 1, x509_ca: 0 });
@@ -867,7 +867,7 @@ function assertContextOptions(ctx: SSLContext): void {
   }
 }
 
-test('create_default_context', { skip: noCertdata }, () => {
+test('create_default_context', () => {
   let ctx = createDefaultContext();
   assert.equal(ctx.protocol, ssl.PROTOCOL_TLS_CLIENT);
   assert.equal(ctx.verifyMode, ssl.CERT_REQUIRED);
@@ -1120,7 +1120,7 @@ test('wrap_bio: accepted forms and IDNA encoding', () => {
   client.wrapBio(M(), M());
 });
 
-test('capath lookup only reads hash-named files', { skip: noCertdata }, () => {
+test('capath lookup only reads hash-named files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-capath-'));
   try {
     copyFileSync(CAFILE_CACERT, join(dir, 'not-a-hash.pem'));

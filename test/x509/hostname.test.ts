@@ -1,0 +1,150 @@
+// Hostname / IP matching, checked case by case against OpenSSL's own
+// X509_check_host / X509_check_ip_asc (called through python3's ctypes on the
+// libcrypto CPython uses) with CPython's flags.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { matchHostname, matchDnsName, matchIpAddress, parseIpAddress } from '../../src/x509/hostname.js';
+import {
+  HAVE_PYTHON, buildCert, ctxPrim, ext, fixtureDer, name, seq, str, utf8,
+} from './helpers.js';
+
+const dns = (s: string): ReturnType<typeof ctxPrim> => ctxPrim(2, Buffer.from(s, 'latin1'));
+const ip = (h: string): ReturnType<typeof ctxPrim> => ctxPrim(7, Buffer.from(h, 'hex'));
+const san = (...names: ReturnType<typeof ctxPrim>[]): ReturnType<typeof ext> => ext('2.5.29.17', seq(...names));
+const bmp = (s: string): Uint8Array => {
+  const b = Buffer.alloc(s.length * 2);
+  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), i * 2);
+  return b;
+};
+
+const CERTS: Record<string, Uint8Array> = {
+  wildcards: buildCert({
+    subject: name([['2.5.4.3', utf8('ignored.example')]]),
+    extensions: [san(
+      dns('*.example.com'), dns('f*.partial.example'), dns('*oo.suffix.example'), dns('www.*.inner.example'),
+      dns('*.com'), dns('*.xn--bcher-kva.example'), dns('xn--*.idna.example'), dns('exact.example.org'),
+      dns('UPPER.Example.NET'), dns('*'), dns('trailing.dot.'), dns('a..b.example'), dns('-bad.example'),
+      dns('*.-hy.example'), dns('nul\u0000.example'), dns(''), dns('two*stars*.example'),
+    )],
+  }),
+  ips: buildCert({
+    subject: name([['2.5.4.3', utf8('127.0.0.1')]]),
+    extensions: [san(ip('7f000001'), ip('00000000000000000000000000000001'), ip('0a000001ff'), dns('dns.example'))],
+  }),
+  cnOnly: buildCert({ subject: name([['2.5.4.3', utf8('cn.example')], ['2.5.4.10', utf8('org')]], [['2.5.4.3', utf8('*.wild-cn.example')]]) }),
+  cnBmp: buildCert({ subject: name([['2.5.4.3', str(30, bmp('bmp.example'))]]) }),
+  ipSanAndCn: buildCert({ subject: name([['2.5.4.3', utf8('fallback.example')]]), extensions: [san(ip('c0000201'))] }),
+  emailSanAndCn: buildCert({ subject: name([['2.5.4.3', utf8('fallback.example')]]), extensions: [san(ctxPrim(1, Buffer.from('a@fallback.example')))] }),
+  dupSan: buildCert({ subject: name([['2.5.4.3', utf8('dup.example')]]), extensions: [san(dns('one.example')), san(dns('two.example'))] }),
+  fixtureLeaf: fixtureDer('leaf-ecdsa-p256.pem'),
+  fixtureWronghost: fixtureDer('wronghost.pem'),
+};
+
+const HOSTS = [
+  'www.example.com', 'example.com', 'a.b.example.com', 'WWW.EXAMPLE.COM', '.example.com', 'x.example.com.',
+  'foo.partial.example', 'f.partial.example', 'foo.suffix.example', 'oo.suffix.example', 'www.x.inner.example',
+  'com', 'anything.com', 'x.xn--bcher-kva.example', 'xn--bcher-kva.example', 'xn--abc.idna.example', 'xn--.idna.example',
+  'exact.example.org', 'EXACT.example.org', 'exact.example.org.', 'upper.example.net', '*', 'a', 'trailing.dot.', 'trailing.dot',
+  'a..b.example', '-bad.example', 'x.-hy.example', '*.example.com', 'nul', 'two*stars*.example', 'twoAstarsB.example',
+  'dns.example', 'cn.example', 'CN.EXAMPLE', 'x.wild-cn.example', 'wild-cn.example', 'bmp.example', 'later.example',
+  'fallback.example', 'dup.example', 'one.example', 'two.example', 'localhost', 'LOCALHOST', 'wrong.example', 'localhost.',
+  '127.0.0.1', ' 127.0.0.1', '127.0.0.1 ', '127.0.0.1 junk', '127.000.000.001', '127.0.0.01', '127.1', '127.0.0.1.', '+127.0.0.1',
+  '256.0.0.1', '::1', '0:0:0:0:0:0:0:1', '0::1', '::0:1', '::0.0.0.1', '::ffff:127.0.0.1', '1::', '::', ':1', '1:', '1:::2',
+  '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::', '::1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8', 'fe80::1%eth0', '10.0.0.1', '192.0.2.1',
+  '::00001', '::g', '[::1]',
+];
+
+interface RefCase { cert: string; host: string; flags: number }
+
+function opensslReference(cases: RefCase[]): number[] {
+  const script = `
+import ctypes, json, subprocess, sys, _ssl
+lib = [l.split('=>')[1].split()[0] for l in subprocess.run(['ldd', _ssl.__file__], capture_output=True, text=True).stdout.splitlines() if 'libcrypto' in l][0]
+c = ctypes.CDLL(lib)
+c.d2i_X509.restype = ctypes.c_void_p
+c.d2i_X509.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_long]
+c.a2i_IPADDRESS.restype = ctypes.c_void_p
+c.a2i_IPADDRESS.argtypes = [ctypes.c_char_p]
+c.ASN1_OCTET_STRING_free.argtypes = [ctypes.c_void_p]
+c.X509_check_host.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_void_p]
+c.X509_check_ip_asc.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint]
+data = json.loads(sys.stdin.read())
+certs = {}
+for k, h in data['certs'].items():
+    b = bytes.fromhex(h)
+    p = ctypes.c_char_p(b)
+    certs[k] = c.d2i_X509(None, ctypes.byref(p), len(b))
+    assert certs[k], k
+out = []
+for case in data['cases']:
+    host = case['host'].encode()
+    a = c.a2i_IPADDRESS(host)
+    if a:
+        c.ASN1_OCTET_STRING_free(a)
+        r = c.X509_check_ip_asc(certs[case['cert']], host, 0)
+    else:
+        r = c.X509_check_host(certs[case['cert']], host, len(host), case['flags'], None)
+    out.append(r)
+print(json.dumps(out))
+`;
+  const certs = Object.fromEntries(Object.entries(CERTS).map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
+  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify({ certs, cases }) });
+  return JSON.parse(out.toString()) as number[];
+}
+
+const NO_PARTIAL_WILDCARDS = 0x4;
+const NEVER_CHECK_SUBJECT = 0x20;
+
+test('matchHostname agrees with OpenSSL X509_check_host/X509_check_ip_asc', () => {
+  const cases: RefCase[] = [];
+  for (const certName of Object.keys(CERTS)) {
+    for (const host of HOSTS) {
+      cases.push({ cert: certName, host, flags: NO_PARTIAL_WILDCARDS });
+      cases.push({ cert: certName, host, flags: NO_PARTIAL_WILDCARDS | NEVER_CHECK_SUBJECT });
+    }
+  }
+  const ref = opensslReference(cases);
+  const parsed = Object.fromEntries(Object.entries(CERTS).map(([k, v]) => [k, parseCertificate(v)]));
+  const mismatches: string[] = [];
+  cases.forEach((c, i) => {
+    const ours = matchHostname(parsed[c.cert]!, c.host, { checkCommonName: (c.flags & NEVER_CHECK_SUBJECT) === 0 });
+    if (ours !== ref[i]! > 0) mismatches.push(`${c.cert} ${JSON.stringify(c.host)} flags=${c.flags}: openssl=${ref[i]} ours=${ours}`);
+  });
+  assert.deepStrictEqual(mismatches, []);
+});
+
+test('hostname rules without a reference', () => {
+  const leaf = parseCertificate(fixtureDer('leaf-ecdsa-p256.pem'));
+  assert.equal(matchHostname(leaf, 'localhost'), true);
+  assert.equal(matchHostname(leaf, 'LocalHost'), true);
+  assert.equal(matchHostname(leaf, '127.0.0.1'), true);
+  assert.equal(matchHostname(leaf, '::1'), true);
+  assert.equal(matchHostname(leaf, '0:0:0:0:0:0:0:1'), true);
+  assert.equal(matchHostname(leaf, '127.0.0.2'), false);
+  assert.equal(matchHostname(leaf, 'other'), false);
+  // IP literals are never compared with DNS names, and vice versa.
+  const dnsOnly = parseCertificate(buildCert({ extensions: [san(dns('127.0.0.1'))] }));
+  assert.equal(matchHostname(dnsOnly, '127.0.0.1'), false);
+  assert.equal(matchDnsName(dnsOnly, '127.0.0.1'), true);
+  assert.equal(matchIpAddress(leaf, new Uint8Array([127, 0, 0, 1])), true);
+  // Embedded NULs in the reference never match.
+  assert.equal(matchHostname(leaf, 'localhost\u0000.evil'), false);
+});
+
+test('parseIpAddress follows OpenSSL a2i_IPADDRESS', () => {
+  const hex = (s: string): string | null => {
+    const r = parseIpAddress(s);
+    return r ? Buffer.from(r).toString('hex') : null;
+  };
+  assert.equal(hex('127.0.0.1'), '7f000001');
+  assert.equal(hex('::1'), '00000000000000000000000000000001');
+  assert.equal(hex('::ffff:1.2.3.4'), '00000000000000000000ffff01020304');
+  assert.equal(hex('2001:db8::ff00:42:8329'), '20010db8000000000000ff0000428329');
+  assert.equal(hex('::'), '00000000000000000000000000000000');
+  assert.equal(hex('1.2.3'), null);
+  assert.equal(hex('localhost'), null);
+  assert.equal(hex(':::'), null);
+  assert.equal(hex('1:2:3:4:5:6:7:8:9'), null);
+});
