@@ -15,7 +15,9 @@ can never be mistaken for the report.
 
 Application behaviour:
   server: handshake, echo every byte back until the peer's close_notify, then
-          answer it with our own (unwrap) and exit.
+          answer it with our own (unwrap) and exit. With --echo-bytes N the
+          server closes first once N bytes were echoed (for peers such as
+          `openssl s_client -ign_eof` that wait for the server to close).
   client: handshake, send --message, read until --read-bytes bytes arrived
           (default: the message length), then unwrap (send close_notify and
           wait for the peer's) and exit.
@@ -60,6 +62,9 @@ def parse_args(argv):
                         "(X25519, prime256v1, secp384r1, secp521r1, X448)")
     p.add_argument("--message", default="hello from python\n")
     p.add_argument("--read-bytes", type=int, default=None)
+    p.add_argument("--echo-bytes", type=int, default=None,
+                   help="server: after echoing this many bytes, start the close "
+                        "ourselves instead of waiting for the client's close_notify")
     return p.parse_args(argv)
 
 
@@ -200,7 +205,8 @@ class Peer:
         self.call(self.obj.do_handshake)
         if self.args.role == "server":
             self.stage = "echo"
-            while True:
+            limit = self.args.echo_bytes
+            while limit is None or len(self.received) < limit:
                 chunk = self.read_chunk()
                 if not chunk:
                     break
