@@ -1,0 +1,165 @@
+// `ssl-ts client HOST:PORT`: an `openssl s_client` look-alike on the ssl-ts
+// engine. Summary (and ladder) on stderr; stdin → TLS → stdout.
+
+import * as net from 'node:net';
+import { parseArgs } from 'node:util';
+import { MemoryBIO } from '../ssl/memory-bio.js';
+import { SSLContext, createDefaultContext } from '../ssl/context.js';
+import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../ssl/constants.js';
+import { SocketPump } from '../net/socket-pump.js';
+import { Ladder, formatEntry, type LadderStyle } from './ladder.js';
+import { UsageError, errorText, formatAddress, keyValues, parseHostPort, parseList, summaryRows } from './common.js';
+
+export interface ClientOptions {
+  host: string;
+  port: number;
+  cafile?: string;
+  servername?: string;
+  alpn: string[] | null;
+  insecure: boolean;
+  trace: boolean;
+  cert?: string;
+  key?: string;
+}
+
+/** Parse argv into options; throws UsageError on anything unexpected. */
+export function parseClientArgs(argv: string[]): ClientOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        cafile: { type: 'string' },
+        servername: { type: 'string' },
+        alpn: { type: 'string' },
+        insecure: { type: 'boolean' },
+        trace: { type: 'boolean' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(errorText(e));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('client needs exactly one HOST:PORT');
+  if (values.key !== undefined && values.cert === undefined) throw new UsageError('--key needs --cert');
+  const { host, port } = parseHostPort(positionals[0]!);
+  return {
+    host,
+    port,
+    cafile: values.cafile,
+    servername: values.servername,
+    alpn: parseList(values.alpn),
+    insecure: values.insecure ?? false,
+    trace: values.trace ?? false,
+    cert: values.cert,
+    key: values.key,
+  };
+}
+
+function makeContext(o: ClientOptions): SSLContext {
+  let ctx: SSLContext;
+  if (o.insecure) {
+    ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
+    ctx.checkHostname = false; // must go before CERT_NONE
+    ctx.verifyMode = CERT_NONE;
+    if (o.cafile) ctx.loadVerifyLocations({ cafile: o.cafile });
+  } else {
+    ctx = createDefaultContext(o.cafile ? { cafile: o.cafile } : {});
+  }
+  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null);
+  if (o.alpn) ctx.setAlpnProtocols(o.alpn);
+  return ctx;
+}
+
+export async function runClient(argv: string[]): Promise<number> {
+  const o = parseClientArgs(argv);
+  const err = (s: string): void => {
+    process.stderr.write(s + '\n');
+  };
+  const style: LadderStyle = { color: !!process.stderr.isTTY && !process.env['NO_COLOR'], indent: '  ', minWidth: 30 };
+
+  let ctx: SSLContext;
+  try {
+    ctx = makeContext(o);
+  } catch (e) {
+    err(`ssl-ts client: ${errorText(e)}`);
+    return 1;
+  }
+
+  const incoming = new MemoryBIO();
+  const outgoing = new MemoryBIO();
+  let obj;
+  try {
+    obj = ctx.wrapBio(incoming, outgoing, { serverHostname: o.servername ?? o.host });
+  } catch (e) {
+    err(`ssl-ts client: ${errorText(e)}`);
+    return 1;
+  }
+
+  const ladder = new Ladder();
+  const record = ladder.observer('client');
+  // Until the handshake ends the ladder is collected (to align its columns);
+  // afterwards, with --trace, each new event is printed as it happens.
+  let live: { left: number; right: number } | null = null;
+  obj.trace = (ev) => {
+    record(ev);
+    if (live) err(formatEntry(ladder.entries[ladder.entries.length - 1]!, live, style));
+  };
+
+  const sock = net.connect({ host: o.host, port: o.port });
+  const pump = new SocketPump(obj, incoming, outgoing, sock);
+
+  return new Promise<number>((resolve) => {
+    let handshook = false;
+    let settled = false;
+    const done = (code: number): void => {
+      if (settled) return;
+      settled = true;
+      process.stdin.pause();
+      resolve(code);
+    };
+
+    pump.on('error', (e) => {
+      if (o.trace && !handshook) err(ladder.render(style));
+      err(`ssl-ts client: ${errorText(e)}`);
+      done(1);
+    });
+    pump.on('data', (chunk) => {
+      process.stdout.write(chunk);
+    });
+    pump.on('end', () => {
+      if (!pump.closeNotifyReceived) err('ssl-ts client: the server closed the connection without close_notify');
+    });
+    pump.on('close', () => done(0));
+
+    pump.handshake().then(
+      () => {
+        handshook = true;
+        err(`CONNECTED to ${formatAddress(o.host, o.port)}`);
+        if (o.trace) {
+          err(ladder.render(style));
+          live = ladder.widths(style.minWidth);
+        }
+        err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+        err('---');
+        process.stdin.on('data', (d: Buffer) => {
+          try {
+            pump.write(d);
+          } catch {
+            // The connection is closing; the rest of stdin has nowhere to go.
+          }
+        });
+        process.stdin.on('end', () => {
+          pump.close().catch(() => {});
+        });
+      },
+      () => {
+        // Reported by the 'error' listener.
+      },
+    );
+  });
+}

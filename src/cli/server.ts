@@ -1,0 +1,198 @@
+// `ssl-ts server`: an `openssl s_server` look-alike on the ssl-ts engine.
+// Echoes data back, or with --www answers HTTP requests with a status page.
+
+import * as net from 'node:net';
+import { parseArgs } from 'node:util';
+import { MemoryBIO } from '../ssl/memory-bio.js';
+import { SSLContext } from '../ssl/context.js';
+import { CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
+import type { SSLObject } from '../ssl/sslobject.js';
+import { SocketPump } from '../net/socket-pump.js';
+import { Ladder, type LadderStyle } from './ladder.js';
+import { UsageError, errorText, fixture, formatAddress, keyValues, parseList, parsePort, summaryRows } from './common.js';
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  cert?: string;
+  key?: string;
+  alpn: string[] | null;
+  www: boolean;
+  trace: boolean;
+  cafile?: string;
+  verify: boolean;
+}
+
+export function parseServerArgs(argv: string[]): ServerOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        alpn: { type: 'string' },
+        www: { type: 'boolean' },
+        trace: { type: 'boolean' },
+        cafile: { type: 'string' },
+        verify: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(errorText(e));
+  }
+  const v = parsed.values;
+  if (v.key !== undefined && v.cert === undefined) throw new UsageError('--key needs --cert');
+  if (v.verify && v.cafile === undefined) throw new UsageError('--verify needs --cafile');
+  return {
+    port: v.port === undefined ? 4433 : parsePort(v.port, true),
+    host: v.host ?? '127.0.0.1',
+    cert: v.cert,
+    key: v.key,
+    alpn: parseList(v.alpn),
+    www: v.www ?? false,
+    trace: v.trace ?? false,
+    cafile: v.cafile,
+    verify: v.verify ?? false,
+  };
+}
+
+function makeContext(o: ServerOptions): SSLContext {
+  const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
+  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null);
+  else ctx.loadCertChain(fixture('leaf-ecdsa-p256-chain.pem'), fixture('leaf-ecdsa-p256.key'));
+  if (o.cafile) {
+    ctx.loadVerifyLocations({ cafile: o.cafile });
+    // A CA file alone asks for a certificate; --verify insists on one.
+    ctx.verifyMode = o.verify ? CERT_REQUIRED : CERT_OPTIONAL;
+  }
+  if (o.alpn) ctx.setAlpnProtocols(o.alpn);
+  return ctx;
+}
+
+/** The --www page, in the spirit of `openssl s_server -www`. */
+function statusPage(obj: SSLObject, client: string, requestLine: string): string {
+  const info = obj.handshakeInfo();
+  const none = '(none)';
+  const body =
+    'ssl-ts server status (like openssl s_server -www)\n\n' +
+    keyValues(
+      [
+        ['Protocol', info.version ?? none],
+        ['Cipher', info.cipher ?? none],
+        ['Group', info.group ?? none],
+        ['Signature scheme', info.signatureScheme ?? none],
+        ['ALPN', info.alpn ?? none],
+        ['SNI', info.serverName ?? none],
+        ['Client address', client],
+        ['Client certificate', info.peerCertificateSubject ?? none],
+        ['Request', requestLine],
+      ],
+      '',
+    ) +
+    '\n';
+  const bytes = Buffer.byteLength(body);
+  return (
+    'HTTP/1.0 200 ok\r\n' +
+    'Content-Type: text/plain; charset=utf-8\r\n' +
+    `Content-Length: ${bytes}\r\n` +
+    'Connection: close\r\n\r\n' +
+    body
+  );
+}
+
+/** Longest HTTP request head --www waits for before giving up on a client. */
+const MAX_REQUEST_HEAD = 64 * 1024;
+
+export async function runServer(argv: string[]): Promise<number> {
+  const o = parseServerArgs(argv);
+  const err = (s: string): void => {
+    process.stderr.write(s + '\n');
+  };
+  const style: LadderStyle = { color: !!process.stderr.isTTY && !process.env['NO_COLOR'], indent: '  ', minWidth: 30 };
+
+  let ctx: SSLContext;
+  try {
+    ctx = makeContext(o);
+  } catch (e) {
+    err(`ssl-ts server: ${errorText(e)}`);
+    return 1;
+  }
+
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    const peer = formatAddress(sock.remoteAddress, sock.remotePort);
+    const incoming = new MemoryBIO();
+    const outgoing = new MemoryBIO();
+    const obj = ctx.wrapBio(incoming, outgoing, { serverSide: true });
+    const ladder = new Ladder();
+    obj.trace = ladder.observer('server');
+    const pump = new SocketPump(obj, incoming, outgoing, sock);
+
+    let handshook = false;
+    pump.on('error', (e) => {
+      if (o.trace && !handshook) err(`${ladder.render(style)}`);
+      err(`ERROR ${peer}: ${errorText(e)}`);
+    });
+    pump.on('close', () => err(`CLOSED ${peer}`));
+
+    if (o.www) {
+      let head = Buffer.alloc(0);
+      let answered = false;
+      pump.on('data', (chunk) => {
+        if (answered) return;
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n') >= 0 ? head.indexOf('\r\n\r\n') : head.indexOf('\n\n');
+        if (end < 0 && head.length < MAX_REQUEST_HEAD) return;
+        answered = true;
+        const requestLine = head.toString('latin1').split(/\r?\n/, 1)[0] ?? '';
+        pump.write(statusPage(obj, peer, requestLine));
+        pump.close().catch(() => {});
+      });
+    } else {
+      pump.on('data', (chunk) => {
+        try {
+          pump.write(chunk);
+        } catch {
+          // Already closing: nothing to echo into.
+        }
+      });
+    }
+
+    pump.handshake().then(
+      () => {
+        handshook = true;
+        err(`CONNECTION from ${peer}`);
+        if (o.trace) err(ladder.render(style));
+        err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      },
+      () => {
+        // Reported by the 'error' listener.
+      },
+    );
+  });
+
+  return new Promise<number>((resolve) => {
+    server.on('error', (e) => {
+      err(`ssl-ts server: ${errorText(e)}`);
+      resolve(1);
+    });
+    server.listen(o.port, o.host, () => {
+      const addr = server.address() as net.AddressInfo;
+      process.stdout.write(`ACCEPT ${formatAddress(addr.address, addr.port)}\n`);
+    });
+    const stop = (): void => {
+      server.close();
+      for (const s of sockets) s.destroy();
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
