@@ -5,6 +5,7 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { Duplex } from 'node:stream';
 
 import {
   CERT_KINDS,
@@ -204,5 +205,68 @@ describe('Python ssl client -> our server', () => {
     const message = 'ssl-ts '.repeat(6000) + '\n';
     const { received } = await pythonVsOurServer({}, {}, message);
     assert.equal(received.length, message.length);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The same handshakes with Python's bytes delivered to us one at a time, and
+// ours written to Python one byte per write: the result must not change.
+
+
+function trickle(inner: Duplex): Duplex {
+  const outer = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, done) {
+      for (const b of chunk) inner.write(Buffer.of(b));
+      done();
+    },
+    final(done) {
+      inner.end();
+      done();
+    },
+  });
+  inner.on('data', (d: Buffer) => {
+    for (const b of d) outer.push(Buffer.of(b));
+  });
+  inner.on('end', () => outer.push(null));
+  inner.on('error', (e) => outer.destroy(e));
+  return outer;
+}
+
+describe('one byte at a time against Python ssl', () => {
+  test('our client, Python server: handshake, echo, unwrap', T, async () => {
+    const kind = 'rsa2048';
+    const py = runPythonPeer({ role: 'server', cert: leafFiles(kind).chain, key: leafFiles(kind).key, group: 'secp384r1' });
+    const ours = ourOverStream(trickle(py.duplex), ourClientContext({ groups: ['x25519', 'secp384r1'] }), { serverHostname: 'localhost' });
+    try {
+      await ours.pump.handshake();
+      assert.equal(ours.obj.handshakeInfo().helloRetryRequest, true);
+      await ours.pump.write('one byte at a time\n');
+      assert.equal(text(await ours.pump.readExactly(19)), 'one byte at a time\n');
+      await ours.pump.close();
+      const r = await py.result;
+      assert.equal(r.error, null, pyErr(r));
+      assert.equal(r.received, 'one byte at a time\n');
+    } finally {
+      ours.pump.destroy();
+      await py.kill();
+    }
+  });
+
+  test('Python client, our server with a client certificate', T, async () => {
+    const message = 'trickled\n';
+    const py = runPythonPeer({ role: 'client', cafile: fixture('ca.pem'), message, cert: fixture('client-chain.pem'), key: fixture('client.key') });
+    const ours = ourOverStream(trickle(py.duplex), ourServerContext({ verifyMode: 'required' }), { serverSide: true });
+    try {
+      await ours.pump.handshake();
+      assert.equal(text(await echoUntilClose(ours.pump)), message);
+      const r = await py.result;
+      assert.equal(r.error, null, pyErr(r));
+      assert.equal(r.received, message);
+      assert.ok(ours.obj.getPeerCert());
+    } finally {
+      ours.pump.destroy();
+      await py.kill();
+    }
   });
 });

@@ -191,6 +191,30 @@ describe('SSLObject semantics', () => {
     }
   });
 
+  test('a record truncated by EOF is SSLEOFError, even with OP_IGNORE_UNEXPECTED_EOF', () => {
+    const [cctx, sctx] = testingContext();
+    sctx.options |= OP_IGNORE_UNEXPECTED_EOF;
+    const p = bioPair(cctx, sctx);
+    settle(p);
+    p.client.write(Buffer.from('cut short'));
+    const rec = p.cOut.read();
+    p.sIn.write(rec.subarray(0, rec.length - 1));
+    assert.throws(() => p.server.read(), SSLWantReadError);
+    p.sIn.writeEof();
+    assert.throws(() => p.server.read(), SSLEOFError);
+  });
+
+  test('bytes after close_notify stay in the incoming BIO (STARTTLS)', () => {
+    const [cctx, sctx] = testingContext();
+    const p = bioPair(cctx, sctx);
+    settle(p);
+    assert.throws(() => p.client.unwrap(), SSLWantReadError);
+    p.sIn.write(p.cOut.read());
+    p.sIn.write(Buffer.from('PLAINTEXT AFTER TLS'));
+    p.server.unwrap();
+    assert.equal(Buffer.from(p.sIn.read()).toString(), 'PLAINTEXT AFTER TLS');
+  });
+
   test('unwrap before the handshake is an SSLError', () => {
     const [cctx, sctx] = testingContext();
     const p = bioPair(cctx, sctx);
