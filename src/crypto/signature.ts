@@ -41,11 +41,14 @@ function keyOptions(spec: SchemeSpec, key: nc.KeyObject): nc.SignKeyObjectInput 
   return opts;
 }
 
-/** Whether `key` can make (or check) signatures of `scheme`, curve included. */
-export function keyFitsScheme(scheme: number, key: nc.KeyObject): boolean {
+/**
+ * Whether `key` can make (or check) signatures of `scheme`. TLS 1.3 binds an
+ * ECDSA scheme to its curve; TLS 1.2 only names the hash (`curveBound` false).
+ */
+export function keyFitsScheme(scheme: number, key: nc.KeyObject, curveBound = true): boolean {
   const spec = SCHEMES[scheme];
   if (!spec || !spec.keyTypes.includes(key.asymmetricKeyType ?? '')) return false;
-  if (spec.curve && key.asymmetricKeyDetails?.namedCurve !== spec.curve) return false;
+  if (curveBound && spec.curve && key.asymmetricKeyDetails?.namedCurve !== spec.curve) return false;
   return true;
 }
 
@@ -57,7 +60,8 @@ export function signWithScheme(scheme: number, key: nc.KeyObject, data: Uint8Arr
 
 export function verifyWithScheme(scheme: number, key: nc.KeyObject, data: Uint8Array, sig: Uint8Array): boolean {
   const spec = SCHEMES[scheme];
-  if (!spec || !keyFitsScheme(scheme, key)) return false;
+  // Callers enforce curve binding where the protocol asks for it.
+  if (!spec || !keyFitsScheme(scheme, key, false)) return false;
   try {
     return nc.verify(spec.hash, data, keyOptions(spec, key), sig);
   } catch {

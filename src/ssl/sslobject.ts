@@ -4,6 +4,7 @@ import { domainToASCII } from 'node:url';
 import { isIP } from 'node:net';
 import { nodeCrypto } from '../crypto/node-provider.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
+import { tls12SuiteByName } from '../tls/cipher-suites12.js';
 import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
 import { Connection } from '../tls/connection.js';
 import { groupName, NamedGroup, ProtocolVersion, signatureSchemeName, versionName } from '../tls/constants.js';
@@ -15,6 +16,7 @@ import { alertForVerifyError, verifyChain } from '../x509/verify.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import {
   CERT_NONE,
+  OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
 } from './constants.js';
@@ -117,6 +119,8 @@ export class SSLObject {
       certs: ctx._certs,
       alpn: ctx._alpnProtocols,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
+      tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
+      cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
       groups,
       signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
       minVersion: range.min,
@@ -291,7 +295,9 @@ export class SSLObject {
     const c = this.conn;
     if (!c?.handshakeDone || !this.serverSide) return null;
     const offered = c.negotiated.offeredSuites;
-    return c.config.tls13Suites.filter((s) => offered.includes(s.id)).map((s) => [s.name, 'TLSv1.3', s.bits]);
+    const shared = (suites: readonly { id: number; name: string; bits: number }[], version: string): CipherTuple[] =>
+      suites.filter((s) => offered.includes(s.id)).map((s) => [s.name, version, s.bits]);
+    return [...shared(c.config.tls13Suites, 'TLSv1.3'), ...shared(c.config.tls12Suites, 'TLSv1.2')];
   }
 
   selectedAlpnProtocol(): string | null {

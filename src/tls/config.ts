@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
+import type { CipherSuite12 } from './cipher-suites12.js';
 
 export interface CertifiedKey {
   /** DER certificates, leaf first. */
@@ -36,6 +37,9 @@ export interface EngineConfig {
   certs: CertifiedKey[];
   alpn: string[] | null;
   tls13Suites: CipherSuite13[];
+  tls12Suites: CipherSuite12[];
+  /** OP_CIPHER_SERVER_PREFERENCE: the server's order decides among TLS 1.2 suites. */
+  cipherServerPreference: boolean;
   groups: number[];
   signatureSchemes: number[];
   minVersion: number;

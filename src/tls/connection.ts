@@ -3,7 +3,7 @@
 // (handshake-client13.ts, handshake-server13.ts); this file routes records.
 import { SSLError } from '../ssl/errors.js';
 import { alertToSend, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
-import { Alert, AlertLevel, ContentType } from './constants.js';
+import { Alert, AlertLevel, ContentType, ProtocolVersion } from './constants.js';
 import type { EngineConfig } from './config.js';
 import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
@@ -14,6 +14,8 @@ import { Transcript } from './transcript.js';
 export interface HandshakeState {
   readonly name: string;
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState;
+  /** TLS 1.2 only: a ChangeCipherSpec arrived; states that expect none leave this out. */
+  changeCipherSpec?(conn: Connection): HandshakeState;
 }
 
 /** What both sides agreed on, for the ssl layer and for tracing. */
@@ -165,9 +167,18 @@ export class Connection {
       case ContentType.alert:
         return this.onAlert(data);
       case ContentType.change_cipher_spec:
-        // RFC 8446 5: a lone 0x01 may appear during the handshake, for middleboxes.
-        if (this.handshakeDone || data.length !== 1 || data[0] !== 1) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+        if (data.length !== 1 || data[0] !== 1) throw unexpectedMessage('BAD_CHANGE_CIPHER_SPEC');
         this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec' });
+        if (this.negotiated.version === ProtocolVersion.TLS12) {
+          // In TLS 1.2 it switches keys, so it must come where the state expects it.
+          if (!this.state.changeCipherSpec) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+          this.requireRecordBoundary();
+          this.state = this.state.changeCipherSpec(this);
+          this.flush();
+          return;
+        }
+        // RFC 8446 5: a lone 0x01 may appear during the handshake, for middleboxes.
+        if (this.handshakeDone) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
         return;
       default:
         throw unexpectedMessage('UNEXPECTED_RECORD');
@@ -199,8 +210,11 @@ export class Connection {
       this.peerClosed = true;
       return;
     }
-    // TLS 1.3 treats every other alert as fatal, whatever its level, except user_canceled.
-    if (desc === Alert.user_canceled && level === AlertLevel.warning) return;
+    // TLS 1.3 treats every other alert as fatal, whatever its level, except user_canceled;
+    // TLS 1.2 lets warnings (no_renegotiation, ...) pass.
+    if (level === AlertLevel.warning) {
+      if (desc === Alert.user_canceled || this.negotiated.version === ProtocolVersion.TLS12) return;
+    }
     const err = peerAlertError(desc);
     this.sentClose = true; // nothing more may be sent after a fatal alert
     throw err;

@@ -28,6 +28,7 @@ import {
   encodeAlpn,
   encodeCookie,
   encodeKeyShareClient,
+  encodePointFormats,
   encodePskModes,
   encodeServerName,
   encodeSupportedVersionsClient,
@@ -38,12 +39,15 @@ import {
 } from './extensions.js';
 import { decodeServerHello, encodeClientHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
+import { acceptServerHello12 } from './handshake-client12.js';
+import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites12.js';
 import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions } from './tls13-messages.js';
 
 /** What the client remembers between its states. */
-interface ClientHandshake {
+export interface ClientHandshake {
   hello: ClientHello;
-  share: KeyShare;
+  /** Our key share; null when only TLS 1.2 is offered (ECDHE comes later there). */
+  share: KeyShare | null;
   retried: boolean;
   sentCcs: boolean;
   suite?: CipherSuite13;
@@ -54,40 +58,57 @@ interface ClientHandshake {
   serverKey?: KeyObject;
 }
 
-function offeredVersions(conn: Connection): number[] {
-  return conn.config.maxVersion >= ProtocolVersion.TLS13 ? [ProtocolVersion.TLS13] : [];
+/** The versions within the configured range that we implement, newest first. */
+export function offeredVersions(conn: Connection): number[] {
+  const { minVersion, maxVersion } = conn.config;
+  return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
 }
 
-function buildExtensions(conn: Connection, share: KeyShare, cookie: Uint8Array | null): Extension[] {
+function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8Array | null): Extension[] {
   const c = conn.config;
+  const versions = offeredVersions(conn);
+  const offers12 = versions.includes(ProtocolVersion.TLS12);
   const exts: Extension[] = [];
   if (c.serverName) exts.push({ type: ExtensionType.server_name, data: encodeServerName(c.serverName) });
+  if (offers12) exts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
   exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(c.groups) });
   exts.push({ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) });
   if (c.alpn && c.alpn.length) exts.push({ type: ExtensionType.alpn, data: encodeAlpn(c.alpn) });
-  exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(offeredVersions(conn)) });
-  if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
-  exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes([PSK_DHE_KE]) });
-  exts.push({
-    type: ExtensionType.key_share,
-    data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
-  });
+  // RFC 7627: always offered, and required of a TLS 1.2 server.
+  if (offers12) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  if (share) {
+    exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(versions) });
+    if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
+    exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes([PSK_DHE_KE]) });
+    exts.push({
+      type: ExtensionType.key_share,
+      data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
+    });
+  }
   return exts;
 }
 
 /** Send the first ClientHello; the client's handshake starts here. */
 export function startClient(conn: Connection): HandshakeState {
   const c = conn.config;
-  if (offeredVersions(conn).length === 0 || c.minVersion > ProtocolVersion.TLS13) {
-    throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
-  }
-  const share = c.provider.keyShare(c.groups[0]!);
+  const versions = offeredVersions(conn);
+  if (versions.length === 0) throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
+  const offers13 = versions.includes(ProtocolVersion.TLS13);
+  const offers12 = versions.includes(ProtocolVersion.TLS12);
+  const share = offers13 ? c.provider.keyShare(c.groups[0]!) : null;
+  const suites = [
+    ...(offers13 ? c.tls13Suites.map((s) => s.id) : []),
+    ...(offers12 ? c.tls12Suites.map((s) => s.id) : []),
+    // RFC 5746: the SCSV says we do secure renegotiation (that is, none at all).
+    ...(offers12 ? [TLS_EMPTY_RENEGOTIATION_INFO_SCSV] : []),
+  ];
+  if (suites.length === (offers12 ? 1 : 0)) throw tlsError(Alert.handshake_failure, 'NO_CIPHERS_AVAILABLE');
   const hello: ClientHello = {
     legacyVersion: ProtocolVersion.TLS12,
     random: c.provider.randomBytes(32),
     // A fake session id makes the handshake look like TLS 1.2 resumption to middleboxes (RFC 8446 D.4).
-    sessionId: c.middleboxCompat ? c.provider.randomBytes(32) : new Uint8Array(0),
-    cipherSuites: c.tls13Suites.map((s) => s.id),
+    sessionId: c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
+    cipherSuites: suites,
     compressionMethods: Uint8Array.of(0),
     extensions: buildExtensions(conn, share, null),
   };
@@ -116,10 +137,13 @@ class ExpectServerHello implements HandshakeState {
     const hs = this.hs;
     const versionExt = findExtension(sh.extensions, ExtensionType.supported_versions);
     if (!versionExt) {
-      // A TLS 1.2 (or older) server; we only offered 1.3 here.
-      throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+      // A server that does not speak TLS 1.3; TLS 1.2 if we offered it, nothing older.
+      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12) || hs.retried) {
+        throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+      }
+      return acceptServerHello12(conn, hs, sh, msg);
     }
-    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13) {
+    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13 || !hs.share) {
       throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
     }
     if (sh.legacyVersion !== ProtocolVersion.TLS12) throw illegalParameter('BAD_LEGACY_VERSION');
@@ -147,11 +171,11 @@ class ExpectServerHello implements HandshakeState {
     const groupExt = findExtension(exts, ExtensionType.key_share);
     const cookieExt = findExtension(exts, ExtensionType.cookie);
     const cookie = cookieExt ? decodeCookie(cookieExt) : null;
-    let share = hs.share;
+    let share = hs.share!;
     if (groupExt) {
       const group = decodeKeyShareHrr(groupExt);
       // The server must ask for a group we offered and did not already send.
-      if (!conn.config.groups.includes(group) || group === hs.share.group) throw illegalParameter('BAD_KEY_SHARE');
+      if (!conn.config.groups.includes(group) || group === share.group) throw illegalParameter('BAD_KEY_SHARE');
       share = conn.config.provider.keyShare(group);
     }
     if (!groupExt && !cookie) throw illegalParameter('NO_CHANGE_FOLLOWING_HRR');
@@ -172,8 +196,9 @@ class ExpectServerHello implements HandshakeState {
     // We never offer a PSK, so the server cannot pick one.
     if (findExtension(exts, ExtensionType.pre_shared_key)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
     const entry = decodeKeyShareServer(shareExt);
-    if (entry.group !== hs.share.group) throw illegalParameter('BAD_KEY_SHARE');
-    const shared = hs.share.derive(entry.keyExchange);
+    const share = hs.share!;
+    if (entry.group !== share.group) throw illegalParameter('BAD_KEY_SHARE');
+    const shared = share.derive(entry.keyExchange);
     if (!shared) throw illegalParameter('BAD_ECPOINT');
     conn.negotiated.group = entry.group;
     conn.transcript.add(msg.raw);

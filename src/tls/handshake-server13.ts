@@ -17,8 +17,9 @@ import {
   verifyPeerChain,
 } from './handshake-common13.js';
 import type { HandshakeMessage } from './handshake-framing.js';
+import { startServer12 } from './handshake-server12.js';
+import { chooseAlpn } from './alpn.js';
 import {
-  decodeAlpn,
   decodeKeyShareClient,
   decodeServerName,
   decodeSupportedVersionsClient,
@@ -76,8 +77,16 @@ class ExpectClientHello implements HandshakeState {
 
     const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
-    if (!versions.includes(ProtocolVersion.TLS13) || c.maxVersion < ProtocolVersion.TLS13) {
-      throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+    const can13 = versions.includes(ProtocolVersion.TLS13) && c.minVersion <= ProtocolVersion.TLS13 && c.maxVersion >= ProtocolVersion.TLS13;
+    if (!can13) {
+      // Without supported_versions, legacy_version is the client's highest version (RFC 8446 4.2.1).
+      const offers12 = versionsExt ? versions.includes(ProtocolVersion.TLS12) : ch.legacyVersion >= ProtocolVersion.TLS12;
+      const can12 = offers12 && c.minVersion <= ProtocolVersion.TLS12 && c.maxVersion >= ProtocolVersion.TLS12;
+      if (!can12 || this.retry) throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+      conn.negotiated.offeredSuites = ch.cipherSuites;
+      const sni = findExtension(ch.extensions, ExtensionType.server_name);
+      if (sni) conn.negotiated.serverName = decodeServerName(sni);
+      return startServer12(conn, ch, msg, sni !== undefined);
     }
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
       throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
@@ -107,7 +116,7 @@ class ExpectClientHello implements HandshakeState {
     if (c.certs.length === 0) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
     const chosen = selectCertificate(c.certs, clientSchemes, c.signatureSchemes);
     if (!chosen) throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_SIGNATURE_ALGORITHM');
-    const alpn = this.chooseAlpn(conn, ch.extensions);
+    const alpn = chooseAlpn(c.alpn, ch.extensions);
 
     return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined);
   }
@@ -148,15 +157,6 @@ class ExpectClientHello implements HandshakeState {
     for (const s of shares) if (ours.includes(s.group)) return s;
     for (const g of ours) if (clientGroups.includes(g)) return g;
     throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_KEY_SHARE');
-  }
-
-  private chooseAlpn(conn: Connection, exts: Extension[]): string | null {
-    const ext = findExtension(exts, ExtensionType.alpn);
-    const ours = conn.config.alpn;
-    if (!ext || !ours || ours.length === 0) return null;
-    const theirs = decodeAlpn(ext);
-    for (const p of ours) if (theirs.includes(p)) return p;
-    throw tlsError(Alert.no_application_protocol, 'NO_APPLICATION_PROTOCOL');
   }
 
   private sendRetry(conn: Connection, msg: HandshakeMessage, ch: ClientHello, suite: CipherSuite13, group: number): HandshakeState {

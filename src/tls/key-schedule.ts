@@ -3,7 +3,7 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
 import { Writer } from './codec.js';
-import { RecordProtection } from './record-layer.js';
+import { type RecordProtection, Tls13Protection } from './record-layer.js';
 
 const LABEL_PREFIX = Buffer.from('tls13 ', 'latin1');
 
@@ -85,7 +85,7 @@ export class KeySchedule {
   protection(trafficSecret: Uint8Array): RecordProtection {
     const key = hkdfExpandLabel(this.p, this.suite, trafficSecret, 'key', new Uint8Array(0), this.suite.keyLength);
     const iv = hkdfExpandLabel(this.p, this.suite, trafficSecret, 'iv', new Uint8Array(0), 12);
-    return new RecordProtection(this.p.aead(this.suite.aead, key), iv);
+    return new Tls13Protection(this.p.aead(this.suite.aead, key), iv);
   }
 
   private need(s: Uint8Array | null): Uint8Array {

@@ -9,28 +9,42 @@ export interface PlainRecord {
   data: Uint8Array;
 }
 
-/** Per-direction AEAD state with its implicit sequence number (RFC 8446 5.3). */
-export class RecordProtection {
+/** Per-direction record protection; the TLS 1.3 and 1.2 record formats differ. */
+export interface RecordProtection {
+  /** TLS 1.3 hides the content type inside the encryption; 1.2 keeps it in the header. */
+  readonly hidesType: boolean;
+  seal(type: number, data: Uint8Array, padding?: number): Uint8Array;
+  open(header: Uint8Array, body: Uint8Array): PlainRecord;
+}
+
+/** The 64-bit sequence number, XORed into the right end of a 12-byte IV (RFC 8446 5.3, RFC 7905 2). */
+function xorNonce(out: Buffer, iv: Uint8Array, seq: number): Buffer {
+  out.set(iv);
+  let s = seq;
+  for (let i = 11; i >= 4 && s > 0; i--) {
+    out[i]! ^= s & 0xff;
+    s = Math.floor(s / 256);
+  }
+  return out;
+}
+
+function nextSeq(current: number): number {
+  // 2^53 records is far beyond any key's life; refuse rather than wrap.
+  if (current >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW');
+  return current + 1;
+}
+
+/** TLS 1.3 AEAD state with its implicit sequence number (RFC 8446 5.2-5.4). */
+export class Tls13Protection implements RecordProtection {
+  readonly hidesType = true;
   private seq = 0;
   private readonly nonce = Buffer.alloc(12);
   constructor(private readonly aead: AeadKey, private readonly iv: Uint8Array) {}
 
   private nextNonce(): Uint8Array {
-    // The 64-bit sequence number, XORed into the right end of the static IV.
-    if (this.seq >= Number.MAX_SAFE_INTEGER) {
-      throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW'); // never reached: keys update long before
-    }
-    this.nonce.set(this.iv);
-    let s = this.seq++;
-    for (let i = 11; i >= 4 && s > 0; i--) {
-      this.nonce[i]! ^= s & 0xff;
-      s = Math.floor(s / 256);
-    }
-    return this.nonce;
-  }
-
-  get sequence(): number {
-    return this.seq;
+    const n = xorNonce(this.nonce, this.iv, this.seq);
+    this.seq = nextSeq(this.seq);
+    return n;
   }
 
   seal(type: number, data: Uint8Array, padding = 0): Uint8Array {
@@ -54,6 +68,59 @@ export class RecordProtection {
   }
 }
 
+/**
+ * TLS 1.2 AEAD records (RFC 5246 6.2.3.3): AES-GCM carries an 8-byte explicit
+ * nonce (we use the sequence number, as OpenSSL does); ChaCha20-Poly1305
+ * derives its nonce like TLS 1.3 (RFC 7905).
+ */
+export class Tls12Protection implements RecordProtection {
+  readonly hidesType = false;
+  private seq = 0;
+  private readonly nonce = Buffer.alloc(12);
+  private readonly aad = Buffer.alloc(13);
+  constructor(private readonly aead: AeadKey, private readonly iv: Uint8Array, private readonly explicitNonce: boolean) {}
+
+  private prepare(type: number, version: number, length: number): { nonce: Buffer; explicit: Buffer | null } {
+    const seq = this.seq;
+    this.seq = nextSeq(seq);
+    const seqBytes = Buffer.alloc(8);
+    seqBytes.writeUInt32BE(Math.floor(seq / 0x100000000), 0);
+    seqBytes.writeUInt32BE(seq >>> 0, 4);
+    seqBytes.copy(this.aad, 0);
+    this.aad[8] = type;
+    this.aad.writeUInt16BE(version, 9);
+    this.aad.writeUInt16BE(length, 11);
+    if (!this.explicitNonce) return { nonce: xorNonce(this.nonce, this.iv, seq), explicit: null };
+    this.nonce.set(this.iv.subarray(0, 4), 0);
+    seqBytes.copy(this.nonce, 4);
+    return { nonce: this.nonce, explicit: seqBytes };
+  }
+
+  seal(type: number, data: Uint8Array): Uint8Array {
+    const { nonce, explicit } = this.prepare(type, 0x0303, data.length);
+    const extra = explicit ? 8 : 0;
+    const prefix = Buffer.allocUnsafe(5 + extra);
+    prefix[0] = type;
+    prefix[1] = 3;
+    prefix[2] = 3;
+    prefix.writeUInt16BE(extra + data.length + this.aead.tagLength, 3);
+    if (explicit) explicit.copy(prefix, 5);
+    return this.aead.seal(nonce, this.aad, [data], prefix);
+  }
+
+  open(header: Uint8Array, body: Uint8Array): PlainRecord {
+    const type = header[0]!;
+    const extra = this.explicitNonce ? 8 : 0;
+    const length = body.length - extra - this.aead.tagLength;
+    if (length < 0) throw tlsError(Alert.bad_record_mac, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+    const { nonce } = this.prepare(type, (header[1]! << 8) | header[2]!, length);
+    if (this.explicitNonce) nonce.set(body.subarray(0, 8), 4);
+    const plain = this.aead.open(nonce, this.aad, body.subarray(extra));
+    if (!plain) throw tlsError(Alert.bad_record_mac, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+    if (plain.length > MAX_PLAINTEXT) throw tlsError(Alert.record_overflow, 'DATA_LENGTH_TOO_LONG');
+    return { type, data: plain };
+  }
+}
 
 const HTTP_METHODS = ['GET ', 'POST', 'HEAD', 'PUT '];
 
@@ -120,9 +187,10 @@ export class RecordReader {
     if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
       throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
     }
-    const limit = type === ContentType.application_data && this.protection ? this.maxBody : MAX_PLAINTEXT;
+    const protectedRecord = this.protection && (!this.protection.hidesType || type === ContentType.application_data);
+    const limit = protectedRecord ? this.maxBody : MAX_PLAINTEXT;
     if (length > limit) {
-      throw tlsError(Alert.record_overflow, this.protection ? 'ENCRYPTED_LENGTH_TOO_LONG' : 'PACKET_LENGTH_TOO_LONG');
+      throw tlsError(Alert.record_overflow, protectedRecord ? 'ENCRYPTED_LENGTH_TOO_LONG' : 'PACKET_LENGTH_TOO_LONG');
     }
     this.first = false;
     return length;
@@ -131,10 +199,14 @@ export class RecordReader {
   private unprotect(header: Uint8Array, body: Buffer): PlainRecord {
     const type = header[0]!;
     // Change_cipher_spec is never protected in TLS 1.3 (RFC 8446 5).
-    if (!this.protection || type === ContentType.change_cipher_spec) return { type, data: body };
+    const p = this.protection;
+    if (!p) return { type, data: body };
+    if (!p.hidesType) return p.open(header, body); // TLS 1.2: everything after CCS is protected
+    // Change_cipher_spec is never protected in TLS 1.3 (RFC 8446 5).
+    if (type === ContentType.change_cipher_spec) return { type, data: body };
     if (type === ContentType.alert && this.plainAlertsAllowed) return { type, data: body };
     if (type !== ContentType.application_data) throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
-    return this.protection.open(header, body);
+    return p.open(header, body);
   }
 }
 

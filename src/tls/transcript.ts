@@ -8,10 +8,13 @@ export class Transcript {
   private held: Uint8Array[] = [];
   private running: RunningHash | null = null;
   private hashName: HashName | null = null;
+  /** Every message as sent, for TLS 1.2 CertificateVerify, which signs them raw. */
+  readonly messages: Uint8Array[] = [];
 
   constructor(private readonly p: CryptoProvider) {}
 
   add(raw: Uint8Array): void {
+    this.messages.push(raw);
     if (this.running) this.running.update(raw);
     else this.held.push(raw);
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { nodeCrypto } from '../../src/crypto/node-provider.js';
 import { TLS13_SUITES } from '../../src/tls/cipher-suites.js';
+import { TLS12_SUITES } from '../../src/tls/cipher-suites12.js';
 import type { EngineConfig } from '../../src/tls/config.js';
 import { Connection } from '../../src/tls/connection.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../../src/tls/handshake-common13.js';
@@ -29,6 +30,8 @@ export function engineConfig(over: Partial<EngineConfig>): EngineConfig {
     certs: [],
     alpn: null,
     tls13Suites: [...TLS13_SUITES],
+    tls12Suites: [...TLS12_SUITES],
+    cipherServerPreference: true,
     groups: [0x1d, 0x17, 0x18],
     signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
     minVersion: 0x0303,

@@ -1,0 +1,193 @@
+// The TLS 1.2 client handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
+// entered from the shared ExpectServerHello once the server picks TLS 1.2.
+import type { KeyObject } from 'node:crypto';
+import { keyFitsScheme } from '../crypto/signature.js';
+import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-suites12.js';
+import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import type { Connection, HandshakeState } from './connection.js';
+import { decodeAlpn, findExtension } from './extensions.js';
+import { selectCertificate12 } from './handshake-common12.js';
+import { leafPublicKey, verifyPeerChain } from './handshake-common13.js';
+import type { ClientHandshake } from './handshake-client13.js';
+import { ConnectedState12, installKeys12, checkFinished12, sendFinished12 } from './handshake-connected12.js';
+import type { HandshakeMessage } from './handshake-framing.js';
+import type { ServerHello } from './hello-messages.js';
+import {
+  decodeCertificate12,
+  decodeCertificateRequest12,
+  decodeServerKeyExchange,
+  encodeCertificate12,
+  encodeClientKeyExchange,
+  expectEmpty,
+} from './tls12-messages.js';
+import { encodeCertificateVerify } from './tls13-messages.js';
+import { extendedMasterSecret } from './prf.js';
+
+interface Client12 {
+  hello: ClientHandshake['hello'];
+  serverRandom: Uint8Array;
+  suite: CipherSuite12;
+  serverKey?: KeyObject;
+  certRequest?: { schemes: number[] };
+  master?: Uint8Array;
+}
+
+/** Extensions a TLS 1.2 ServerHello may carry, given what we sent. */
+const SERVER_HELLO12_EXTENSIONS = new Set<number>([
+  ExtensionType.renegotiation_info,
+  ExtensionType.extended_master_secret,
+  ExtensionType.ec_point_formats,
+  ExtensionType.alpn,
+  ExtensionType.server_name,
+]);
+
+export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: ServerHello, msg: HandshakeMessage): HandshakeState {
+  const c = conn.config;
+  // RFC 8446 4.1.3: a server that could do 1.3 marks a 1.2 answer; if we offered 1.3, that is an attack.
+  if (c.maxVersion >= ProtocolVersion.TLS13 && Buffer.compare(sh.random.subarray(24), DOWNGRADE_TLS12) === 0) {
+    throw illegalParameter('INAPPROPRIATE_FALLBACK');
+  }
+  const suite = tls12SuiteById(sh.cipherSuite);
+  if (!suite || !hs.hello.cipherSuites.includes(sh.cipherSuite)) throw illegalParameter('WRONG_CIPHER_RETURNED');
+  if (sh.compressionMethod !== 0) throw illegalParameter('UNSUPPORTED_COMPRESSION_ALGORITHM');
+  const sent = new Set(hs.hello.extensions.map((e) => e.type));
+  sent.add(ExtensionType.renegotiation_info); // signalled by the SCSV
+  for (const e of sh.extensions) {
+    if (!sent.has(e.type) || !SERVER_HELLO12_EXTENSIONS.has(e.type)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+  }
+  const reneg = findExtension(sh.extensions, ExtensionType.renegotiation_info);
+  // OpenSSL 3 refuses servers without RFC 5746 support, and so do we.
+  if (!reneg) throw tlsError(Alert.handshake_failure, 'UNSAFE_LEGACY_RENEGOTIATION_DISABLED');
+  if (reneg.length !== 1 || reneg[0] !== 0) throw tlsError(Alert.handshake_failure, 'RENEGOTIATION_MISMATCH');
+  if (!findExtension(sh.extensions, ExtensionType.extended_master_secret)) {
+    throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
+  }
+  const alpn = findExtension(sh.extensions, ExtensionType.alpn);
+  if (alpn) {
+    const list = decodeAlpn(alpn);
+    if (list.length !== 1 || !c.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+    conn.negotiated.alpn = list[0]!;
+  }
+  const n = conn.negotiated;
+  n.version = ProtocolVersion.TLS12;
+  n.cipherSuite = suite.name;
+  n.cipherBits = suite.bits;
+  conn.reader.maxBody = (1 << 14) + 2048;
+  conn.transcript.start(suite.hash);
+  conn.transcript.add(msg.raw);
+  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite });
+}
+
+function authMatches(suite: CipherSuite12, key: KeyObject): boolean {
+  const t = key.asymmetricKeyType ?? '';
+  return suite.auth === 'RSA' ? t === 'rsa' || t === 'rsa-pss' : t === 'ec' || t === 'ed25519' || t === 'ed448';
+}
+
+class ExpectServerCertificate12 implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: Client12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate) throw unexpectedMessage();
+    const chain = decodeCertificate12(msg.body);
+    if (chain.length === 0) throw decodeError('LENGTH_MISMATCH');
+    const key = leafPublicKey(chain[0]!);
+    if (!authMatches(this.hs.suite, key)) throw tlsError(Alert.handshake_failure, 'WRONG_CERTIFICATE_TYPE');
+    this.hs.serverKey = key;
+    verifyPeerChain(conn, chain, 'serverAuth');
+    conn.transcript.add(msg.raw);
+    return new ExpectServerKeyExchange(this.hs);
+  }
+}
+
+class ExpectServerKeyExchange implements HandshakeState {
+  readonly name = 'ExpectServerKeyExchange';
+  constructor(private readonly hs: Client12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.server_key_exchange) throw unexpectedMessage();
+    const c = conn.config;
+    const ske = decodeServerKeyExchange(msg.body);
+    if (!c.groups.includes(ske.params.group)) throw illegalParameter('WRONG_CURVE');
+    const key = this.hs.serverKey!;
+    if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
+      throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    }
+    const signed = Buffer.concat([this.hs.hello.random, this.hs.serverRandom, ske.params.raw]);
+    if (!c.provider.verify(ske.scheme, key, signed, ske.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
+    conn.negotiated.signatureScheme = ske.scheme;
+    conn.negotiated.group = ske.params.group;
+    conn.transcript.add(msg.raw);
+    return new ExpectCertificateRequestOrDone(this.hs, ske.params.group, ske.params.publicKey);
+  }
+}
+
+class ExpectCertificateRequestOrDone implements HandshakeState {
+  readonly name = 'ExpectServerHelloDone';
+  constructor(private readonly hs: Client12, private readonly group: number, private readonly serverPoint: Uint8Array) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type === HandshakeType.certificate_request && !this.hs.certRequest) {
+      const req = decodeCertificateRequest12(msg.body);
+      this.hs.certRequest = { schemes: req.schemes };
+      conn.transcript.add(msg.raw);
+      return this;
+    }
+    if (msg.type !== HandshakeType.server_hello_done) throw unexpectedMessage();
+    expectEmpty(msg.body);
+    conn.transcript.add(msg.raw);
+    return this.sendFlight(conn);
+  }
+
+  /** Our second flight: [Certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished. */
+  private sendFlight(conn: Connection): HandshakeState {
+    const c = conn.config;
+    const hs = this.hs;
+    const chosen = hs.certRequest ? selectCertificate12(c.certs, hs.certRequest.schemes, c.signatureSchemes) : null;
+    if (hs.certRequest) conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(chosen ? chosen.cert.chain : []));
+
+    const mine = c.provider.keyShare(this.group);
+    const preMaster = mine.derive(this.serverPoint);
+    if (!preMaster) throw illegalParameter('BAD_ECPOINT');
+    conn.sendHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchange(mine.publicKey));
+    hs.master = extendedMasterSecret(c.provider, hs.suite.hash, preMaster, conn.transcript.hash());
+
+    if (chosen) {
+      const signature = c.provider.sign(chosen.scheme, chosen.cert.key, Buffer.concat(conn.transcript.messages));
+      conn.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme: chosen.scheme, signature }));
+    }
+    const keys = installKeys12(conn, hs.suite, hs.master, hs.hello.random, hs.serverRandom);
+    conn.sendChangeCipherSpec();
+    conn.setWriteProtection(keys.write);
+    conn.negotiated.clientFinished = sendFinished12(conn, hs.suite, hs.master);
+    return new ExpectServerChangeCipherSpec(hs, keys.read);
+  }
+}
+
+class ExpectServerChangeCipherSpec implements HandshakeState {
+  readonly name = 'ExpectChangeCipherSpec';
+  constructor(private readonly hs: Client12, private readonly readKeys: ReturnType<typeof installKeys12>['read']) {}
+
+  handle(): HandshakeState {
+    throw unexpectedMessage();
+  }
+
+  changeCipherSpec(conn: Connection): HandshakeState {
+    conn.setReadProtection(this.readKeys);
+    return new ExpectServerFinished12(this.hs);
+  }
+}
+
+class ExpectServerFinished12 implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(private readonly hs: Client12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
+    conn.negotiated.serverFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
+    conn.handshakeDone = true;
+    conn.reader.plainAlertsAllowed = false;
+    return new ConnectedState12();
+  }
+}

@@ -1,0 +1,30 @@
+// TLS 1.2 signature scheme and certificate choice. Unlike TLS 1.3, an ECDSA
+// scheme names only the hash, PKCS#1 v1.5 is allowed, and SHA-1 is not (OpenSSL
+// refuses it at security level 1 and above).
+import type { KeyObject } from 'node:crypto';
+import { keyFitsScheme } from '../crypto/signature.js';
+import type { CertifiedKey } from './config.js';
+
+function isSha1(scheme: number): boolean {
+  return scheme >> 8 === 0x02;
+}
+
+/** Prefer a scheme matching the key's curve, then any the peer accepts, in our order. */
+export function chooseScheme12(key: KeyObject, peerSchemes: readonly number[], preference: readonly number[]): number | null {
+  const usable = preference.filter((s) => !isSha1(s) && peerSchemes.includes(s));
+  return usable.find((s) => keyFitsScheme(s, key, true)) ?? usable.find((s) => keyFitsScheme(s, key, false)) ?? null;
+}
+
+export function selectCertificate12(
+  certs: readonly CertifiedKey[],
+  peerSchemes: readonly number[],
+  preference: readonly number[],
+  keyFilter: (key: KeyObject) => boolean = () => true,
+): { cert: CertifiedKey; scheme: number } | null {
+  for (const cert of certs) {
+    if (!keyFilter(cert.key)) continue;
+    const scheme = chooseScheme12(cert.key, peerSchemes, preference);
+    if (scheme !== null) return { cert, scheme };
+  }
+  return null;
+}

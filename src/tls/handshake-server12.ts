@@ -1,0 +1,224 @@
+// The TLS 1.2 server handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
+// entered from ExpectClientHello when the client cannot do TLS 1.3.
+import type { KeyObject } from 'node:crypto';
+import { keyFitsScheme } from '../crypto/signature.js';
+import { chooseAlpn } from './alpn.js';
+import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
+import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import type { CertifiedKey } from './config.js';
+import type { Connection, HandshakeState } from './connection.js';
+import { checkFinished12, ConnectedState12, installKeys12, sendFinished12 } from './handshake-connected12.js';
+import { leafPublicKey, verifyPeerChain } from './handshake-common13.js';
+import { selectCertificate12 } from './handshake-common12.js';
+import type { HandshakeMessage } from './handshake-framing.js';
+import { decodeU16List, encodeAlpn, encodePointFormats, type Extension, findExtension } from './extensions.js';
+import { encodeServerHello, type ClientHello } from './hello-messages.js';
+import { extendedMasterSecret } from './prf.js';
+import {
+  CLIENT_CERT_ECDSA_SIGN,
+  CLIENT_CERT_RSA_SIGN,
+  decodeCertificate12,
+  decodeClientKeyExchange,
+  encodeCertificate12,
+  encodeCertificateRequest12,
+  encodeEcdhParams,
+  encodeServerKeyExchange,
+} from './tls12-messages.js';
+import { decodeCertificateVerify } from './tls13-messages.js';
+import type { KeyShare } from '../crypto/provider.js';
+
+interface Server12 {
+  suite: CipherSuite12;
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  share: KeyShare;
+  requestedSchemes: number[] | null;
+  clientKey?: KeyObject;
+  master?: Uint8Array;
+}
+
+function keyAuth(key: KeyObject): 'RSA' | 'ECDSA' | null {
+  const t = key.asymmetricKeyType;
+  if (t === 'rsa' || t === 'rsa-pss') return 'RSA';
+  if (t === 'ec' || t === 'ed25519' || t === 'ed448') return 'ECDSA';
+  return null;
+}
+
+/** Answer a ClientHello with TLS 1.2: ServerHello .. ServerHelloDone. */
+export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeMessage, sniSeen: boolean): HandshakeState {
+  const c = conn.config;
+  const exts = ch.extensions;
+  if (!ch.compressionMethods.includes(0)) throw illegalParameter('NO_COMPRESSION_SPECIFIED');
+  // RFC 7627 is required by default; a client without it gets no session.
+  if (!findExtension(exts, ExtensionType.extended_master_secret)) throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
+  const reneg = findExtension(exts, ExtensionType.renegotiation_info);
+  if (reneg && (reneg.length !== 1 || reneg[0] !== 0)) throw tlsError(Alert.handshake_failure, 'RENEGOTIATION_MISMATCH');
+  const secureReneg = !!reneg || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+
+  const groupsExt = findExtension(exts, ExtensionType.supported_groups);
+  const clientGroups = groupsExt ? decodeU16List(groupsExt) : [0x0017];
+  const group = c.groups.find((g) => clientGroups.includes(g));
+  const sigExt = findExtension(exts, ExtensionType.signature_algorithms);
+  // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
+  const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
+
+  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes);
+  if (!pick || group === undefined) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
+  const { suite, cert, scheme } = pick;
+  const alpn = chooseAlpn(c.alpn, exts);
+
+  const n = conn.negotiated;
+  n.version = ProtocolVersion.TLS12;
+  n.cipherSuite = suite.name;
+  n.cipherBits = suite.bits;
+  n.group = group;
+  n.alpn = alpn;
+  n.signatureScheme = scheme;
+  conn.reader.maxBody = (1 << 14) + 2048;
+
+  // RFC 8446 4.1.3: a server able to do TLS 1.3 marks its 1.2 random.
+  const serverRandom = Buffer.from(c.provider.randomBytes(32));
+  if (c.maxVersion >= ProtocolVersion.TLS13) DOWNGRADE_TLS12.copy(serverRandom, 24);
+
+  const shExts: Extension[] = [];
+  if (secureReneg) shExts.push({ type: ExtensionType.renegotiation_info, data: Uint8Array.of(0) });
+  shExts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  if (findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
+  if (sniSeen && n.serverName !== null) shExts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+  if (alpn) shExts.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
+
+  conn.transcript.start(suite.hash);
+  conn.transcript.add(msg.raw);
+  conn.sendHandshake(
+    HandshakeType.server_hello,
+    encodeServerHello({
+      legacyVersion: ProtocolVersion.TLS12,
+      random: serverRandom,
+      sessionId: new Uint8Array(0), // no session cache: nothing to resume
+      cipherSuite: suite.id,
+      compressionMethod: 0,
+      extensions: shExts,
+    }),
+  );
+  conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(cert.chain));
+
+  const share = c.provider.keyShare(group);
+  const params = encodeEcdhParams(group, share.publicKey);
+  const signature = c.provider.sign(scheme, cert.key, Buffer.concat([ch.random, serverRandom, params]));
+  conn.sendHandshake(HandshakeType.server_key_exchange, encodeServerKeyExchange(params, scheme, signature));
+
+  const requestedSchemes = c.verifyMode !== 0 ? c.signatureSchemes.filter((s) => s >> 8 !== 0x02) : null;
+  if (requestedSchemes) {
+    conn.sendHandshake(
+      HandshakeType.certificate_request,
+      encodeCertificateRequest12({ certificateTypes: [CLIENT_CERT_RSA_SIGN, CLIENT_CERT_ECDSA_SIGN], schemes: requestedSchemes }),
+    );
+  }
+  conn.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
+  const hs: Server12 = { suite, clientRandom: ch.random, serverRandom, share, requestedSchemes };
+  return requestedSchemes ? new ExpectClientCertificate12(hs) : new ExpectClientKeyExchange(hs);
+}
+
+/** The first suite (by server or client preference) that one of our certificates can serve. */
+function chooseSuite(
+  conn: Connection,
+  offered: number[],
+  clientSchemes: number[],
+): { suite: CipherSuite12; cert: CertifiedKey; scheme: number } | null {
+  const c = conn.config;
+  const ours = c.tls12Suites.filter((s) => offered.includes(s.id));
+  const order = c.cipherServerPreference
+    ? ours
+    : offered.map((id) => ours.find((s) => s.id === id)).filter((s): s is CipherSuite12 => s !== undefined);
+  for (const suite of order) {
+    const chosen = selectCertificate12(c.certs, clientSchemes, c.signatureSchemes, (k) => keyAuth(k) === suite.auth);
+    if (chosen) return { suite, ...chosen };
+  }
+  return null;
+}
+
+class ExpectClientCertificate12 implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(private readonly hs: Server12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate) throw unexpectedMessage();
+    const chain = decodeCertificate12(msg.body);
+    conn.transcript.add(msg.raw);
+    if (chain.length === 0) {
+      // TLS 1.2 has no certificate_required alert; OpenSSL sends handshake_failure.
+      if (conn.config.verifyMode === 2) throw tlsError(Alert.handshake_failure, 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
+      return new ExpectClientKeyExchange(this.hs);
+    }
+    this.hs.clientKey = leafPublicKey(chain[0]!);
+    verifyPeerChain(conn, chain, 'clientAuth');
+    return new ExpectClientKeyExchange(this.hs);
+  }
+}
+
+class ExpectClientKeyExchange implements HandshakeState {
+  readonly name = 'ExpectClientKeyExchange';
+  constructor(private readonly hs: Server12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.client_key_exchange) throw unexpectedMessage();
+    const point = decodeClientKeyExchange(msg.body);
+    const preMaster = this.hs.share.derive(point);
+    if (!preMaster) throw illegalParameter('BAD_ECPOINT');
+    conn.transcript.add(msg.raw);
+    this.hs.master = extendedMasterSecret(conn.config.provider, this.hs.suite.hash, preMaster, conn.transcript.hash());
+    return this.hs.clientKey ? new ExpectClientCertificateVerify12(this.hs) : new ExpectClientChangeCipherSpec(this.hs);
+  }
+}
+
+class ExpectClientCertificateVerify12 implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(private readonly hs: Server12) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.certificate_verify) throw unexpectedMessage();
+    const cv = decodeCertificateVerify(msg.body);
+    const key = this.hs.clientKey!;
+    if (!this.hs.requestedSchemes?.includes(cv.scheme) || !keyFitsScheme(cv.scheme, key, false)) {
+      throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    }
+    const signed = Buffer.concat(conn.transcript.messages);
+    if (!conn.config.provider.verify(cv.scheme, key, signed, cv.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
+    conn.transcript.add(msg.raw);
+    return new ExpectClientChangeCipherSpec(this.hs);
+  }
+}
+
+class ExpectClientChangeCipherSpec implements HandshakeState {
+  readonly name = 'ExpectChangeCipherSpec';
+  constructor(private readonly hs: Server12) {}
+
+  handle(): HandshakeState {
+    throw unexpectedMessage();
+  }
+
+  changeCipherSpec(conn: Connection): HandshakeState {
+    const hs = this.hs;
+    const keys = installKeys12(conn, hs.suite, hs.master!, hs.clientRandom, hs.serverRandom);
+    conn.setReadProtection(keys.read);
+    return new ExpectClientFinished12(hs, keys.write);
+  }
+}
+
+class ExpectClientFinished12 implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(private readonly hs: Server12, private readonly writeKeys: ReturnType<typeof installKeys12>['write']) {}
+
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
+    conn.negotiated.clientFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
+    conn.sendChangeCipherSpec();
+    conn.setWriteProtection(this.writeKeys);
+    conn.negotiated.serverFinished = sendFinished12(conn, this.hs.suite, this.hs.master!);
+    conn.handshakeDone = true;
+    conn.reader.plainAlertsAllowed = false;
+    return new ConnectedState12();
+  }
+}
+
