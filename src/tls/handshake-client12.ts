@@ -7,7 +7,7 @@ import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-su
 import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { decodeAlpn, findExtension } from './extensions.js';
-import { selectCertificate12 } from './handshake-common12.js';
+import { curveAllowed, selectCertificate12 } from './handshake-common12.js';
 import { leafPublicKey, verifyPeerChain } from './handshake-common13.js';
 import type { ClientHandshake } from './handshake-client13.js';
 import { ConnectedState12, installKeys12, checkFinished12, sendFinished12 } from './handshake-connected12.js';
@@ -94,6 +94,8 @@ class ExpectServerCertificate12 implements HandshakeState {
     if (chain.length === 0) throw decodeError('LENGTH_MISMATCH');
     const key = leafPublicKey(chain[0]!);
     if (!authMatches(this.hs.suite, key)) throw tlsError(Alert.handshake_failure, 'WRONG_CERTIFICATE_TYPE');
+    // RFC 8422 5.1.1: an ECDSA certificate on a curve we did not list is refused, as OpenSSL does.
+    if (!curveAllowed(key, conn.config.groups)) throw illegalParameter('WRONG_CURVE');
     this.hs.serverKey = key;
     verifyPeerChain(conn, chain, 'serverAuth');
     conn.transcript.add(msg.raw);

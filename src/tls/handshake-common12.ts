@@ -5,6 +5,15 @@ import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import type { CertifiedKey } from './config.js';
 
+const CURVE_GROUP: Record<string, number> = { prime256v1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019 };
+
+/** An ECDSA key's curve must be among `groups` (RFC 8422 5.1.1); other keys always pass. */
+export function curveAllowed(key: KeyObject, groups: readonly number[]): boolean {
+  if (key.asymmetricKeyType !== 'ec') return true;
+  const g = CURVE_GROUP[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  return g !== undefined && groups.includes(g);
+}
+
 function isSha1(scheme: number): boolean {
   return scheme >> 8 === 0x02;
 }

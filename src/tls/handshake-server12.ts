@@ -10,7 +10,7 @@ import type { CertifiedKey } from './config.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { checkFinished12, ConnectedState12, installKeys12, sendFinished12 } from './handshake-connected12.js';
 import { leafPublicKey, verifyPeerChain } from './handshake-common13.js';
-import { selectCertificate12 } from './handshake-common12.js';
+import { curveAllowed, selectCertificate12 } from './handshake-common12.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import { decodeU16List, encodeAlpn, encodePointFormats, type Extension, findExtension } from './extensions.js';
 import { encodeServerHello, type ClientHello } from './hello-messages.js';
@@ -63,7 +63,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
   const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
 
-  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes);
+  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, groupsExt ? clientGroups : null);
   if (!pick || group === undefined) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   const { suite, cert, scheme } = pick;
   const alpn = chooseAlpn(c.alpn, exts);
@@ -125,6 +125,7 @@ function chooseSuite(
   conn: Connection,
   offered: number[],
   clientSchemes: number[],
+  clientGroups: number[] | null,
 ): { suite: CipherSuite12; cert: CertifiedKey; scheme: number } | null {
   const c = conn.config;
   const ours = c.tls12Suites.filter((s) => offered.includes(s.id));
@@ -132,7 +133,9 @@ function chooseSuite(
     ? ours
     : offered.map((id) => ours.find((s) => s.id === id)).filter((s): s is CipherSuite12 => s !== undefined);
   for (const suite of order) {
-    const chosen = selectCertificate12(c.certs, clientSchemes, c.signatureSchemes, (k) => keyAuth(k) === suite.auth);
+    // RFC 8422 5.1.1: in TLS 1.2 the client's groups also bound the curve of an ECDSA certificate.
+    const usable = (k: KeyObject): boolean => keyAuth(k) === suite.auth && (clientGroups === null || curveAllowed(k, clientGroups));
+    const chosen = selectCertificate12(c.certs, clientSchemes, c.signatureSchemes, usable);
     if (chosen) return { suite, ...chosen };
   }
   return null;

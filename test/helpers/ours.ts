@@ -30,11 +30,20 @@ export interface OurContextOptions {
   suites?: string[];
   verifyMode?: 'none' | 'optional' | 'required';
   checkHostname?: boolean;
+  /** Protocol range (default TLS 1.3 only): 'tls12' pins TLS 1.2, 'any' keeps the context's defaults. */
+  versions?: 'tls13' | 'tls12' | 'any';
+  /** An OpenSSL cipher string for the TLS 1.2 suites (setCiphers). */
+  ciphers?: string;
 }
 
 function applyCommon(ctx: SSLContext, o: OurContextOptions): void {
-  ctx.minimumVersion = TLSVersion.TLSv1_3;
-  ctx.maximumVersion = TLSVersion.TLSv1_3;
+  const v = o.versions ?? 'tls13';
+  if (v !== 'any') {
+    const pin = v === 'tls12' ? TLSVersion.TLSv1_2 : TLSVersion.TLSv1_3;
+    ctx.minimumVersion = pin;
+    ctx.maximumVersion = pin;
+  }
+  if (o.ciphers) ctx.setCiphers(o.ciphers);
   if (o.trustCa !== false) ctx.loadVerifyLocations({ cafile: fixture('ca.pem') });
   if (o.alpn) ctx.setAlpnProtocols(o.alpn);
   if (o.groups) ctx._groups = [...o.groups];

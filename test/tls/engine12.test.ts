@@ -76,7 +76,9 @@ describe('TLS 1.2 engine', () => {
     for (const group of [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1]) {
       test(`${suite.name} over group 0x${group.toString(16)}`, () => {
         const kind = suite.auth === 'RSA' ? 'rsa2048' : 'ecdsa-p256';
-        const { client, server } = pair({ maxVersion: TLS12, tls12Suites: [suite], groups: [group] }, { certs: [serverCert(kind)], groups: [group] });
+        // RFC 8422: in TLS 1.2 the client's groups must also cover the ECDSA certificate's curve.
+        const clientGroups = suite.auth === 'ECDSA' && group !== NamedGroup.secp256r1 ? [group, NamedGroup.secp256r1] : [group];
+        const { client, server } = pair({ maxVersion: TLS12, tls12Suites: [suite], groups: clientGroups }, { certs: [serverCert(kind)], groups: [group] });
         handshake(client, server);
         assert.ok(client.handshakeDone && server.handshakeDone);
         assert.equal(client.negotiated.version, TLS12);
@@ -151,7 +153,7 @@ describe('TLS 1.2 engine', () => {
   });
 
   test('ServerKeyExchange naming a group we did not offer: illegal_parameter', () => {
-    const { client, server } = pair({ maxVersion: TLS12, groups: [NamedGroup.x25519] }, {});
+    const { client, server } = pair({ maxVersion: TLS12, groups: [NamedGroup.x25519] }, { certs: [serverCert('rsa2048')] });
     client.begin(startClient);
     ferry(client, server);
     const flight = rewrite(server.takeOutput(), HandshakeType.server_key_exchange, (b) => {
@@ -218,6 +220,12 @@ describe('TLS 1.2 engine', () => {
     client.sendApp(Buffer.from('still here'));
     ferry(client, server);
     assert.equal(Buffer.from(server.readApp(100)).toString(), 'still here');
+  });
+
+  test('an ECDSA certificate on a curve the client did not list is not used, and refused if sent', () => {
+    const { client, server } = pair({ maxVersion: TLS12, groups: [NamedGroup.x25519] }, { certs: [serverCert('ecdsa-p256')] });
+    client.begin(startClient);
+    expectReason(() => ferry(client, server), 'NO_SHARED_CIPHER');
   });
 
   test('client certificate over TLS 1.2, required and missing', () => {
