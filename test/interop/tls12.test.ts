@@ -160,53 +160,59 @@ describe('TLS 1.2: openssl s_client -tls1_2 -> our server', () => {
 
 describe('TLS 1.2 against node:tls', () => {
   for (const suite of SUITES) {
-    test(`our client -> node:tls server, ${suite}`, T, async () => {
-      const kind = kindFor(suite);
-      const srv = await startNodeTlsServer({
-        key: fixtureText(`leaf-${kind}.key`), cert: fixtureText(`leaf-${kind}-chain.pem`),
-        maxVersion: 'TLSv1.2', ciphers: suite, ALPNProtocols: ['h2'],
-      }, (s) => s.pipe(s));
-      const ours = await connectOurs(srv.port, ourClientContext({ versions: 'any', alpn: ['h2'] }));
-      try {
-        await ours.pump.handshake();
-        const node = await srv.nextSecure();
-        assert.equal(node.info.protocol, 'TLSv1.2');
-        assert.equal(node.info.cipher?.name, suite);
-        assert.deepEqual(ours.obj.cipher(), [suite, 'TLSv1.2', bitsFor(suite)]);
-        assert.equal(ours.obj.selectedAlpnProtocol(), 'h2');
-        const big = Buffer.alloc(100_000, 9);
-        await ours.pump.write(big);
-        assert.deepEqual(Buffer.from(await ours.pump.readExactly(big.length)), big);
-        await ours.pump.close();
-      } finally {
-        ours.pump.destroy();
-        await srv.stop();
-      }
-    });
-
-    test(`node:tls client -> our server, ${suite}`, T, async () => {
-      const l = await listenTcp();
-      let sock: tls.TLSSocket | undefined;
-      try {
-        const clientP = connectNodeTls(l.port, { servername: 'localhost', ca: fixtureText('ca.pem'), maxVersion: 'TLSv1.2', ciphers: suite });
-        const ours = acceptOurs(await l.accept(), ourServerContext({ versions: 'any', cert: kindFor(suite) }));
-        const echoed = (async () => {
+    for (const group of GROUPS) {
+      // In TLS 1.2 the groups also bound the ECDSA certificate's curve (RFC 8422), so P-256 stays listed.
+      const curves = (suite.includes('ECDSA') && group !== 'secp256r1' ? [group, 'secp256r1'] : [group]).map((g) => OPENSSL_GROUP[g]).join(':');
+      test(`our client -> node:tls server, ${suite} / ${group}`, T, async () => {
+        const kind = kindFor(suite);
+        const srv = await startNodeTlsServer({
+          key: fixtureText(`leaf-${kind}.key`), cert: fixtureText(`leaf-${kind}-chain.pem`),
+          maxVersion: 'TLSv1.2', ciphers: suite, ALPNProtocols: ['h2'], ecdhCurve: curves,
+        }, (s) => s.pipe(s));
+        const ours = await connectOurs(srv.port, ourClientContext({ versions: 'any', alpn: ['h2'], groups: [group, 'secp256r1'] }));
+        try {
           await ours.pump.handshake();
-          return echoUntilClose(ours.pump);
-        })();
-        sock = await clientP;
-        assert.equal(sock.getProtocol(), 'TLSv1.2');
-        assert.equal(sock.getCipher().name, suite);
-        const got = collectUntilEnd(sock);
-        sock.end('from node over 1.2');
-        assert.equal(text(await echoed), 'from node over 1.2');
-        assert.equal(Buffer.from(await got).toString(), 'from node over 1.2');
-        ours.pump.destroy();
-      } finally {
-        sock?.destroy();
-        await l.close();
-      }
-    });
+          const node = await srv.nextSecure();
+          assert.equal(node.info.protocol, 'TLSv1.2');
+          assert.equal(node.info.cipher?.name, suite);
+          assert.equal(ours.obj.handshakeInfo().group, group);
+          assert.deepEqual(ours.obj.cipher(), [suite, 'TLSv1.2', bitsFor(suite)]);
+          assert.equal(ours.obj.selectedAlpnProtocol(), 'h2');
+          const big = Buffer.alloc(100_000, 9);
+          await ours.pump.write(big);
+          assert.deepEqual(Buffer.from(await ours.pump.readExactly(big.length)), big);
+          await ours.pump.close();
+        } finally {
+          ours.pump.destroy();
+          await srv.stop();
+        }
+      });
+
+      test(`node:tls client -> our server, ${suite} / ${group}`, T, async () => {
+        const l = await listenTcp();
+        let sock: tls.TLSSocket | undefined;
+        try {
+          const clientP = connectNodeTls(l.port, { servername: 'localhost', ca: fixtureText('ca.pem'), maxVersion: 'TLSv1.2', ciphers: suite, ecdhCurve: curves });
+          const ours = acceptOurs(await l.accept(), ourServerContext({ versions: 'any', cert: kindFor(suite), groups: [group] }));
+          const echoed = (async () => {
+            await ours.pump.handshake();
+            return echoUntilClose(ours.pump);
+          })();
+          sock = await clientP;
+          assert.equal(sock.getProtocol(), 'TLSv1.2');
+          assert.equal(sock.getCipher().name, suite);
+          const got = collectUntilEnd(sock);
+          sock.end('from node over 1.2');
+          assert.equal(text(await echoed), 'from node over 1.2');
+          assert.equal(Buffer.from(await got).toString(), 'from node over 1.2');
+          assert.equal(ours.obj.handshakeInfo().group, group);
+          ours.pump.destroy();
+        } finally {
+          sock?.destroy();
+          await l.close();
+        }
+      });
+    }
   }
 
   test('node:tls client certificate checked by our TLS 1.2 server', T, async () => {
