@@ -27,17 +27,15 @@ class NodeAead implements AeadKey {
     this.key = nc.createSecretKey(key);
   }
 
-  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], prefix: Uint8Array): Uint8Array {
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], prefix: Uint8Array): Uint8Array[] {
     let total = 0;
     for (const p of parts) total += p.length;
     const c = nc.createCipheriv(this.alg as nc.CipherGCMTypes, this.key, nonce, { authTagLength: TAG });
     c.setAAD(aad, { plaintextLength: total });
-    const out = Buffer.allocUnsafe(prefix.length + total + TAG);
-    out.set(prefix, 0);
-    let at = prefix.length;
-    for (const p of parts) at += c.update(p).copy(out, at);
+    const out: Uint8Array[] = [prefix];
+    for (const p of parts) out.push(c.update(p));
     c.final();
-    c.getAuthTag().copy(out, at);
+    out.push(c.getAuthTag());
     return out;
   }
 

@@ -15,10 +15,11 @@ export interface RunningHash {
 export interface AeadKey {
   readonly tagLength: number;
   /**
-   * Encrypts the concatenation of `parts` and returns `prefix || ciphertext || tag`
-   * in one buffer, so a record is assembled without extra copies.
+   * Encrypts the concatenation of `parts` and returns the record as pieces,
+   * `prefix`, ciphertext, tag: nothing is copied into a joined buffer, since
+   * the transport usually gathers pieces anyway.
    */
-  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], prefix: Uint8Array): Uint8Array;
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], prefix: Uint8Array): Uint8Array[];
   /** Returns null when authentication fails. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }

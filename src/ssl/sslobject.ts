@@ -162,7 +162,8 @@ export class SSLObject {
       if (conn.error) throw conn.error;
       return f(conn);
     } finally {
-      if (conn) for (const chunk of conn.takeOutput()) this.outgoing.write(chunk);
+      // The engine's buffers are fresh and never touched again: hand them over without a copy.
+      if (conn) for (const chunk of conn.takeOutput()) this.outgoing._writeOwned(chunk);
     }
   }
 
@@ -172,6 +173,20 @@ export class SSLObject {
    * Returns false when the BIO has no more bytes.
    */
   private pullRecord(conn: Connection): boolean {
+    const inc = this.incoming;
+    if (!conn.reader.partial) {
+      // Fast path: the whole record is in the BIO; hand the engine one view of it.
+      const header = inc._peek(5);
+      if (header) {
+        const total = 5 + ((header[3]! << 8) | header[4]!);
+        const record = inc._peek(total);
+        if (record) {
+          inc._consume(total);
+          conn.receive(record);
+          return true;
+        }
+      }
+    }
     while (this.incoming.pending > 0) {
       conn.receive(this.incoming.read(conn.wanted()));
       if (!conn.reader.partial) return true;

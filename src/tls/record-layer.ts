@@ -13,7 +13,8 @@ export interface PlainRecord {
 export interface RecordProtection {
   /** TLS 1.3 hides the content type inside the encryption; 1.2 keeps it in the header. */
   readonly hidesType: boolean;
-  seal(type: number, data: Uint8Array, padding?: number): Uint8Array;
+  /** The protected record as pieces to send in order. */
+  seal(type: number, data: Uint8Array, padding?: number): Uint8Array[];
   open(header: Uint8Array, body: Uint8Array): PlainRecord;
 }
 
@@ -34,6 +35,13 @@ function nextSeq(current: number): number {
   return current + 1;
 }
 
+/** One-byte inner content types, shared: they are only ever read. */
+const TYPE_BYTES: Record<number, Uint8Array> = {
+  [ContentType.alert]: Uint8Array.of(ContentType.alert),
+  [ContentType.handshake]: Uint8Array.of(ContentType.handshake),
+  [ContentType.application_data]: Uint8Array.of(ContentType.application_data),
+};
+
 /** TLS 1.3 AEAD state with its implicit sequence number (RFC 8446 5.2-5.4). */
 export class Tls13Protection implements RecordProtection {
   readonly hidesType = true;
@@ -47,12 +55,11 @@ export class Tls13Protection implements RecordProtection {
     return n;
   }
 
-  seal(type: number, data: Uint8Array, padding = 0): Uint8Array {
-    const innerLength = data.length + 1 + padding;
-    const header = Buffer.from([ContentType.application_data, 3, 3, 0, 0]);
-    header.writeUInt16BE(innerLength + this.aead.tagLength, 3);
-    const trailer = Buffer.alloc(1 + padding);
-    trailer[0] = type;
+  seal(type: number, data: Uint8Array, padding = 0): Uint8Array[] {
+    const length = data.length + 1 + padding + this.aead.tagLength;
+    const header = Buffer.from([ContentType.application_data, 3, 3, length >> 8, length & 0xff]);
+    const trailer = padding === 0 ? TYPE_BYTES[type]! : Buffer.alloc(1 + padding, 0);
+    if (padding !== 0) trailer[0] = type;
     return this.aead.seal(this.nextNonce(), header, [data, trailer], header);
   }
 
@@ -96,7 +103,7 @@ export class Tls12Protection implements RecordProtection {
     return { nonce: this.nonce, explicit: seqBytes };
   }
 
-  seal(type: number, data: Uint8Array): Uint8Array {
+  seal(type: number, data: Uint8Array): Uint8Array[] {
     const { nonce, explicit } = this.prepare(type, 0x0303, data.length);
     const extra = explicit ? 8 : 0;
     const prefix = Buffer.allocUnsafe(5 + extra);
@@ -153,6 +160,13 @@ export class RecordReader {
 
   /** Feed at most `wanted()` bytes; returns a complete record, decrypted, once whole. */
   push(data: Uint8Array): { header: Uint8Array; record: PlainRecord } | null {
+    // Fast path: a whole record in one view is processed in place, without buffering.
+    if (this.headerHave === 0 && data.length >= 5 && data.length === 5 + ((data[3]! << 8) | data[4]!)) {
+      const header = data.subarray(0, 5);
+      this.header.set(header);
+      this.checkHeader();
+      return { header, record: this.unprotect(header, data.subarray(5)) };
+    }
     let off = 0;
     if (this.headerHave < 5) {
       const n = Math.min(5 - this.headerHave, data.length);
@@ -196,7 +210,7 @@ export class RecordReader {
     return length;
   }
 
-  private unprotect(header: Uint8Array, body: Buffer): PlainRecord {
+  private unprotect(header: Uint8Array, body: Uint8Array): PlainRecord {
     const type = header[0]!;
     // Change_cipher_spec is never protected in TLS 1.3 (RFC 8446 5).
     const p = this.protection;
@@ -227,7 +241,7 @@ export class RecordWriter {
       const frag = data.subarray(off, off + n);
       off += n;
       if (this.protection) {
-        out.push(this.protection.seal(type, frag, this.padding));
+        for (const piece of this.protection.seal(type, frag, this.padding)) out.push(piece);
       } else {
         const rec = Buffer.allocUnsafe(5 + n);
         rec[0] = type;
