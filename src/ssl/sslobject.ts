@@ -196,7 +196,7 @@ export class SSLObject {
 
   /** The transport has nothing more for us: wait for it, or report its end. */
   private starved(conn: Connection, duringHandshake: boolean): never {
-    if (!this.incoming.eof) throw new SSLWantReadError();
+    if (!this.incoming.eof) throw SSLWantReadError.fast();
     if (this.context.options & OP_IGNORE_UNEXPECTED_EOF && !conn.midRecord) {
       if (duringHandshake) throw new SSLZeroReturnError();
       conn.peerClosed = true;
@@ -286,7 +286,7 @@ export class SSLObject {
       conn.sendCloseNotify();
       while (!conn.peerClosed) {
         if (!this.pullRecord(conn)) {
-          if (!this.incoming.eof) throw new SSLWantReadError();
+          if (!this.incoming.eof) throw SSLWantReadError.fast();
           throw new SSLEOFError();
         }
         conn.readApp(conn.appPending); // data after our close_notify is discarded
