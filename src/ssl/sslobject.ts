@@ -2,6 +2,7 @@
 // CPython's exact blocking semantics (SSLWantReadError instead of waiting).
 import { domainToASCII } from 'node:url';
 import { isIP } from 'node:net';
+import { appendFileSync } from 'node:fs';
 import { nodeCrypto } from '../crypto/node-provider.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
@@ -128,6 +129,7 @@ export class SSLObject {
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
       trace: (ev) => this.trace?.(ev),
+      keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
     };
   }
 
@@ -387,6 +389,14 @@ export class SSLObject {
       peerCertificateSubject: peer ? subjectLine(peer) : null,
     };
   }
+}
+
+/** Append NSS key log lines, as OpenSSL does for Python's keylog_filename. */
+function keylogWriter(file: string): (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void {
+  return (label, clientRandom, secret) => {
+    const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
+    appendFileSync(file, line);
+  };
 }
 
 /** Internal signal: an ignored unexpected EOF reads as end of stream. */

@@ -47,4 +47,6 @@ export interface EngineConfig {
   middleboxCompat: boolean;
   numTickets: number;
   trace?: (ev: TraceEvent) => void;
+  /** Secrets in the NSS key log format's terms (label, client random, secret), for SSLKEYLOGFILE. */
+  keylog?: (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
 }

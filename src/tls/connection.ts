@@ -313,6 +313,11 @@ export class Connection {
     return this.out.length > 0 || this.pendingHandshake.length > 0;
   }
 
+  /** Report a secret for key logging, when the caller asked for it. */
+  logSecret(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.config.keylog?.(label, clientRandom, secret);
+  }
+
   /** Enter the first state: the client sends its ClientHello here, the server just waits. */
   begin(start: (conn: Connection) => HandshakeState): void {
     this.guard(() => {

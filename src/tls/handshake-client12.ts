@@ -154,6 +154,7 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
     if (!preMaster) throw illegalParameter('BAD_ECPOINT');
     conn.sendHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchange(mine.publicKey));
     hs.master = extendedMasterSecret(c.provider, hs.suite.hash, preMaster, conn.transcript.hash());
+    conn.logSecret('CLIENT_RANDOM', hs.hello.random, hs.master);
 
     if (chosen) {
       const signature = c.provider.sign(chosen.scheme, chosen.cert.key, Buffer.concat(conn.transcript.messages));

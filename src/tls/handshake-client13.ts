@@ -208,6 +208,8 @@ class ExpectServerHello implements HandshakeState {
     hs.schedule = schedule;
     hs.clientHsSecret = schedule.clientHandshakeSecret(helloHash);
     hs.serverHsSecret = schedule.serverHandshakeSecret(helloHash);
+    conn.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.hello.random, hs.clientHsSecret);
+    conn.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.hello.random, hs.serverHsSecret);
     conn.setReadProtection(schedule.protection(hs.serverHsSecret));
     return new ExpectEncryptedExtensions(hs);
   }
@@ -299,6 +301,9 @@ class ExpectServerFinished implements HandshakeState {
     const finishedHash = conn.transcript.hash();
     const clientSecret = ks.clientApplicationSecret(finishedHash);
     const serverSecret = ks.serverApplicationSecret(finishedHash);
+    conn.logSecret('CLIENT_TRAFFIC_SECRET_0', hs.hello.random, clientSecret);
+    conn.logSecret('SERVER_TRAFFIC_SECRET_0', hs.hello.random, serverSecret);
+    conn.logSecret('EXPORTER_SECRET', hs.hello.random, ks.exporterMasterSecret(finishedHash));
     conn.setReadProtection(ks.protection(serverSecret));
 
     sendCcsOnce(conn, hs);

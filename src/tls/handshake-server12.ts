@@ -171,6 +171,7 @@ class ExpectClientKeyExchange implements HandshakeState {
     if (!preMaster) throw illegalParameter('BAD_ECPOINT');
     conn.transcript.add(msg.raw);
     this.hs.master = extendedMasterSecret(conn.config.provider, this.hs.suite.hash, preMaster, conn.transcript.hash());
+    conn.logSecret('CLIENT_RANDOM', this.hs.clientRandom, this.hs.master);
     return this.hs.clientKey ? new ExpectClientCertificateVerify12(this.hs) : new ExpectClientChangeCipherSpec(this.hs);
   }
 }

@@ -227,6 +227,8 @@ class ExpectClientHello implements HandshakeState {
     const helloHash = conn.transcript.hash();
     const clientHs = ks.clientHandshakeSecret(helloHash);
     const serverHs = ks.serverHandshakeSecret(helloHash);
+    conn.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', ch.random, clientHs);
+    conn.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', ch.random, serverHs);
     // After HRR the CCS has gone out already.
     if (c.middleboxCompat && ch.sessionId.length > 0 && !this.retry) conn.sendChangeCipherSpec();
     conn.setWriteProtection(ks.protection(serverHs));
@@ -253,6 +255,9 @@ class ExpectClientHello implements HandshakeState {
     const finishedHash = conn.transcript.hash();
     const clientSecret = ks.clientApplicationSecret(finishedHash);
     const serverSecret = ks.serverApplicationSecret(finishedHash);
+    conn.logSecret('CLIENT_TRAFFIC_SECRET_0', ch.random, clientSecret);
+    conn.logSecret('SERVER_TRAFFIC_SECRET_0', ch.random, serverSecret);
+    conn.logSecret('EXPORTER_SECRET', ch.random, ks.exporterMasterSecret(finishedHash));
     conn.setWriteProtection(ks.protection(serverSecret));
     conn.setReadProtection(ks.protection(clientHs));
     conn.secrets = { schedule: ks, clientSecret, serverSecret, resumptionSecret: null };
