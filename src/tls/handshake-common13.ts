@@ -93,13 +93,25 @@ export function checkFinished(conn: Connection, ks: KeySchedule, baseKey: Uint8A
   return msg.body;
 }
 
+// Parsing a certificate for its key costs more than the signature check, and
+// peers present the same leaf again and again: keep the last few keys by DER.
+const LEAF_KEYS = new Map<string, KeyObject>();
+const LEAF_KEYS_MAX = 64;
+
 /** The peer's leaf public key; a certificate we cannot parse is a bad_certificate. */
 export function leafPublicKey(der: Uint8Array): KeyObject {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const cached = LEAF_KEYS.get(id);
+  if (cached) return cached;
+  let key: KeyObject;
   try {
-    return new X509Certificate(der).publicKey;
+    key = new X509Certificate(der).publicKey;
   } catch {
     throw tlsError(Alert.bad_certificate, 'BAD_CERTIFICATE');
   }
+  if (LEAF_KEYS.size >= LEAF_KEYS_MAX) LEAF_KEYS.delete(LEAF_KEYS.keys().next().value!);
+  LEAF_KEYS.set(id, key);
+  return key;
 }
 
 /** Verify the peer's chain as the context asks; failures carry the matching alert. */
