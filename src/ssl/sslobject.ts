@@ -8,7 +8,7 @@ import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
 import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
 import { Connection } from '../tls/connection.js';
-import { groupName, NamedGroup, ProtocolVersion, signatureSchemeName, versionName } from '../tls/constants.js';
+import { groupName, NamedGroup, signatureSchemeName, versionName } from '../tls/constants.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';

@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { chooseAlpn } from './alpn.js';
-import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
 import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
 import type { CertifiedKey } from './config.js';

@@ -1,7 +1,7 @@
 // The TLS 1.3 server handshake (RFC 8446 2, 4), one state type per expected message.
 import type { KeyObject } from 'node:crypto';
-import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
-import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
+import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import type { CipherSuite13 } from './cipher-suites.js';
 import { Alert, ExtensionType, HandshakeType, HELLO_RETRY_REQUEST_RANDOM, ProtocolVersion } from './constants.js';
 import type { CertifiedKey } from './config.js';
 import type { Connection, HandshakeState } from './connection.js';
