@@ -29,7 +29,6 @@ function certdataDir(): string | null {
   return existsSync(join(dir, 'keycert.pem')) ? dir : null;
 }
 const CERTDATA = certdataDir();
-const noCertdata = CERTDATA === null ? "CPython's test certdata not found" : false;
 const data = (...parts: string[]): string => join(CERTDATA ?? '/nonexistent', ...parts);
 
 const CERTFILE = data('keycert.pem');
@@ -49,7 +48,6 @@ const DHFILE = data('ffdh3072.pem');
 
 const FIX = new URL('../../fixtures/', import.meta.url).pathname;
 const fix = (name: string): string => join(FIX, name);
-const noFixtures = existsSync(fix('leaf-ecdsa-p256.pem')) ? false : 'fixtures not generated';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -76,8 +74,6 @@ function python<T>(code: string, input?: string): T | null {
   }
   return JSON.parse(r.stdout) as T;
 }
-const hasPython = spawnSync('python3', ['--version']).status === 0;
-const noPython = hasPython ? false : 'python3 not available';
 
 const ALL_PROTOCOLS = [ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLSv1_2, ssl.PROTOCOL_TLS_CLIENT, ssl.PROTOCOL_TLS_SERVER];
 const DEFAULT_OPTIONS =
@@ -774,8 +770,6 @@ test('get_ca_certs (binary form)', () => {
   ctx.loadVerifyLocations(CAFILE_CACERT);
   assert.deepEqual(ctx.getCaCerts(true), [pemToDer(readFileSync(CAFILE_CACERT, 'utf8'))]);
 });
-
-const hasDecoder = existsSync(new URL('../../src/x509/decode.ts', import.meta.url));
 
 test('get_ca_certs (dicts)', () => {
   const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);

@@ -7,7 +7,6 @@ import { TLS12_SUITES } from '../../src/tls/cipher-suites12.js';
 import type { EngineConfig } from '../../src/tls/config.js';
 import { Connection } from '../../src/tls/connection.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../../src/tls/handshake-common13.js';
-import { startClient } from '../../src/tls/handshake-client13.js';
 import { startServer } from '../../src/tls/handshake-server13.js';
 
 export const FIX = new URL('../../fixtures/', import.meta.url).pathname;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { pemBlocks } from '../../src/x509/pem.js';
 import { SSLError } from '../../src/ssl/errors.js';
-import { HAVE_OPENSSL, fixtureDer, tempDir } from './helpers.js';
+import { fixtureDer, tempDir } from './helpers.js';
 
 test('fixture fields', () => {
   const leaf = parseCertificate(fixtureDer('leaf-rsa2048.pem'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeCertificate } from '../../src/x509/decode.js';
 import { SSLError } from '../../src/ssl/errors.js';
 import {
-  FIXTURES, HAVE_PYTHON, buildCert, certdataDir, cn, ctx, ctxPrim, der, ext, genTime, name, oid, pythonDecode, toJsonish,
+  FIXTURES, buildCert, certdataDir, cn, ctx, ctxPrim, der, ext, genTime, name, oid, pythonDecode, toJsonish,
   seq, set, str, tempDir, utcTime, utf8, writePem,
 } from './helpers.js';
 

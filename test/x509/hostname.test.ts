@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { matchHostname, matchDnsName, matchIpAddress, parseIpAddress } from '../../src/x509/hostname.js';
 import {
-  HAVE_PYTHON, buildCert, ctxPrim, ext, fixtureDer, name, seq, str, utf8,
+  buildCert, ctxPrim, ext, fixtureDer, name, seq, str, utf8,
 } from './helpers.js';
 
 const dns = (s: string): ReturnType<typeof ctxPrim> => ctxPrim(2, Buffer.from(s, 'latin1'));

@@ -7,7 +7,7 @@ import {
   DER_cert_to_PEM_cert, PEM_FOOTER, PEM_HEADER, PEM_cert_to_DER_cert, derToPem, firstPemBlock, pemBlocks,
 } from '../../src/x509/pem.js';
 import { SSLError, ValueError } from '../../src/ssl/errors.js';
-import { HAVE_PYTHON, fixturePath } from './helpers.js';
+import { fixturePath } from './helpers.js';
 
 // CPython test_ssl.BasicSocketTests.test_DER_to_PEM, on our root CA.
 test('DER -> PEM -> DER round trip keeps bytes and the exact header/footer', () => {
