@@ -7,4 +7,24 @@ export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions 
 export { SSLSession } from './ssl/session.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
 export { decodeCertificate, type PeerCertDict } from './x509/decode.js';
+export { certTimeToSeconds } from './x509/cert-time.js';
+export { DefaultVerifyPaths, getDefaultVerifyPaths } from './ssl/verify-paths.js';
+export {
+  verifyCertificateChain,
+  type VerifyCertificateChainOptions,
+  type CertificateInput,
+  type PurposeInput,
+} from './ssl/verify-chain.js';
 export type { TraceEvent } from './tls/config.js';
+export { SSLSocket, wrapSocket, type WrapSocketOptions } from './net/ssl-socket.js';
+export { TLSDriver, type TLSDriverOptions } from './net/tls-driver.js';
+export {
+  TLSStream,
+  TLSServer,
+  connect,
+  createServer,
+  type TLSStreamOptions,
+  type ConnectOptions,
+  type ServerOptions,
+} from './net/tls-stream.js';
+export { getServerCertificate, type GetServerCertificateOptions } from './net/get-server-certificate.js';

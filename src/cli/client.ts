@@ -1,12 +1,10 @@
 // `ssl-ts client HOST:PORT`: an `openssl s_client` look-alike on the ssl-ts
 // engine. Summary (and ladder) on stderr; stdin → TLS → stdout.
 
-import * as net from 'node:net';
 import { parseArgs } from 'node:util';
-import { MemoryBIO } from '../ssl/memory-bio.js';
 import { SSLContext, createDefaultContext } from '../ssl/context.js';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../ssl/constants.js';
-import { SocketPump } from '../net/socket-pump.js';
+import { connect, type TLSStream } from '../net/tls-stream.js';
 import { Ladder, formatEntry, type LadderStyle } from './ladder.js';
 import { UsageError, errorText, formatAddress, keyValues, parseHostPort, parseList, summaryRows } from './common.js';
 
@@ -90,15 +88,15 @@ export async function runClient(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const incoming = new MemoryBIO();
-  const outgoing = new MemoryBIO();
-  let obj;
+  let stream: TLSStream;
   try {
-    obj = ctx.wrapBio(incoming, outgoing, { serverHostname: o.servername ?? o.host });
+    // The handshake starts on the next tick, after the trace hook below is in place.
+    stream = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host });
   } catch (e) {
     err(`ssl-ts client: ${errorText(e)}`);
     return 1;
   }
+  const obj = stream.sslobj;
 
   const ladder = new Ladder();
   const record = ladder.observer('client');
@@ -110,9 +108,6 @@ export async function runClient(argv: string[]): Promise<number> {
     if (live) err(formatEntry(ladder.entries[ladder.entries.length - 1]!, live, style));
   };
 
-  const sock = net.connect({ host: o.host, port: o.port });
-  const pump = new SocketPump(obj, incoming, outgoing, sock);
-
   return new Promise<number>((resolve) => {
     let handshook = false;
     let settled = false;
@@ -123,43 +118,34 @@ export async function runClient(argv: string[]): Promise<number> {
       resolve(code);
     };
 
-    pump.on('error', (e) => {
+    stream.on('error', (e) => {
       if (o.trace && !handshook) err(ladder.render(style));
       err(`ssl-ts client: ${errorText(e)}`);
       done(1);
     });
-    pump.on('data', (chunk) => {
+    stream.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
     });
-    pump.on('end', () => {
-      if (!pump.closeNotifyReceived) err('ssl-ts client: the server closed the connection without close_notify');
+    stream.on('end', () => {
+      if (!stream.closeNotifyReceived) err('ssl-ts client: the server closed the connection without close_notify');
     });
-    pump.on('close', () => done(0));
+    stream.on('close', () => done(0));
 
-    pump.handshake().then(
-      () => {
-        handshook = true;
-        err(`CONNECTED to ${formatAddress(o.host, o.port)}`);
-        if (o.trace) {
-          err(ladder.render(style));
-          live = ladder.widths(style.minWidth);
-        }
-        err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
-        err('---');
-        process.stdin.on('data', (d: Buffer) => {
-          try {
-            pump.write(d);
-          } catch {
-            // The connection is closing; the rest of stdin has nowhere to go.
-          }
-        });
-        process.stdin.on('end', () => {
-          pump.close().catch(() => {});
-        });
-      },
-      () => {
-        // Reported by the 'error' listener.
-      },
-    );
+    stream.once('secureConnect', () => {
+      handshook = true;
+      err(`CONNECTED to ${formatAddress(o.host, o.port)}`);
+      if (o.trace) {
+        err(ladder.render(style));
+        live = ladder.widths(style.minWidth);
+      }
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      err('---');
+      process.stdin.on('data', (d: Buffer) => {
+        if (stream.writable) stream.write(d);
+        // else: the connection is closing; the rest of stdin has nowhere to go.
+      });
+      // close_notify and a TCP half-close; 'close' follows once the server is done too.
+      process.stdin.on('end', () => stream.end());
+    });
   });
 }

@@ -10,7 +10,7 @@ import { SSLContext } from '../ssl/context.js';
 import { PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
 import { SSLWantReadError } from '../ssl/errors.js';
 import type { SSLObject } from '../ssl/sslobject.js';
-import { SocketPump } from '../net/socket-pump.js';
+import { TLSStream } from '../net/tls-stream.js';
 import { Ladder, type LadderStyle } from './ladder.js';
 import { errorText, fixture, keyValues, summaryRows } from './common.js';
 
@@ -210,23 +210,25 @@ async function demoClientToNode(out: Out): Promise<void> {
     await once(sock, 'connect');
 
     const ladder = new Ladder();
-    const incoming = new MemoryBIO();
-    const outgoing = new MemoryBIO();
-    const obj = clientContext().wrapBio(incoming, outgoing, { serverHostname: 'localhost' });
-    obj.trace = ladder.observer('client');
-    const pump = new SocketPump(obj, incoming, outgoing, sock);
-    await pump.handshake();
+    const stream = new TLSStream(sock, { context: clientContext(), servername: 'localhost' });
+    const obj = stream.sslobj;
+    obj.trace = ladder.observer('client'); // the handshake starts on the next tick
+    await once(stream, 'secureConnect');
 
     const ping = 'hello from ssl-ts';
     const reply = new Promise<string>((resolve, reject) => {
-      pump.once('data', (d) => resolve(text(d)));
-      pump.once('error', reject);
+      stream.once('data', (d: Buffer) => resolve(text(d)));
+      stream.once('error', reject);
     });
-    pump.write(ping);
+    stream.write(ping);
     ladder.note('client', `application data (${ping.length} bytes)`);
     const got = await reply;
     ladder.note('server', `application data (${got.length} bytes)`);
-    await pump.close();
+    // close_notify both ways, then the socket closes.
+    const closed = once(stream, 'close');
+    stream.resume();
+    stream.end();
+    await closed;
 
     out(ladder.render(out.style, { client: 'ssl-ts client (trace)', server: 'node:tls server' }));
     out();
@@ -244,25 +246,22 @@ async function demoNodeToServer(out: Out): Promise<void> {
   const ctx = serverContext();
   let serverObj: SSLObject | null = null;
   let serverDone: Promise<void> = Promise.resolve();
-  const server = net.createServer((sock) => {
-    const incoming = new MemoryBIO();
-    const outgoing = new MemoryBIO();
-    const obj = ctx.wrapBio(incoming, outgoing, { serverSide: true });
+  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
+    const stream = new TLSStream(sock, { context: ctx, isServer: true });
+    const obj = stream.sslobj;
     obj.trace = ladder.observer('server');
     serverObj = obj;
-    const pump = new SocketPump(obj, incoming, outgoing, sock);
-    pump.on('data', (d) => {
+    stream.on('data', (d: Buffer) => {
       ladder.note('client', `application data (${d.length} bytes)`);
       const answer = `ssl-ts echoes: ${text(d)}`;
-      pump.write(answer);
+      stream.write(answer);
       ladder.note('server', `application data (${answer.length} bytes)`);
     });
     // Settles once the connection is over, cleanly or not.
     serverDone = new Promise((resolve, reject) => {
-      pump.on('error', reject);
-      pump.on('close', () => resolve());
+      stream.on('error', reject);
+      stream.on('close', () => resolve());
     });
-    pump.handshake().catch(() => {});
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -3,11 +3,10 @@
 
 import * as net from 'node:net';
 import { parseArgs } from 'node:util';
-import { MemoryBIO } from '../ssl/memory-bio.js';
 import { SSLContext } from '../ssl/context.js';
 import { CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
 import type { SSLObject } from '../ssl/sslobject.js';
-import { SocketPump } from '../net/socket-pump.js';
+import { TLSStream } from '../net/tls-stream.js';
 import { Ladder, type LadderStyle } from './ladder.js';
 import { UsageError, errorText, fixture, formatAddress, keyValues, parseList, parsePort, summaryRows } from './common.js';
 
@@ -124,58 +123,48 @@ export async function runServer(argv: string[]): Promise<number> {
   }
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
+  // Half-open TCP: TLS (close_notify), not a FIN, decides when our side ends.
+  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     const peer = formatAddress(sock.remoteAddress, sock.remotePort);
-    const incoming = new MemoryBIO();
-    const outgoing = new MemoryBIO();
-    const obj = ctx.wrapBio(incoming, outgoing, { serverSide: true });
+    const stream = new TLSStream(sock, { context: ctx, isServer: true });
+    const obj = stream.sslobj;
     const ladder = new Ladder();
-    obj.trace = ladder.observer('server');
-    const pump = new SocketPump(obj, incoming, outgoing, sock);
+    obj.trace = ladder.observer('server'); // before the handshake, which starts on the next tick
 
     let handshook = false;
-    pump.on('error', (e) => {
+    stream.on('error', (e) => {
       if (o.trace && !handshook) err(`${ladder.render(style)}`);
       err(`ERROR ${peer}: ${errorText(e)}`);
     });
-    pump.on('close', () => err(`CLOSED ${peer}`));
+    stream.on('close', () => err(`CLOSED ${peer}`));
 
     if (o.www) {
       let head = Buffer.alloc(0);
       let answered = false;
-      pump.on('data', (chunk) => {
+      stream.on('data', (chunk: Buffer) => {
         if (answered) return;
         head = Buffer.concat([head, chunk]);
         const end = head.indexOf('\r\n\r\n') >= 0 ? head.indexOf('\r\n\r\n') : head.indexOf('\n\n');
         if (end < 0 && head.length < MAX_REQUEST_HEAD) return;
         answered = true;
         const requestLine = head.toString('latin1').split(/\r?\n/, 1)[0] ?? '';
-        pump.write(statusPage(obj, peer, requestLine));
-        pump.close().catch(() => {});
+        stream.end(statusPage(obj, peer, requestLine));
       });
     } else {
-      pump.on('data', (chunk) => {
-        try {
-          pump.write(chunk);
-        } catch {
-          // Already closing: nothing to echo into.
-        }
+      stream.on('data', (chunk: Buffer) => {
+        if (stream.writable) stream.write(chunk);
+        // else: already closing, nothing to echo into.
       });
     }
 
-    pump.handshake().then(
-      () => {
-        handshook = true;
-        err(`CONNECTION from ${peer}`);
-        if (o.trace) err(ladder.render(style));
-        err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
-      },
-      () => {
-        // Reported by the 'error' listener.
-      },
-    );
+    stream.once('secure', () => {
+      handshook = true;
+      err(`CONNECTION from ${peer}`);
+      if (o.trace) err(ladder.render(style));
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+    });
   });
 
   return new Promise<number>((resolve) => {

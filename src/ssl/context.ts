@@ -3,8 +3,7 @@
 // OpenSSL 3.0; the TLS engine reads the underscore fields below.
 
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { openSync, closeSync, fstatSync, writeSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { openSync, closeSync, fstatSync, writeSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { domainToASCII } from 'node:url';
 import { constants as osConstants } from 'node:os';
@@ -36,6 +35,9 @@ import { evaluateCipherString, cipherInfos, TLS13_CIPHER_NAMES, type CipherInfo 
 import { SSLObject } from './sslobject.js';
 import { SSLSession } from './session.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
+import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
+import type { Duplex } from 'node:stream';
+import { SSLSocket, type WrapSocketOptions } from '../net/ssl-socket.js';
 
 export type { CipherInfo } from './cipher-string.js';
 
@@ -261,12 +263,12 @@ function certDerOf(block: PemBlock): Uint8Array | null {
 /** A cafile's certificates and CRLs, or the SSLError OpenSSL's file loader would report. */
 interface CaFileContents {
   certs: Uint8Array[];
-  crls: number;
+  crls: Uint8Array[];
 }
 
 function parseCaFile(data: Buffer): CaFileContents {
   const certs: Uint8Array[] = [];
-  let crls = 0;
+  const crls: Uint8Array[] = [];
   for (const block of pemBlocks(data.toString('latin1'))) {
     if (CERT_LABELS_WITH_TRUSTED.has(block.label)) {
       const der = certDerOf(block);
@@ -274,12 +276,12 @@ function parseCaFile(data: Buffer): CaFileContents {
       certs.push(der);
     } else if (block.label === CRL_LABEL) {
       if (block.der === null || readTlv(block.der, 0) === null) throw pemLibError('X509');
-      crls++;
+      crls.push(new Uint8Array(block.der));
     } else if (isPrivateKeyLabel(block.label) && block.der === null) {
       throw pemLibError('X509');
     }
   }
-  if (certs.length === 0 && crls === 0) {
+  if (certs.length === 0 && crls.length === 0) {
     throw new SSLError('no certificate or crl found', {
       library: 'X509',
       reason: 'NO_CERTIFICATE_OR_CRL_FOUND',
@@ -296,7 +298,6 @@ interface CacheEntry<T> {
   value: T;
 }
 const caFileCache = new Map<string, CacheEntry<CaFileContents>>();
-const caDirCache = new Map<string, CacheEntry<Uint8Array[]>>();
 const CACHE_LIMIT = 16;
 
 function cached<T>(cache: Map<string, CacheEntry<T>>, key: string, stamp: string, make: () => T): T {
@@ -318,51 +319,6 @@ function readCaFile(p: PathLike): CaFileContents {
     throw osError(err);
   }
   return cached(caFileCache, String(p), stamp, () => parseCaFile(readFile(p)));
-}
-
-/** OpenSSL's hashed-directory file names: <8 hex digits>.<n> (".r<n>" are CRLs). */
-const HASH_NAME_RE = /^[0-9a-f]{8}\.[0-9]+$/;
-
-/**
- * Certificates of a capath directory. OpenSSL looks these up lazily by
- * subject hash; until that lands we read every hash-named file up front and
- * skip whatever does not parse. A missing directory is not an error, as with
- * OpenSSL's lazy lookup.
- */
-function readCaDir(p: PathLike): Uint8Array[] {
-  const dir = fsPath(p);
-  let stamp: string;
-  try {
-    const st = statSync(dir);
-    if (!st.isDirectory()) return [];
-    stamp = `${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return [];
-  }
-  return cached(caDirCache, String(p), stamp, () => {
-    const out: Uint8Array[] = [];
-    let names: string[];
-    try {
-      names = readdirSync(dir, { encoding: 'utf8' });
-    } catch {
-      return out;
-    }
-    for (const name of names.sort()) {
-      if (!HASH_NAME_RE.test(name)) continue;
-      let text: string;
-      try {
-        text = readFileSync(join(dir.toString(), name)).toString('latin1');
-      } catch {
-        continue;
-      }
-      for (const block of pemBlocks(text)) {
-        if (!CERT_LABELS_WITH_TRUSTED.has(block.label)) continue;
-        const der = certDerOf(block);
-        if (der !== null) out.push(der);
-      }
-    }
-    return out;
-  });
 }
 
 function isAscii(s: string): boolean {
@@ -445,8 +401,12 @@ export class SSLContext {
 
   /** Certificate chains with their keys; one per key type, like OpenSSL. */
   _certs: CertKeyPair[] = [];
-  /** Trusted certificates (DER), deduplicated, including capath ones. */
+  /** Trusted certificates (DER), deduplicated (capath ones are looked up lazily, see _capaths). */
   _trusted: Uint8Array[] = [];
+  /** CRLs (DER) loaded from cafile bundles, for VERIFY_CRL_CHECK_*. */
+  _crls: Uint8Array[] = [];
+  /** Hashed directories (capath) searched by subject-name hash during verification. */
+  _capaths: string[] = [];
   /** ALPN protocols in preference order, or null when not set. */
   _alpnProtocols: string[] | null = null;
   /** TLS 1.2 suites (OpenSSL names) selected by setCiphers(), in preference order. */
@@ -476,7 +436,6 @@ export class SSLContext {
   #trustedKeys = new Set<string>();
   /** Keys of capath certificates: usable, but not counted by stats, as OpenSSL loads those lazily. */
   #lazyKeys = new Set<string>();
-  #crlCount = 0;
 
   /**
    * `protocol` defaults to PROTOCOL_TLS (Python warns about the omission; we
@@ -737,10 +696,15 @@ export class SSLContext {
     if (file !== null) {
       const contents = readCaFile(file);
       for (const der of contents.certs) this.#addTrusted(der, false);
-      this.#crlCount += contents.crls;
+      for (const der of contents.crls) {
+        // The store keeps one copy of each CRL, as X509_STORE_add_crl does.
+        if (!this._crls.some((c) => Buffer.from(c).equals(der))) this._crls.push(der);
+      }
     }
     if (dir !== null) {
-      for (const der of readCaDir(dir)) this.#addTrusted(der, true);
+      // Nothing is read now: OpenSSL's hashed-directory lookup opens <hash>.N files when a name is needed.
+      const d = fsPath(dir).toString();
+      if (!this._capaths.includes(d)) this._capaths.push(d);
     }
   }
 
@@ -751,36 +715,30 @@ export class SSLContext {
   }
 
   /**
-   * SSL_CERT_FILE / SSL_CERT_DIR when set; otherwise the Debian-style bundle
-   * /etc/ssl/certs/ca-certificates.crt if present; otherwise Node's bundled
-   * Mozilla roots. Failures are silent, as with OpenSSL.
+   * X509_STORE_set_default_paths: the file $SSL_CERT_FILE (else OpenSSL's
+   * default cert.pem) is loaded now, the directory $SSL_CERT_DIR (else the
+   * default certs/) is searched lazily. Failures are silent, as with
+   * OpenSSL. When neither place has anything, Node's bundled Mozilla roots
+   * are loaded instead.
    */
   setDefaultVerifyPaths(): void {
-    const envFile = process.env['SSL_CERT_FILE'];
-    const envDir = process.env['SSL_CERT_DIR'];
-    if (envFile || envDir) {
-      if (envFile) {
-        try {
-          this.loadVerifyLocations({ cafile: envFile });
-        } catch {
-          // ignored, like X509_STORE_set_default_paths
-        }
-      }
-      if (envDir) {
-        // OpenSSL accepts a colon-separated list of directories here.
-        for (const d of envDir.split(':')) if (d) this.loadVerifyLocations({ capath: d });
-      }
-      return;
-    }
-    const bundle = '/etc/ssl/certs/ca-certificates.crt';
-    if (existsSync(bundle)) {
+    const defaults = opensslDefaultPaths();
+    const file = process.env[CERT_FILE_ENV] ?? defaults.cafile;
+    const dir = process.env[CERT_DIR_ENV] ?? defaults.capath;
+    let found = false;
+    if (file) {
       try {
-        this.loadVerifyLocations({ cafile: bundle });
-        return;
+        this.loadVerifyLocations({ cafile: file });
+        found = true;
       } catch {
-        // fall through to Node's roots
+        // ignored, like X509_STORE_set_default_paths
       }
     }
+    if (dir) {
+      this.loadVerifyLocations({ capath: dir });
+      found ||= dir.split(':').some((d) => d !== '' && existsSync(d));
+    }
+    if (found) return;
     for (const pem of rootCertificates) {
       for (const block of pemBlocks(pem)) {
         const der = CERT_LABELS.has(block.label) ? certDerOf(block) : null;
@@ -797,7 +755,7 @@ export class SSLContext {
       x509++;
       if (isCaCertificate(der)) ca++;
     }
-    return { x509, crl: this.#crlCount, x509_ca: ca };
+    return { x509, crl: this._crls.length, x509_ca: ca };
   }
 
   /**
@@ -946,6 +904,17 @@ export class SSLContext {
       throw new ValueError('check_hostname requires server_hostname');
     }
     return new SSLObject(this, incoming, outgoing, { serverSide, serverHostname: hostname, session: opts.session });
+  }
+
+  /**
+   * Python's wrap_socket(): TLS over a connected net.Socket or any Duplex,
+   * returned synchronously as an SSLSocket (src/net/ssl-socket.ts). The
+   * same checks as wrapBio() run first (check_hostname requires
+   * server_hostname; no server_hostname on the server side), so a rejected
+   * call leaves the socket untouched.
+   */
+  wrapSocket(sock: Duplex, opts: WrapSocketOptions = {}): SSLSocket {
+    return SSLSocket._create(this, sock, opts);
   }
 
   // ----------------------------------------------------------- engine helpers

@@ -13,7 +13,8 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
-import { alertForVerifyError, verifyChain } from '../x509/verify.js';
+import { alertForVerifyError } from '../x509/verify.js';
+import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import {
   CERT_NONE,
@@ -135,12 +136,8 @@ export class SSLObject {
 
   private verifyPeer(req: VerifyRequest): Uint8Array[] {
     try {
-      return verifyChain(req.presented, this.context._trusted, {
-        hostname: req.hostname,
-        purpose: req.purpose,
-        time: new Date(),
-        hostnameChecksCommonName: this.context.hostnameChecksCommonName,
-      });
+      // The context's store (cafile, capath, CRLs), verifyFlags, hostnameChecksCommonName and security level apply.
+      return verifyPeerChain(this.context, req.presented, { hostname: req.hostname, purpose: req.purpose });
     } catch (e) {
       if (e instanceof SSLCertVerificationError) throw withAlert(e, alertForVerifyError(e.verifyCode));
       throw e;

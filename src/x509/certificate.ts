@@ -135,7 +135,7 @@ function parsePssParams(params: DerNode | null): PssParams | null {
 }
 
 // Strict calendar checks, as ASN1_TIME parsing in OpenSSL does.
-function parseTime(node: DerNode): CertTime {
+export function parseTime(node: DerNode): CertTime {
   const text = Buffer.from(node.content).toString('latin1');
   const bad = { tag: node.tag, text, date: new Date(NaN) };
   let m: RegExpExecArray | null;
@@ -276,6 +276,8 @@ export class Certificate {
   readonly hasInvalidExtensions: boolean;
   /** Issuer and subject names are equal. */
   readonly selfIssued: boolean;
+  /** CRL distribution points: their fullName GeneralNames (null for other kinds) and whether cRLIssuer is set. */
+  readonly crlDistPoints: readonly { fullNames: GeneralName[] | null; crlIssuer: boolean }[];
   private keyCache: crypto.KeyObject | null | undefined;
 
   constructor(der: Uint8Array) {
@@ -422,6 +424,18 @@ export class Certificate {
     this.akiIssuerNames = aki?.names ?? [];
 
     this.nameConstraints = single(OID.nameConstraints, parseNameConstraints);
+    this.crlDistPoints = single(OID.crlDistributionPoints, (n) =>
+      expect(n, TAG.SEQUENCE).children.map((dp) => {
+        let fullNames: GeneralName[] | null = null;
+        let crlIssuer = false;
+        for (const c of expect(dp, TAG.SEQUENCE).children) {
+          if (isContext(c, 0)) {
+            const name = c.children[0];
+            fullNames = name && isContext(name, 0) ? name.children.map(parseGeneralName) : null;
+          } else if (isContext(c, 2)) crlIssuer = true;
+        }
+        return { fullNames, crlIssuer };
+      })) ?? [];
 
     this.hasUnhandledCritical = extensions.some((e) => e.critical && !SUPPORTED_CRITICAL.has(e.oid));
     this.hasInvalidExtensions = invalid;
@@ -439,6 +453,15 @@ export class Certificate {
       }
     }
     this.commonNames = cns;
+  }
+
+  /** Whether the extension `oid` is present and marked critical. */
+  isCritical(oid: string): boolean {
+    return this.extensions.some((e) => e.oid === oid && e.critical);
+  }
+
+  hasExtension(oid: string): boolean {
+    return this.extensions.some((e) => e.oid === oid);
   }
 
   /** The subject public key; throws SSLError if node:crypto cannot load it. */
@@ -485,30 +508,43 @@ export class Certificate {
   /** Checks this certificate's signature against a candidate issuer's public key. */
   verifySignedBy(issuerKey: crypto.KeyObject): boolean {
     if (!this.sigAlgMatchesTbs) return false;
-    const alg = SIG_ALGS[this.signatureAlgorithmOid];
-    if (!alg || !alg.keyTypes.includes(issuerKey.asymmetricKeyType ?? '')) return false;
-    const data = this.tbsDer;
-    const sig = this.signatureValue;
-    try {
-      if (alg.pss) {
-        const p = parsePssParams(this.signatureAlgorithmParams);
-        if (!p) return false;
-        return crypto.verify(p.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
-      }
-      if (alg.keyTypes === RSA_KEYS) {
-        // PKCS#1 v1.5 parameters must be absent or NULL.
-        const prm = this.signatureAlgorithmParams;
-        if (prm && !(prm.tagClass === UNIVERSAL && prm.tag === TAG.NULL && prm.content.length === 0)) return false;
-        return crypto.verify(alg.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
-      }
-      if (alg.keyTypes === EC_KEYS || alg.keyTypes === DSA_KEYS) {
-        return crypto.verify(alg.hash, data, { key: issuerKey, dsaEncoding: 'der' }, sig);
-      }
-      return crypto.verify(null, data, issuerKey, sig);
-    } catch {
-      return false;
-    }
+    return verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, issuerKey);
   }
+}
+
+/**
+ * Checks a signature made with the X.509 AlgorithmIdentifier (`oid`,
+ * `params`) over `data` (certificates and CRLs alike) with node:crypto.
+ */
+export function verifySignature(
+  oid: string, params: DerNode | null, data: Uint8Array, sig: Uint8Array, issuerKey: crypto.KeyObject,
+): boolean {
+  const alg = SIG_ALGS[oid];
+  if (!alg || !alg.keyTypes.includes(issuerKey.asymmetricKeyType ?? '')) return false;
+  try {
+    if (alg.pss) {
+      const p = parsePssParams(params);
+      if (!p) return false;
+      return crypto.verify(p.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
+    }
+    if (alg.keyTypes === RSA_KEYS) {
+      // PKCS#1 v1.5 parameters must be absent or NULL.
+      if (params && !(params.tagClass === UNIVERSAL && params.tag === TAG.NULL && params.content.length === 0)) return false;
+      return crypto.verify(alg.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
+    }
+    if (alg.keyTypes === EC_KEYS || alg.keyTypes === DSA_KEYS) {
+      return crypto.verify(alg.hash, data, { key: issuerKey, dsaEncoding: 'der' }, sig);
+    }
+    return crypto.verify(null, data, issuerKey, sig);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a key of `key`'s type can verify signatures of algorithm `oid`. */
+export function signatureKeyTypeAllowed(oid: string, key: crypto.KeyObject): boolean {
+  const alg = SIG_ALGS[oid];
+  return alg !== undefined && alg.keyTypes.includes(key.asymmetricKeyType ?? '');
 }
 
 /** Parses DER into a Certificate; malformed input throws SSLError, never anything else. */

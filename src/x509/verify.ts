@@ -1,82 +1,191 @@
 // Certificate path building and validation, reproducing the verdicts (error
 // codes, messages and the order checks happen in) of OpenSSL 3.0's
-// X509_verify_cert as CPython configures it: X509_V_FLAG_TRUSTED_FIRST, no
-// partial chains, security level 2, hostname flags NO_PARTIAL_WILDCARDS.
+// X509_verify_cert as CPython configures it: security level 2, hostname
+// flags NO_PARTIAL_WILDCARDS, and the context's verify flags
+// (VERIFY_X509_TRUSTED_FIRST by default, PARTIAL_CHAIN, X509_STRICT,
+// CRL_CHECK_LEAF / CRL_CHECK_CHAIN).
 import { SSLCertVerificationError } from '../ssl/errors.js';
 import { type Certificate, keySecurityBits, parseCertificate } from './certificate.js';
+import { type Crl, REASON_REMOVE_FROM_CRL } from './crl.js';
 import { matchDnsName, matchIpAddress, parseIpAddress } from './hostname.js';
+import type { GeneralName } from './names.js';
 import { OID } from './oids.js';
 import { checkNameConstraints } from './constraints.js';
+import { TrustStore, trustStoreFor } from './store.js';
 
 /** X509_V_ERR_* codes this module reports. */
 export const X509_V = {
   OK: 0,
+  UNSPECIFIED: 1,
   UNABLE_TO_GET_ISSUER_CERT: 2,
+  UNABLE_TO_GET_CRL: 3,
   UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: 6,
   CERT_SIGNATURE_FAILURE: 7,
+  CRL_SIGNATURE_FAILURE: 8,
   CERT_NOT_YET_VALID: 9,
   CERT_HAS_EXPIRED: 10,
+  CRL_NOT_YET_VALID: 11,
+  CRL_HAS_EXPIRED: 12,
   ERROR_IN_CERT_NOT_BEFORE_FIELD: 13,
   ERROR_IN_CERT_NOT_AFTER_FIELD: 14,
+  ERROR_IN_CRL_LAST_UPDATE_FIELD: 15,
+  ERROR_IN_CRL_NEXT_UPDATE_FIELD: 16,
   DEPTH_ZERO_SELF_SIGNED_CERT: 18,
   SELF_SIGNED_CERT_IN_CHAIN: 19,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 21,
   CERT_CHAIN_TOO_LONG: 22,
+  CERT_REVOKED: 23,
   PATH_LENGTH_EXCEEDED: 25,
   INVALID_PURPOSE: 26,
   KEYUSAGE_NO_CERTSIGN: 32,
+  UNABLE_TO_GET_CRL_ISSUER: 33,
   UNHANDLED_CRITICAL_EXTENSION: 34,
+  KEYUSAGE_NO_CRL_SIGN: 35,
+  UNHANDLED_CRITICAL_CRL_EXTENSION: 36,
+  INVALID_EXTENSION: 41,
+  DIFFERENT_CRL_SCOPE: 44,
   PERMITTED_VIOLATION: 47,
   EXCLUDED_VIOLATION: 48,
   SUBTREE_MINMAX: 49,
   UNSUPPORTED_CONSTRAINT_TYPE: 51,
   UNSUPPORTED_NAME_SYNTAX: 53,
+  CRL_PATH_VALIDATION_ERROR: 54,
   HOSTNAME_MISMATCH: 62,
   IP_ADDRESS_MISMATCH: 64,
   EE_KEY_TOO_SMALL: 66,
   CA_KEY_TOO_SMALL: 67,
   CA_MD_TOO_WEAK: 68,
+  SIGNATURE_ALGORITHM_INCONSISTENCY: 78,
   INVALID_CA: 79,
+  PATHLEN_INVALID_FOR_NON_CA: 80,
+  PATHLEN_WITHOUT_KU_KEY_CERT_SIGN: 81,
+  KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA: 82,
+  ISSUER_NAME_EMPTY: 83,
+  SUBJECT_NAME_EMPTY: 84,
+  MISSING_AUTHORITY_KEY_IDENTIFIER: 85,
+  MISSING_SUBJECT_KEY_IDENTIFIER: 86,
+  EMPTY_SUBJECT_ALT_NAME: 87,
+  EMPTY_SUBJECT_SAN_NOT_CRITICAL: 88,
+  CA_BCONS_NOT_CRITICAL: 89,
+  AUTHORITY_KEY_IDENTIFIER_CRITICAL: 90,
+  SUBJECT_KEY_IDENTIFIER_CRITICAL: 91,
+  CA_CERT_MISSING_KEY_USAGE: 92,
+  EXTENSIONS_REQUIRE_VERSION_3: 93,
 } as const;
 
-// X509_verify_cert_error_string() texts of OpenSSL 3.0.
+/** X509_V_FLAG_* bits (the values Python's VerifyFlags uses). */
+export const V_FLAG = {
+  CRL_CHECK: 0x4,
+  CRL_CHECK_ALL: 0x8,
+  X509_STRICT: 0x20,
+  TRUSTED_FIRST: 0x8000,
+  PARTIAL_CHAIN: 0x80000,
+  NO_ALT_CHAINS: 0x100000,
+} as const;
+
+// X509_verify_cert_error_string() texts of OpenSSL 3.0, by code.
 const MESSAGES: Readonly<Record<number, string>> = {
   0: 'ok',
+  1: 'unspecified certificate verification error',
   2: 'unable to get issuer certificate',
+  3: 'unable to get certificate CRL',
+  4: "unable to decrypt certificate's signature",
+  5: "unable to decrypt CRL's signature",
   6: 'unable to decode issuer public key',
   7: 'certificate signature failure',
+  8: 'CRL signature failure',
   9: 'certificate is not yet valid',
   10: 'certificate has expired',
+  11: 'CRL is not yet valid',
+  12: 'CRL has expired',
   13: "format error in certificate's notBefore field",
   14: "format error in certificate's notAfter field",
+  15: "format error in CRL's lastUpdate field",
+  16: "format error in CRL's nextUpdate field",
+  17: 'out of memory',
   18: 'self-signed certificate',
   19: 'self-signed certificate in certificate chain',
   20: 'unable to get local issuer certificate',
   21: 'unable to verify the first certificate',
   22: 'certificate chain too long',
+  23: 'certificate revoked',
+  24: "issuer certificate doesn't have a public key",
   25: 'path length constraint exceeded',
   26: 'unsuitable certificate purpose',
+  27: 'certificate not trusted',
+  28: 'certificate rejected',
+  29: 'subject issuer mismatch',
+  30: 'authority and subject key identifier mismatch',
+  31: 'authority and issuer serial number mismatch',
   32: 'key usage does not include certificate signing',
+  33: 'unable to get CRL issuer certificate',
   34: 'unhandled critical extension',
-  1: 'unspecified certificate verification error',
-  17: 'out of memory',
+  35: 'key usage does not include CRL signing',
+  36: 'unhandled critical CRL extension',
+  37: 'invalid non-CA certificate (has CA markings)',
+  38: 'proxy path length constraint exceeded',
+  39: 'key usage does not include digital signature',
+  40: 'proxy certificates not allowed, please set the appropriate flag',
+  41: 'invalid or inconsistent certificate extension',
+  42: 'invalid or inconsistent certificate policy extension',
+  43: 'no explicit policy',
+  44: 'different CRL scope',
+  45: 'unsupported extension feature',
+  46: "RFC 3779 resource not subset of parent's resources",
   47: 'permitted subtree violation',
   48: 'excluded subtree violation',
   49: 'name constraints minimum and maximum not supported',
+  50: 'application verification failure',
   51: 'unsupported name constraint type',
+  52: 'unsupported or invalid name constraint syntax',
   53: 'unsupported or invalid name syntax',
+  54: 'CRL path validation error',
+  55: 'path loop',
+  56: 'Suite B: certificate version invalid',
+  57: 'Suite B: invalid public key algorithm',
+  58: 'Suite B: invalid ECC curve',
+  59: 'Suite B: invalid signature algorithm',
+  60: 'Suite B: curve not allowed for this LOS',
+  61: 'Suite B: cannot sign P-384 with P-256',
   62: 'hostname mismatch',
+  63: 'email address mismatch',
   64: 'IP address mismatch',
+  65: 'no matching DANE TLSA records',
   66: 'EE certificate key too weak',
   67: 'CA certificate key too weak',
   68: 'CA signature digest algorithm too weak',
+  69: 'invalid certificate verification context',
+  70: 'issuer certificate lookup error',
+  71: 'Certificate Transparency required, but no valid SCTs found',
+  72: 'proxy subject name violation',
+  73: 'OCSP verification needed',
+  74: 'OCSP verification failed',
+  75: 'OCSP unknown cert',
+  76: 'Cannot find certificate signature algorithm',
+  77: 'subject signature algorithm and issuer public key algorithm mismatch',
+  78: 'cert info signature and signature algorithm mismatch',
   79: 'invalid CA certificate',
+  80: 'Path length invalid for non-CA cert',
+  81: 'Path length given without key usage keyCertSign',
+  82: 'Key usage keyCertSign invalid for non-CA cert',
+  83: 'Issuer name empty',
+  84: 'Subject name empty',
+  85: 'Missing Authority Key Identifier',
+  86: 'Missing Subject Key Identifier',
+  87: 'Empty Subject Alternative Name extension',
+  88: 'Subject empty and Subject Alt Name extension not critical',
+  89: 'Basic Constraints of CA cert not marked critical',
+  90: 'Authority Key Identifier marked critical',
+  91: 'Subject Key Identifier marked critical',
+  92: 'CA cert does not include key usage extension',
+  93: 'Using cert extension requires at least X509v3',
+  94: 'Certificate public key has explicit ECC parameters',
 };
 
 /** OpenSSL's text for a verification result code. */
 export function verifyErrorString(code: number): string {
-  return MESSAGES[code] ?? 'unspecified certificate verification error';
+  return MESSAGES[code] ?? 'unknown certificate verification error';
 }
 
 // TLS alert numbers.
@@ -92,13 +201,20 @@ const ALERTS: Readonly<Record<number, number>> = {
   1: 80, // unspecified -> internal_error
   17: 80, // out of memory -> internal_error
   2: UNKNOWN_CA,
+  3: UNKNOWN_CA,
   4: BAD_CERTIFICATE,
+  5: BAD_CERTIFICATE,
   6: BAD_CERTIFICATE,
   7: DECRYPT_ERROR,
+  8: DECRYPT_ERROR,
   9: BAD_CERTIFICATE,
   10: CERTIFICATE_EXPIRED,
+  11: BAD_CERTIFICATE,
+  12: CERTIFICATE_EXPIRED,
   13: BAD_CERTIFICATE,
   14: BAD_CERTIFICATE,
+  15: BAD_CERTIFICATE,
+  16: BAD_CERTIFICATE,
   18: UNKNOWN_CA,
   19: UNKNOWN_CA,
   20: UNKNOWN_CA,
@@ -109,6 +225,7 @@ const ALERTS: Readonly<Record<number, number>> = {
   26: UNSUPPORTED_CERTIFICATE,
   27: BAD_CERTIFICATE,
   28: BAD_CERTIFICATE,
+  33: UNKNOWN_CA,
   50: 40, // application verification -> handshake_failure
   62: BAD_CERTIFICATE,
   63: BAD_CERTIFICATE,
@@ -117,6 +234,8 @@ const ALERTS: Readonly<Record<number, number>> = {
   66: BAD_CERTIFICATE,
   67: BAD_CERTIFICATE,
   68: BAD_CERTIFICATE,
+  69: 80, // invalid call -> internal_error
+  70: 80, // store lookup -> internal_error
   79: UNKNOWN_CA,
   94: BAD_CERTIFICATE,
 };
@@ -126,9 +245,12 @@ export function alertForVerifyError(code: number): number {
   return ALERTS[code] ?? CERTIFICATE_UNKNOWN;
 }
 
+
 export interface VerifyOptions {
-  /** Server name to check (IP literals are checked against iPAddress names). */
+  /** Server name to check (an IP literal here is checked against iPAddress names, as Python does). */
   hostname?: string | null;
+  /** IP address (text) the leaf must name. */
+  ip?: string | null;
   /** Validation time; defaults to now. */
   time?: Date;
   /** Required use of the leaf: 'serverAuth' when verifying servers, 'clientAuth' for clients. Omitted: no purpose check. */
@@ -139,6 +261,12 @@ export interface VerifyOptions {
   securityLevel?: number;
   /** Maximum number of intermediate certificates (OpenSSL's verify depth, default 100). */
   maxDepth?: number;
+  /** X509_V_FLAG_* bits, i.e. Python's VerifyFlags (default VERIFY_X509_TRUSTED_FIRST). */
+  flags?: number;
+  /** CRLs to use besides the trust store's. */
+  crls?: readonly Uint8Array[];
+  /** Hashed directories searched for issuers and CRLs by subject-name hash. */
+  capaths?: readonly string[];
 }
 
 function fail(code: number, message?: string): never {
@@ -148,14 +276,20 @@ function fail(code: number, message?: string): never {
 const MIN_BITS = [80, 112, 128, 192, 256];
 
 function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-/** X509_check_akid: does `subject`'s authority key identifier allow `issuer`? */
-function akidMatches(issuer: Certificate, subject: Certificate): boolean {
-  if (subject.aki && issuer.ski && !bytesEq(subject.aki, issuer.ski)) return false;
-  if (subject.akiSerial && (issuer.serialNegative || !bytesEq(subject.akiSerial, issuer.serialBytes))) return false;
-  const dirName = subject.akiIssuerNames[0];
+interface AkidLike {
+  aki: Uint8Array | null;
+  akiSerial: Uint8Array | null;
+  akiIssuerNames?: readonly { canon: string }[];
+}
+
+/** X509_check_akid: does this authority key identifier allow `issuer`? */
+function akidMatches(issuer: Certificate, akid: AkidLike): boolean {
+  if (akid.aki && issuer.ski && !bytesEq(akid.aki, issuer.ski)) return false;
+  if (akid.akiSerial && (issuer.serialNegative || !bytesEq(akid.akiSerial, issuer.serialBytes))) return false;
+  const dirName = akid.akiIssuerNames?.[0];
   if (dirName && dirName.canon !== issuer.issuer.canon) return false;
   return true;
 }
@@ -222,82 +356,209 @@ function checkPurpose(c: Certificate, purpose: 'serverAuth' | 'clientAuth', requ
   return 1;
 }
 
-interface Link {
-  cert: Certificate;
-  trusted: boolean;
+/** State of one verification, like X509_STORE_CTX. */
+interface Ctx {
+  chain: Certificate[];
+  /** How many certificates at the bottom of the chain did not come from the trust store. */
+  numUntrusted: number;
+  store: TrustStore;
+  now: number;
+  flags: number;
+  depth: number;
+  extraCrls: Crl[];
 }
 
-/** Builds the chain leaf -> trust anchor the way OpenSSL does with trusted-first lookup. */
-function buildChain(leaf: Certificate, untrustedIn: Certificate[], store: Certificate[], now: number, maxDepth: number): Link[] {
-  const chain: Link[] = [{ cert: leaf, trusted: false }];
-  const untrusted = [...untrustedIn];
-  let searchUntrusted = true;
-  for (;;) {
-    const top = chain[chain.length - 1]!;
-    if (chain.length > maxDepth + 1) break;
-    const topSelfSigned = selfSigned(top.cert);
-
-    // Trust store first.
-    const cands = store.filter((t) => likelyIssued(t, top.cert));
-    const found = pickIssuer(cands, now);
-    if (found) {
-      if (!topSelfSigned) {
-        chain.push({ cert: found, trusted: true });
-        searchUntrusted = false;
-        if (selfSigned(found)) return chain;
-        continue;
-      }
-      // A self-signed certificate is only trusted if the store holds that exact certificate.
-      if (!top.trusted && bytesEq(found.der, top.cert.der)) {
-        chain[chain.length - 1] = { cert: found, trusted: true };
-        return chain;
-      }
-    }
-    if (top.trusted && topSelfSigned) return chain;
-
-    // Then the certificates the peer sent.
-    if (searchUntrusted && !topSelfSigned) {
-      const fromPeer = untrusted.filter((u) => likelyIssued(u, top.cert) && !chain.some((l) => l.cert === u));
-      const next = pickIssuer(fromPeer, now);
-      if (next) {
-        untrusted.splice(untrusted.indexOf(next), 1);
-        chain.push({ cert: next, trusted: false });
-        continue;
-      }
-    }
-    break;
-  }
-
-  const top = chain[chain.length - 1]!;
-  if (chain.length > maxDepth + 1) fail(X509_V.CERT_CHAIN_TOO_LONG);
-  if (selfSigned(top.cert)) {
-    fail(chain.length === 1 ? X509_V.DEPTH_ZERO_SELF_SIGNED_CERT : X509_V.SELF_SIGNED_CERT_IN_CHAIN);
-  }
-  if (chain.some((l) => l.trusted)) fail(X509_V.UNABLE_TO_GET_ISSUER_CERT);
-  fail(X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+/** get1_trusted_issuer: the store's best issuer of `x`. */
+function trustedIssuer(ctx: Ctx, x: Certificate): Certificate | undefined {
+  return pickIssuer(ctx.store.bySubject(x.issuer).filter((c) => likelyIssued(c, x)), ctx.now);
 }
 
-function checkExtensions(chain: Link[], purpose: VerifyOptions['purpose']): void {
+/** find_issuer over the peer's certificates. */
+function untrustedIssuer(ctx: Ctx, sk: Certificate[], x: Certificate): Certificate | undefined {
+  let best: Certificate | undefined;
+  for (const c of sk) {
+    if (!likelyIssued(c, x)) continue;
+    if (!((x.selfIssued && ctx.chain.length === 1) || !ctx.chain.includes(c))) continue;
+    if (timeValid(c, ctx.now)) return c;
+    if (!best || c.notAfter.getTime() > best.notAfter.getTime()) best = c;
+  }
+  return best;
+}
+
+/** check_trust: is the chain anchored, looking at store certificates from index `from` up? */
+function checkTrust(ctx: Ctx, from: number): boolean {
+  const { chain } = ctx;
+  // Without auxiliary trust settings, a store certificate is an anchor when self-signed.
+  for (let i = from; i < chain.length; i++) {
+    const x = chain[i]!;
+    if (!x.hasInvalidExtensions && selfSigned(x)) return true;
+  }
+  const partial = (ctx.flags & V_FLAG.PARTIAL_CHAIN) !== 0;
+  if (from < chain.length) return partial;
+  if (partial) {
+    // Last resort: the leaf itself is in the store.
+    const leaf = chain[0]!;
+    const mx = ctx.store.bySubject(leaf.subject).find((c) => bytesEq(c.der, leaf.der));
+    if (mx) {
+      chain[0] = mx;
+      ctx.numUntrusted = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+const S_UNTRUSTED = 1;
+const S_TRUSTED = 2;
+const S_ALTERNATE = 4;
+
+/**
+ * build_chain: extends the chain from the leaf with the peer's certificates
+ * and the store's, trusted-first unless that flag is cleared, in which case
+ * OpenSSL's alternate-chain search may drop untrusted certificates to reach
+ * a trust anchor through the store instead.
+ */
+function buildChain(ctx: Ctx, untrusted: Certificate[]): void {
+  const { chain } = ctx;
+  let search = S_UNTRUSTED;
+  let mayAlternate = false;
+  if (ctx.flags & V_FLAG.TRUSTED_FIRST) search |= S_TRUSTED;
+  else if (!(ctx.flags & V_FLAG.NO_ALT_CHAINS)) mayAlternate = true;
+  const sk = [...untrusted];
+  const maxDepth = ctx.depth + 1;
+  let trusted = false;
+  let altUntrusted = 0;
+
+  while (search !== 0) {
+    let num = chain.length;
+    if (search & S_TRUSTED) {
+      const i = search & S_ALTERNATE ? altUntrusted : num;
+      const curr = chain[i - 1]!;
+      const issuer = num > maxDepth ? undefined : trustedIssuer(ctx, curr);
+      if (issuer) {
+        let ss = selfSigned(curr);
+        let ok = true;
+        if (search & S_ALTERNATE) {
+          // A store issuer for a certificate further down: drop what the peer's chain put above it.
+          search &= ~S_ALTERNATE;
+          chain.length = i;
+          num = i;
+          ctx.numUntrusted = num;
+        }
+        if (!ss) {
+          chain.push(issuer);
+          ss = selfSigned(issuer);
+        } else if (!bytesEq(curr.der, issuer.der)) {
+          ok = false; // a self-signed look-alike of a store certificate
+        } else {
+          num--;
+          ctx.numUntrusted = num;
+          chain[num] = issuer;
+        }
+        if (ok) {
+          search &= ~S_UNTRUSTED;
+          trusted = checkTrust(ctx, num);
+          if (trusted) break;
+          if (!ss) continue;
+        }
+      }
+      if (!(search & S_UNTRUSTED)) {
+        if (search & S_ALTERNATE && --altUntrusted > 0) continue;
+        if (!mayAlternate || search & S_ALTERNATE || ctx.numUntrusted < 2) break;
+        search |= S_ALTERNATE;
+        altUntrusted = ctx.numUntrusted - 1;
+      }
+    }
+    if (search & S_UNTRUSTED) {
+      num = chain.length;
+      const curr = chain[num - 1]!;
+      const issuer = selfSigned(curr) || num > maxDepth ? undefined : untrustedIssuer(ctx, sk, curr);
+      if (!issuer) {
+        search &= ~S_UNTRUSTED;
+        search |= S_TRUSTED;
+        continue;
+      }
+      sk.splice(sk.indexOf(issuer), 1);
+      chain.push(issuer);
+      ctx.numUntrusted++;
+    }
+  }
+
+  const num = chain.length;
+  if (!trusted && num <= maxDepth && num === ctx.numUntrusted) trusted = checkTrust(ctx, num);
+  if (trusted) return;
+  if (num > maxDepth) fail(X509_V.CERT_CHAIN_TOO_LONG);
+  if (selfSigned(chain[num - 1]!)) {
+    fail(num === 1 ? X509_V.DEPTH_ZERO_SELF_SIGNED_CERT : X509_V.SELF_SIGNED_CERT_IN_CHAIN);
+  }
+  fail(ctx.numUntrusted < num ? X509_V.UNABLE_TO_GET_ISSUER_CERT : X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+}
+
+function nameEntryCount(n: { rdns: readonly (readonly unknown[])[] }): number {
+  return n.rdns.reduce((k, r) => k + r.length, 0);
+}
+
+/** The RFC 5280 profile checks OpenSSL adds under X509_V_FLAG_X509_STRICT. */
+function strictChecks(x: Certificate, i: number, num: number): void {
+  const isCa = x.isCA === true && !x.hasInvalidExtensions;
+  const ku = x.keyUsage;
+  if (x.pathLen !== null || (x.isCA === false && x.hasInvalidExtensions && x.hasExtension(OID.basicConstraints))) {
+    if (!isCa) fail(X509_V.PATHLEN_INVALID_FOR_NON_CA);
+    if (!ku?.includes('keyCertSign')) fail(X509_V.PATHLEN_WITHOUT_KU_KEY_CERT_SIGN);
+  }
+  if (isCa && !x.isCritical(OID.basicConstraints)) fail(X509_V.CA_BCONS_NOT_CRITICAL);
+  if (isCa) {
+    if (!ku) fail(X509_V.CA_CERT_MISSING_KEY_USAGE);
+  } else if (ku?.includes('keyCertSign')) {
+    fail(X509_V.KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA);
+  }
+  if (nameEntryCount(x.issuer) === 0) fail(X509_V.ISSUER_NAME_EMPTY);
+  const subjectEmpty = nameEntryCount(x.subject) === 0;
+  if ((isCa || ku?.includes('cRLSign') || !x.hasSubjectAltName) && subjectEmpty) fail(X509_V.SUBJECT_NAME_EMPTY);
+  if (subjectEmpty && x.hasSubjectAltName && !x.isCritical(OID.subjectAltName)) fail(X509_V.EMPTY_SUBJECT_SAN_NOT_CRITICAL);
+  if (x.hasSubjectAltName && x.subjectAltNames.length === 0) fail(X509_V.EMPTY_SUBJECT_ALT_NAME);
+  if (!x.sigAlgMatchesTbs) fail(X509_V.SIGNATURE_ALGORITHM_INCONSISTENCY);
+  if (x.hasExtension(OID.authorityKeyIdentifier) && x.isCritical(OID.authorityKeyIdentifier)) fail(X509_V.AUTHORITY_KEY_IDENTIFIER_CRITICAL);
+  if (x.ski && x.isCritical(OID.subjectKeyIdentifier)) fail(X509_V.SUBJECT_KEY_IDENTIFIER_CRITICAL);
+  if (x.version >= 3) {
+    if (i + 1 < num && !x.aki) fail(X509_V.MISSING_AUTHORITY_KEY_IDENTIFIER);
+    if (isCa && !x.ski) fail(X509_V.MISSING_SUBJECT_KEY_IDENTIFIER);
+  } else if (x.extensions.length > 0) {
+    fail(X509_V.EXTENSIONS_REQUIRE_VERSION_3);
+  }
+}
+
+/** check_extensions: critical extensions, CA markings, purpose and path lengths. */
+function checkExtensions(ctx: Ctx, purpose: VerifyOptions['purpose']): void {
+  const { chain } = ctx;
+  const strict = (ctx.flags & V_FLAG.X509_STRICT) !== 0;
+  const num = chain.length;
   let plen = 0;
-  for (let i = 0; i < chain.length; i++) {
-    const x = chain[i]!.cert;
+  for (let i = 0; i < num; i++) {
+    const x = chain[i]!;
     if (x.hasUnhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_EXTENSION);
-    if (i > 0) {
+    const ca = checkCa(x);
+    if (i === 0) {
+      if (strict && ca !== 1 && ca !== 0) fail(X509_V.INVALID_CA);
+    } else if (ca === 0 || ((i + 1 < num || strict) && ca !== 1)) {
       // Intermediates need a real basicConstraints CA; the anchor may also be a legacy CA.
-      const ca = checkCa(x);
-      if (ca === 0 || (i + 1 < chain.length && ca !== 1)) fail(X509_V.INVALID_CA);
+      fail(X509_V.INVALID_CA);
     }
-    if (purpose && checkPurpose(x, purpose, i > 0) === 0) fail(X509_V.INVALID_PURPOSE);
+    if (strict && num > 1) strictChecks(x, i, num);
+    if (purpose) {
+      const r = checkPurpose(x, purpose, i > 0);
+      if (r === 0 || (r < 0 && strict)) fail(X509_V.INVALID_PURPOSE);
+    }
     if (i > 1 && x.pathLen !== null && plen > x.pathLen) fail(X509_V.PATH_LENGTH_EXCEEDED);
     if (i > 0 && !x.selfIssued) plen++;
   }
 }
 
-function checkSecurityLevel(chain: Link[], level: number): void {
+function checkSecurityLevel(chain: Certificate[], level: number): void {
   if (level <= 0) return;
   const min = MIN_BITS[Math.min(level, 5) - 1]!;
   for (let i = 0; i < chain.length; i++) {
-    const x = chain[i]!.cert;
+    const x = chain[i]!;
     if (i > 0) {
       const key = x.tryPublicKey();
       if (!key || keySecurityBits(key) < min) fail(X509_V.CA_KEY_TOO_SMALL);
@@ -316,17 +577,21 @@ function checkTime(c: Certificate, now: number): void {
   if (na < 0) fail(X509_V.CERT_HAS_EXPIRED);
 }
 
-/** Signatures and validity periods, checked from the anchor down to the leaf. */
-function checkSignaturesAndTimes(chain: Link[], now: number): void {
+/** internal_verify: signatures and validity periods, from the anchor down to the leaf. */
+function checkSignaturesAndTimes(ctx: Ctx): void {
+  const { chain, now } = ctx;
   let n = chain.length - 1;
-  let issuer = chain[n]!.cert;
+  let issuer = chain[n]!;
   let subject: Certificate;
   if (likelyIssued(issuer, issuer)) {
+    subject = issuer;
+  } else if (ctx.flags & V_FLAG.PARTIAL_CHAIN) {
+    // A partial chain's anchor is trusted as it is: only its dates are checked.
     subject = issuer;
   } else {
     if (n <= 0) fail(X509_V.UNABLE_TO_VERIFY_LEAF_SIGNATURE);
     n--;
-    subject = chain[n]!.cert;
+    subject = chain[n]!;
   }
   for (;;) {
     // A self-signed anchor's own signature is not checked (it is trusted as such).
@@ -339,48 +604,161 @@ function checkSignaturesAndTimes(chain: Link[], now: number): void {
     checkTime(subject, now);
     if (--n < 0) return;
     issuer = subject;
-    subject = chain[n]!.cert;
+    subject = chain[n]!;
   }
 }
 
-// Trust stores are passed again on every handshake; parse each anchor once.
-const anchorCache = new WeakMap<Uint8Array, Certificate>();
+// ------------------------------------------------------------------ CRLs
 
-function parseTrusted(der: Uint8Array): Certificate {
-  let c = anchorCache.get(der);
-  if (!c) {
-    c = parseCertificate(der);
-    anchorCache.set(der, c);
+const CRL_SCORE_NOCRITICAL = 0x100;
+const CRL_SCORE_SCOPE = 0x080;
+const CRL_SCORE_TIME = 0x040;
+const CRL_SCORE_ISSUER_NAME = 0x020;
+const CRL_SCORE_VALID = CRL_SCORE_NOCRITICAL | CRL_SCORE_TIME | CRL_SCORE_SCOPE;
+const CRL_SCORE_ISSUER_CERT = 0x018;
+const CRL_SCORE_SAME_PATH = 0x008;
+const CRL_SCORE_AKID = 0x004;
+
+/** check_crl_time without reporting: 1 when current, otherwise the error it would report. */
+function crlTimeError(crl: Crl, now: number): number {
+  const lu = cmpTime(crl.thisUpdate.date, now);
+  if (lu === 0) return X509_V.ERROR_IN_CRL_LAST_UPDATE_FIELD;
+  if (lu > 0) return X509_V.CRL_NOT_YET_VALID;
+  if (crl.nextUpdate) {
+    const nu = cmpTime(crl.nextUpdate.date, now);
+    if (nu === 0) return X509_V.ERROR_IN_CRL_NEXT_UPDATE_FIELD;
+    if (nu < 0) return X509_V.CRL_HAS_EXPIRED;
   }
-  return c;
+  return 0;
 }
 
-/**
- * Validates a peer's certificate list against trust anchors.
- *
- * `presented` is the list as received (leaf first; further certificates in
- * any order, unused ones ignored); `trusted` are the anchors (DER). Returns
- * the verified chain as DER from leaf to anchor. Failures throw
- * SSLCertVerificationError with OpenSSL's code and message; malformed
- * certificates throw SSLError.
- */
-export function verifyChain(presented: Uint8Array[], trusted: Uint8Array[], opts: VerifyOptions = {}): Uint8Array[] {
-  if (presented.length === 0) fail(X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
-  const now = (opts.time ?? new Date()).getTime();
-  const level = opts.securityLevel ?? 2;
-  const maxDepth = opts.maxDepth ?? 100;
-  const leaf = parseCertificate(presented[0]!);
-  const extras = presented.slice(1).map(parseCertificate);
-  const store = trusted.map(parseTrusted);
+function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'DirName' && b.type === 'DirName') return a.name.canon === b.name.canon;
+  if ('bytes' in a && 'bytes' in b) return bytesEq(a.bytes, b.bytes);
+  return a.value === b.value;
+}
 
-  if (level > 0) {
-    const key = leaf.tryPublicKey();
-    if (!key || keySecurityBits(key) < MIN_BITS[Math.min(level, 5) - 1]!) fail(X509_V.EE_KEY_TOO_SMALL);
+/** crl_crldp_check: does the CRL's scope cover `x`? */
+function crlCoversCert(x: Certificate, crl: Crl, score: number): boolean {
+  const idp = crl.idp;
+  if (idp?.onlyAttr) return false;
+  if (x.isCA === true && !x.hasInvalidExtensions) {
+    if (idp?.onlyUser) return false;
+  } else if (idp?.onlyCA) {
+    return false;
   }
-  const chain = buildChain(leaf, extras, store, now, maxDepth);
-  checkExtensions(chain, opts.purpose);
-  checkSecurityLevel(chain, level);
+  for (const dp of x.crlDistPoints) {
+    // Without extended CRL support only points without a cRLIssuer and issued by the certificate's issuer count.
+    if (dp.crlIssuer || !(score & CRL_SCORE_ISSUER_NAME)) continue;
+    if (!idp || idp.fullNames === null) return true;
+    if (dp.fullNames === null) {
+      if (idp.fullNames.length === 0) return true;
+      continue;
+    }
+    if (dp.fullNames.some((a) => idp.fullNames!.some((b) => sameGeneralName(a, b)))) return true;
+  }
+  return (!idp || idp.fullNames === null) && (score & CRL_SCORE_ISSUER_NAME) !== 0;
+}
 
+interface CrlChoice {
+  crl: Crl;
+  issuer: Certificate | null;
+  score: number;
+}
+
+/** get_crl_score + get_crl_sk: the best CRL for the certificate at `depth`. */
+function findCrl(ctx: Ctx, depth: number): CrlChoice | null {
+  const { chain } = ctx;
+  const x = chain[depth]!;
+  const candidates = [...ctx.extraCrls, ...ctx.store.crlsFor(x.issuer)];
+  let best: CrlChoice | null = null;
+  for (const crl of candidates) {
+    if (crl.idpInvalid) continue;
+    // Indirect CRLs, reason partitions and deltas need extended CRL support, which Python never enables.
+    if (crl.idp && (crl.idp.indirect || crl.idp.hasReasons)) continue;
+    if (crl.isDelta) continue;
+    if (crl.issuer.canon !== x.issuer.canon) continue;
+    let score = CRL_SCORE_ISSUER_NAME;
+    if (!crl.hasUnhandledCritical) score |= CRL_SCORE_NOCRITICAL;
+    if (crlTimeError(crl, ctx.now) === 0) score |= CRL_SCORE_TIME;
+    // crl_akid_check: the CRL's signer is the certificate's issuer, or a same-named certificate further up.
+    let issuer: Certificate | null = null;
+    const cidx = depth === chain.length - 1 ? depth : depth + 1;
+    if (akidMatches(chain[cidx]!, crl)) {
+      score |= CRL_SCORE_AKID | CRL_SCORE_ISSUER_CERT;
+      issuer = chain[cidx]!;
+    } else {
+      for (let k = cidx + 1; k < chain.length; k++) {
+        const c = chain[k]!;
+        if (c.subject.canon !== crl.issuer.canon || !akidMatches(c, crl)) continue;
+        score |= CRL_SCORE_AKID | CRL_SCORE_SAME_PATH;
+        issuer = c;
+        break;
+      }
+    }
+    if (!(score & CRL_SCORE_AKID)) continue;
+    if (crlCoversCert(x, crl, score)) score |= CRL_SCORE_SCOPE;
+    if (best && score < best.score) continue;
+    // An equally good CRL replaces the earlier one only when issued later.
+    if (best && score === best.score && !(crl.thisUpdate.date.getTime() > best.crl.thisUpdate.date.getTime())) continue;
+    best = { crl, issuer, score };
+  }
+  return best;
+}
+
+/** check_crl: the chosen CRL itself must be usable. */
+function checkCrl(ctx: Ctx, depth: number, choice: CrlChoice): void {
+  const { chain } = ctx;
+  const last = chain.length - 1;
+  let issuer = choice.issuer;
+  if (!issuer) {
+    if (depth < last) issuer = chain[depth + 1]!;
+    else {
+      issuer = chain[last]!;
+      if (!likelyIssued(issuer, issuer)) fail(X509_V.UNABLE_TO_GET_CRL_ISSUER);
+    }
+  }
+  const crl = choice.crl;
+  if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) fail(X509_V.KEYUSAGE_NO_CRL_SIGN);
+  if (!(choice.score & CRL_SCORE_SCOPE)) fail(X509_V.DIFFERENT_CRL_SCOPE);
+  if (!(choice.score & CRL_SCORE_SAME_PATH)) fail(X509_V.CRL_PATH_VALIDATION_ERROR);
+  if (crl.idpInvalid) fail(X509_V.INVALID_EXTENSION);
+  if (!(choice.score & CRL_SCORE_TIME)) {
+    const e = crlTimeError(crl, ctx.now);
+    if (e) fail(e);
+  }
+  const key = issuer.tryPublicKey();
+  if (!key) fail(X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY);
+  if (!crl.verifySignedBy(key)) fail(X509_V.CRL_SIGNATURE_FAILURE);
+}
+
+/** check_revocation: the leaf (CRL_CHECK) or every certificate (CRL_CHECK_ALL) needs a CRL that does not list it. */
+function checkRevocation(ctx: Ctx): void {
+  if (!(ctx.flags & V_FLAG.CRL_CHECK)) return;
+  const last = ctx.flags & V_FLAG.CRL_CHECK_ALL ? ctx.chain.length - 1 : 0;
+  for (let i = 0; i <= last; i++) {
+    const x = ctx.chain[i]!;
+    const choice = findCrl(ctx, i);
+    if (!choice) fail(X509_V.UNABLE_TO_GET_CRL);
+    checkCrl(ctx, i, choice);
+    if (choice.crl.hasUnhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_CRL_EXTENSION);
+    const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes));
+    if (entry && entry.reason !== REASON_REMOVE_FROM_CRL) fail(X509_V.CERT_REVOKED);
+    // A CRL covering every reason was found, so the loop over reason partitions ends here.
+    if (choice.score < CRL_SCORE_VALID) fail(X509_V.UNABLE_TO_GET_CRL);
+  }
+}
+
+function bytesToBigInt(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+// ------------------------------------------------------------- entry points
+
+function checkIdentity(leaf: Certificate, opts: VerifyOptions): void {
   const hostname = opts.hostname;
   if (hostname !== undefined && hostname !== null) {
     const ip = parseIpAddress(hostname);
@@ -392,9 +770,61 @@ export function verifyChain(presented: Uint8Array[], trusted: Uint8Array[], opts
       fail(X509_V.HOSTNAME_MISMATCH, `Hostname mismatch, certificate is not valid for '${hostname}'.`);
     }
   }
+  if (opts.ip !== undefined && opts.ip !== null) {
+    const ip = parseIpAddress(opts.ip);
+    if (!ip || !matchIpAddress(leaf, ip)) {
+      fail(X509_V.IP_ADDRESS_MISMATCH, `IP address mismatch, certificate is not valid for '${opts.ip}'.`);
+    }
+  }
+}
 
-  checkSignaturesAndTimes(chain, now);
-  const nc = checkNameConstraints(chain.map((l) => l.cert), opts.hostnameChecksCommonName ?? true);
+/**
+ * X509_verify_cert over parsed certificates: `untrusted` are the peer's
+ * certificates (the leaf may be among them), `store` the trust anchors and
+ * CRLs. Returns the verified chain, leaf first, anchor last.
+ */
+export function verifyParsed(leaf: Certificate, untrusted: Certificate[], store: TrustStore, opts: VerifyOptions = {}): Certificate[] {
+  const now = (opts.time ?? new Date()).getTime();
+  const level = opts.securityLevel ?? 2;
+  const ctx: Ctx = {
+    chain: [leaf],
+    numUntrusted: 1,
+    store,
+    now,
+    flags: opts.flags ?? V_FLAG.TRUSTED_FIRST,
+    depth: Math.min(opts.maxDepth ?? 100, 0x3fffffff),
+    extraCrls: [],
+  };
+  if (opts.crls) {
+    for (const der of opts.crls) ctx.extraCrls.push(...new TrustStore([], [der]).crls);
+  }
+  if (level > 0) {
+    const key = leaf.tryPublicKey();
+    if (!key || keySecurityBits(key) < MIN_BITS[Math.min(level, 5) - 1]!) fail(X509_V.EE_KEY_TOO_SMALL);
+  }
+  buildChain(ctx, untrusted);
+  checkExtensions(ctx, opts.purpose);
+  checkSecurityLevel(ctx.chain, level);
+  checkIdentity(leaf, opts);
+  checkRevocation(ctx);
+  checkSignaturesAndTimes(ctx);
+  const nc = checkNameConstraints(ctx.chain, opts.hostnameChecksCommonName ?? true);
   if (nc !== 0) fail(nc);
-  return chain.map((l) => l.cert.der);
+  return ctx.chain;
+}
+
+/**
+ * Validates a peer's certificate list against trust anchors.
+ *
+ * `presented` is the list as received (leaf first; further certificates in
+ * any order, unused ones ignored); `trusted` are the anchors (DER). Returns
+ * the verified chain as DER from leaf to anchor. Failures throw
+ * SSLCertVerificationError with OpenSSL's code and message; malformed
+ * certificates throw SSLError.
+ */
+export function verifyChain(presented: Uint8Array[], trusted: readonly Uint8Array[], opts: VerifyOptions = {}): Uint8Array[] {
+  if (presented.length === 0) fail(X509_V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+  const certs = presented.map(parseCertificate);
+  const store = trustStoreFor(trusted, [], opts.capaths ?? []);
+  return verifyParsed(certs[0]!, certs, store, opts).map((c) => c.der);
 }

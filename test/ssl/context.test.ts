@@ -18,7 +18,9 @@ import {
   OSError,
   FileNotFoundError,
   IsADirectoryError,
+  SSLCertVerificationError,
 } from '../../src/ssl/errors.js';
+import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -752,11 +754,12 @@ test('cert_store_stats', () => {
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 0, crl: 0, x509: 1 });
   ctx.loadVerifyLocations(CAFILE_CACERT);
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 1, crl: 0, x509: 2 });
-  // capath certificates are usable but not counted (OpenSSL loads them lazily).
+  // capath certificates are not read now (OpenSSL looks them up lazily by subject hash)...
   ctx.loadVerifyLocations(null, CAPATH);
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 1, crl: 0, x509: 2 });
-  assert.ok(ctx._trusted.length > 2);
-  // ...until loaded explicitly.
+  assert.equal(ctx._trusted.length, 2);
+  assert.deepEqual(ctx._capaths, [CAPATH]);
+  // ...so they count only when loaded explicitly.
   ctx.loadVerifyLocations(SIGNING_CA);
   assert.deepEqual(ctx.certStoreStats(), { x509_ca: 2, crl: 0, x509: 3 });
 });
@@ -1114,16 +1117,29 @@ test('wrap_bio: accepted forms and IDNA encoding', () => {
   client.wrapBio(M(), M());
 });
 
-test('capath lookup only reads hash-named files', () => {
+test('capath lookup finds issuers by subject-name hash only, lazily', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-capath-'));
   try {
-    copyFileSync(CAFILE_CACERT, join(dir, 'not-a-hash.pem'));
-    writeFileSync(join(dir, '12345678.0'), readFileSync(SIGNING_CA));
+    const leaf = readFileSync(data('keycert3.pem'), 'utf8');
+    const verify = (ctx: SSLContext): number => {
+      try {
+        verifyCertificateChain({ leaf, context: ctx, hostname: 'localhost', time: new Date(Date.UTC(2030, 0, 1)) });
+        return 0;
+      } catch (e) {
+        if (e instanceof SSLCertVerificationError) return e.verifyCode;
+        throw e;
+      }
+    };
+    copyFileSync(SIGNING_CA, join(dir, 'not-a-hash.pem'));
     writeFileSync(join(dir, 'abcdef01.0'), 'garbage');
     const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
     ctx.loadVerifyLocations({ capath: dir });
-    assert.equal(ctx._trusted.length, 1);
-    assert.deepEqual(ctx._trusted[0], pemToDer(readFileSync(SIGNING_CA, 'utf8')));
+    assert.equal(ctx._trusted.length, 0);
+    assert.equal(verify(ctx), 20);
+    // `openssl x509 -subject_hash` of the signing CA is b1930218.
+    copyFileSync(SIGNING_CA, join(dir, 'b1930218.0'));
+    assert.equal(verify(ctx), 0);
+    assert.deepEqual(ctx.certStoreStats(), { x509: 0, crl: 0, x509_ca: 0 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

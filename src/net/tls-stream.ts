@@ -1,0 +1,502 @@
+// A node-native face for ssl-ts: TLSStream is a Duplex of plaintext over a
+// transport, shaped like node:tls's TLSSocket, and connect() / createServer()
+// take node:tls-style options. It runs on the same TLSDriver as SSLSocket.
+//
+// It is meant to drop in where node expects a socket: as `createConnection`
+// for node:http / node:https requests and agents, handed to an http.Server
+// with `server.emit('connection', stream)`, or in stream.pipeline(). The
+// socket-ish methods that http calls (setTimeout, setNoDelay, setKeepAlive,
+// ref, unref, addresses) are passed to the transport when it has them.
+
+import * as net from 'node:net';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import { SSLContext } from '../ssl/context.js';
+import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../ssl/constants.js';
+import { MemoryBIO } from '../ssl/memory-bio.js';
+import type { CipherTuple, SSLObject } from '../ssl/sslobject.js';
+import type { SSLSession } from '../ssl/session.js';
+import { SSLCertVerificationError, SSLError } from '../ssl/errors.js';
+import type { PeerCertDict } from '../x509/decode.js';
+import { pemBlocks } from '../x509/pem.js';
+import { verifyPeerChain } from '../ssl/verify-chain.js';
+import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
+
+type Pem = string | Buffer | Uint8Array;
+
+export interface TLSStreamOptions {
+  /** Server role (accepting side). Default false. */
+  isServer?: boolean;
+  /** A ready SSLContext. When given, cert/key/ca/ALPN come from it and must not be passed here. */
+  context?: SSLContext;
+  /** Certificate chain (PEM, leaf first), or several. */
+  cert?: Pem | Pem[];
+  /** Private key (PEM). */
+  key?: Pem;
+  passphrase?: string;
+  /** Trust anchors (PEM). Clients without `ca` use the system's. */
+  ca?: Pem | Pem[];
+  /** Client: fail the handshake on an unverified server (default true). Server with requestCert: demand a valid client certificate (default true). */
+  rejectUnauthorized?: boolean;
+  /** Server: ask the client for a certificate. */
+  requestCert?: boolean;
+  /** Client: SNI and the name the certificate must match (default: host). */
+  servername?: string;
+  /** Client: connection target, also the default servername. */
+  host?: string;
+  ALPNProtocols?: string[];
+  session?: SSLSession | null;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Milliseconds the handshake may take (default 60000; 0 = no limit). */
+  handshakeTimeout?: number;
+  /** Milliseconds to wait for the peer's close once we ended (default 30000; 0 = no limit). */
+  shutdownTimeout?: number;
+  /** Keep the writable side open after the peer's close_notify (default false, as node). */
+  allowHalfOpen?: boolean;
+}
+
+export interface ConnectOptions extends TLSStreamOptions {
+  port?: number;
+  /** IPC path, used only when no port is given (node:http passes the request path here too). */
+  path?: string;
+  /** An already connected transport to run TLS over (STARTTLS), instead of dialing. */
+  socket?: Duplex;
+  /** Idle timeout of the transport in milliseconds (net.Socket#setTimeout). */
+  timeout?: number;
+  localAddress?: string;
+  family?: number;
+}
+
+export interface ServerOptions extends TLSStreamOptions {
+  /** net.Server option: pause sockets on accept. Not supported; TLS must read at once. */
+  pauseOnConnect?: never;
+}
+
+const READ_SIZE = 64 * 1024;
+const VERSIONS: Record<string, TLSVersion> = { 'TLSv1.2': TLSVersion.TLSv1_2, 'TLSv1.3': TLSVersion.TLSv1_3 };
+
+function list<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function pemText(v: Pem): string {
+  return typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+}
+
+/** Add a certificate chain and key given as PEM text (node's way), not as files (Python's). */
+function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
+  const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
+  if (chain.length === 0) throw new SSLError('no certificate in cert', { library: 'PEM', reason: 'NO_START_LINE' });
+  const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });
+  if (!new X509Certificate(chain[0]!).checkPrivateKey(keyObj)) {
+    throw new SSLError('key values mismatch', { library: 'X509', reason: 'KEY_VALUES_MISMATCH' });
+  }
+  ctx._certs.push({ chain, key: keyObj });
+}
+
+/** An SSLContext built from node:tls-style options. */
+export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): SSLContext {
+  if (opts.context) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+      if (opts[k] !== undefined) throw new TypeError(`option '${k}' cannot be combined with 'context'; configure the SSLContext instead`);
+    }
+    return opts.context;
+  }
+  const ctx = new SSLContext(isServer ? PROTOCOL_TLS_SERVER : PROTOCOL_TLS_CLIENT);
+  const reject = opts.rejectUnauthorized !== false;
+  if (isServer) {
+    if (opts.requestCert) ctx.verifyMode = reject ? CERT_REQUIRED : CERT_OPTIONAL;
+  } else if (!reject) {
+    ctx.checkHostname = false;
+    ctx.verifyMode = CERT_NONE;
+  }
+  const cas = list(opts.ca);
+  for (const ca of cas) {
+    const text = pemText(ca);
+    if (text.includes('-----BEGIN')) ctx.loadVerifyLocations({ cadata: text });
+    else ctx.loadVerifyLocations({ cadata: typeof ca === 'string' ? Buffer.from(ca, 'latin1') : ca });
+  }
+  if (cas.length === 0 && !isServer) ctx.loadDefaultCerts();
+  if (opts.cert !== undefined) addCertChain(ctx, opts.cert, opts.key, opts.passphrase);
+  else if (opts.key !== undefined) throw new TypeError("option 'key' needs 'cert'");
+  if (opts.ALPNProtocols) ctx.setAlpnProtocols(opts.ALPNProtocols);
+  if (opts.minVersion) ctx.minimumVersion = VERSIONS[opts.minVersion] ?? TLSVersion.MINIMUM_SUPPORTED;
+  if (opts.maxVersion) ctx.maximumVersion = VERSIONS[opts.maxVersion] ?? TLSVersion.MAXIMUM_SUPPORTED;
+  return ctx;
+}
+
+type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
+  remoteAddress?: string;
+  remotePort?: number;
+  remoteFamily?: string;
+  localAddress?: string;
+  localPort?: number;
+  connecting?: boolean;
+};
+
+/** Plaintext Duplex over a TLS connection; events 'secureConnect' (client) / 'secure' (server), 'data', 'end', 'close', 'error'. */
+export class TLSStream extends Duplex {
+  /** node's marker for TLS sockets (http.IncomingMessage reads it for req.protocol). */
+  readonly encrypted = true;
+  readonly context: SSLContext;
+  readonly sslobj: SSLObject;
+  readonly driver: TLSDriver;
+  /** The transport underneath. */
+  readonly socket: SocketLike;
+  readonly isServer: boolean;
+  /** The peer's certificate chain was verified (node's meaning). */
+  authorized = false;
+  /** Why it was not, when verification ran and failed. */
+  authorizationError: string | null = null;
+  /** The agreed ALPN protocol; false when none (after the handshake). */
+  alpnProtocol: string | false | null = null;
+  /** Client: the name sent/checked; server: the SNI the client sent. */
+  servername: string | null;
+  #secure = false;
+  #wantRead = false;
+  #pumping = false;
+  #shutdownTimer: NodeJS.Timeout | null = null;
+  readonly #shutdownTimeout: number;
+
+  constructor(transport: Duplex, opts: TLSStreamOptions = {}) {
+    super({ allowHalfOpen: opts.allowHalfOpen ?? false, emitClose: true, autoDestroy: true });
+    const isServer = !!opts.isServer;
+    this.isServer = isServer;
+    this.context = contextFromOptions(opts, isServer);
+    this.socket = transport as SocketLike;
+    this.#shutdownTimeout = opts.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    const name = isServer ? null : opts.servername || opts.host || null;
+    this.servername = name;
+    const incoming = new MemoryBIO();
+    const outgoing = new MemoryBIO();
+    this.sslobj = this.context.wrapBio(incoming, outgoing, {
+      serverSide: isServer,
+      serverHostname: name,
+      session: opts.session ?? null,
+    });
+    this.driver = new TLSDriver(this.sslobj, incoming, outgoing, transport, {
+      handshakeTimeout: opts.handshakeTimeout,
+      shutdownTimeout: opts.shutdownTimeout,
+      suppressRaggedEofs: true, // node:tls treats a bare EOF as the end of data
+    });
+    this.driver.on('readable', () => this.#pump());
+    this.driver.on('error', (err) => this.destroy(err));
+    transport.on('timeout', () => this.emit('timeout'));
+    transport.on('connect', () => this.emit('connect'));
+    this.once('close', () => this.#clearShutdownTimer());
+    // Started on the next tick so the caller can still hook sslobj.trace.
+    process.nextTick(() => {
+      if (this.destroyed) return;
+      this.driver.handshake().then(
+        () => this.#onSecure(),
+        (err: Error) => this.destroy(err),
+      );
+    });
+  }
+
+  #onSecure(): void {
+    if (this.destroyed) return;
+    const obj = this.sslobj;
+    this.alpnProtocol = obj.selectedAlpnProtocol() ?? false;
+    if (this.isServer) this.servername = obj.handshakeInfo().serverName;
+    this.#checkAuthorized();
+    this.#secure = true;
+    this.emit(this.isServer ? 'secure' : 'secureConnect');
+    this.#pump();
+  }
+
+  /** node's authorized/authorizationError: when the context did not verify, check the chain now without failing. */
+  #checkAuthorized(): void {
+    const chain = this.sslobj.getUnverifiedChain();
+    if (chain.length === 0) {
+      this.authorized = false;
+      this.authorizationError = this.isServer ? null : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+      return;
+    }
+    if (this.sslobj.getVerifiedChain().length > 0) {
+      this.authorized = true;
+      return;
+    }
+    try {
+      // The same verification the handshake uses: store, capath, CRLs and flags of the context.
+      verifyPeerChain(this.context, chain, {
+        hostname: this.isServer ? null : this.servername,
+        purpose: this.isServer ? 'clientAuth' : 'serverAuth',
+      });
+      this.authorized = true;
+    } catch (e) {
+      this.authorized = false;
+      this.authorizationError = e instanceof SSLCertVerificationError ? e.verifyMessage : String(e);
+    }
+  }
+
+  // ------------------------------------------------------------ Duplex plumbing
+
+  override _read(): void {
+    this.#wantRead = true;
+    this.#pump();
+  }
+
+  /** Move plaintext from the driver into the readable buffer while node wants more. */
+  #pump(): void {
+    if (this.#pumping || !this.#secure) return;
+    this.#pumping = true;
+    try {
+      while (this.#wantRead && !this.destroyed) {
+        let chunk: Uint8Array | null;
+        try {
+          chunk = this.driver.read(READ_SIZE);
+        } catch (e) {
+          this.destroy(e as Error);
+          return;
+        }
+        if (chunk === null) return;
+        if (chunk.length === 0) {
+          this.#wantRead = false;
+          this.push(null);
+          return;
+        }
+        this.#wantRead = this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.driver.writeAll(chunk).then(
+      () => cb(),
+      (err: Error) => cb(err),
+    );
+  }
+
+  /** end(): close_notify, then a TCP half-close, as node:tls does. */
+  override _final(cb: (err?: Error | null) => void): void {
+    this.driver.handshake().then(
+      () => {
+        this.driver.closeWrite();
+        const t = this.socket;
+        if (!t.destroyed && !t.writableEnded) t.end();
+        // Without allowHalfOpen the whole connection is closing: do not wait
+        // for a silent peer longer than the shutdown timeout.
+        if (!this.allowHalfOpen && this.#shutdownTimeout > 0 && !this.readableEnded) {
+          this.#shutdownTimer = setTimeout(() => this.destroy(), this.#shutdownTimeout);
+          this.#shutdownTimer.unref();
+        }
+        cb();
+      },
+      () => cb(), // the failure is reported through 'error'
+    );
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#clearShutdownTimer();
+    if (err || !this.driver.writeClosed) this.driver.destroy();
+    else this.driver.release(); // both close_notify sent: flush ours, then drop the transport
+    cb(err);
+  }
+
+  #clearShutdownTimer(): void {
+    if (this.#shutdownTimer) clearTimeout(this.#shutdownTimer);
+    this.#shutdownTimer = null;
+  }
+
+  // ------------------------------------------------------------ connection details
+
+  /** The handshake has completed. */
+  get secure(): boolean {
+    return this.#secure;
+  }
+
+  /** True once the peer's close_notify arrived (false after a bare EOF). */
+  get closeNotifyReceived(): boolean {
+    return this.driver.closeNotifyReceived;
+  }
+
+  getPeerCert(binaryForm: true): Uint8Array | null;
+  getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
+  getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
+    return binaryForm ? this.sslobj.getPeerCert(true) : this.sslobj.getPeerCert(false);
+  }
+
+  cipher(): CipherTuple | null {
+    return this.sslobj.cipher();
+  }
+
+  version(): string | null {
+    return this.sslobj.version();
+  }
+
+  /** node's name for version(). */
+  getProtocol(): string | null {
+    return this.sslobj.version();
+  }
+
+  selectedAlpnProtocol(): string | null {
+    return this.sslobj.selectedAlpnProtocol();
+  }
+
+  getSession(): SSLSession | null {
+    return this.sslobj.session;
+  }
+
+  // ------------------------------------------------------------ socket-ish methods (node:http uses them)
+
+  setTimeout(ms: number, cb?: () => void): this {
+    if (cb) {
+      if (ms === 0) this.off('timeout', cb);
+      else this.once('timeout', cb);
+    }
+    this.socket.setTimeout?.(ms);
+    return this;
+  }
+
+  setNoDelay(noDelay?: boolean): this {
+    this.socket.setNoDelay?.(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    this.socket.setKeepAlive?.(enable, initialDelay);
+    return this;
+  }
+
+  ref(): this {
+    this.socket.ref?.();
+    return this;
+  }
+
+  unref(): this {
+    this.socket.unref?.();
+    return this;
+  }
+
+  address(): net.AddressInfo | object {
+    return this.socket.address?.() ?? {};
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  get remoteFamily(): string | undefined {
+    return this.socket.remoteFamily;
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  get connecting(): boolean {
+    return !!this.socket.connecting;
+  }
+}
+
+/**
+ * node:tls-style client: dial (or take `socket`), run the handshake, emit
+ * 'secureConnect'. Usable as `createConnection` for node:http(s).
+ */
+export function connect(options: ConnectOptions, secureConnectListener?: () => void): TLSStream;
+export function connect(port: number, host?: string, options?: ConnectOptions, secureConnectListener?: () => void): TLSStream;
+export function connect(
+  a: ConnectOptions | number,
+  b?: string | (() => void),
+  c?: ConnectOptions,
+  d?: () => void,
+): TLSStream {
+  let options: ConnectOptions;
+  let listener: (() => void) | undefined;
+  if (typeof a === 'number') {
+    options = { ...c, port: a, host: typeof b === 'string' ? b : c?.host };
+    listener = d;
+  } else {
+    options = { ...a };
+    listener = typeof b === 'function' ? b : undefined;
+  }
+  const host = options.host ?? 'localhost';
+  let transport: Duplex;
+  if (options.socket) {
+    transport = options.socket;
+  } else if (options.port !== undefined && options.port !== null) {
+    transport = net.connect({
+      host,
+      port: Number(options.port),
+      localAddress: options.localAddress,
+      family: options.family,
+      // TLS decides when our side ends; a FIN from the peer must not close it.
+      allowHalfOpen: true,
+    });
+  } else if (options.path) {
+    transport = net.connect({ path: options.path, allowHalfOpen: true });
+  } else {
+    throw new TypeError('connect() needs a port, a path or a socket');
+  }
+  if (options.timeout !== undefined) (transport as SocketLike).setTimeout?.(options.timeout);
+  let stream: TLSStream;
+  try {
+    stream = new TLSStream(transport, { ...options, host, isServer: false });
+  } catch (e) {
+    if (!options.socket) transport.destroy();
+    throw e;
+  }
+  if (listener) stream.once('secureConnect', listener);
+  return stream;
+}
+
+/** node:tls-style server: 'secureConnection' gets a TLSStream per handshake; 'tlsClientError' reports failed ones. */
+export class TLSServer extends net.Server {
+  readonly context: SSLContext;
+  readonly #options: TLSStreamOptions;
+
+  constructor(options: ServerOptions = {}, secureConnectionListener?: (stream: TLSStream) => void) {
+    // Accepted sockets stay half-open so that TLS, not TCP, decides when our side ends.
+    super({ allowHalfOpen: true });
+    this.context = contextFromOptions(options, true);
+    this.#options = { ...options, context: this.context, isServer: true };
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+      delete this.#options[k];
+    }
+    if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
+    this.on('connection', (sock: net.Socket) => this.#accept(sock));
+  }
+
+  #accept(sock: net.Socket): void {
+    let stream: TLSStream;
+    try {
+      stream = new TLSStream(sock, this.#options);
+    } catch (e) {
+      sock.destroy();
+      this.emit('error', e);
+      return;
+    }
+    // Until the handshake succeeds, failures belong to the server ('tlsClientError'),
+    // as in node:tls; afterwards they are the stream's.
+    const early = (err: Error): void => {
+      if (this.listenerCount('tlsClientError') > 0) this.emit('tlsClientError', err, stream);
+    };
+    stream.on('error', early);
+    stream.once('secure', () => {
+      stream.off('error', early);
+      this.emit('secureConnection', stream);
+    });
+  }
+}
+
+export function createServer(options?: ServerOptions, secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
+export function createServer(secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
+export function createServer(
+  a?: ServerOptions | ((stream: TLSStream) => void),
+  b?: (stream: TLSStream) => void,
+): TLSServer {
+  if (typeof a === 'function') return new TLSServer({}, a);
+  return new TLSServer(a ?? {}, b);
+}

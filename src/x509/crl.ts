@@ -1,0 +1,215 @@
+// Certificate revocation lists (RFC 5280 section 5): the parts OpenSSL's
+// CRL checking uses. Parsing is strict; a CRL that does not parse is never
+// loaded, which is what OpenSSL's PEM reader does too.
+import * as crypto from 'node:crypto';
+import { SSLError } from '../ssl/errors.js';
+import {
+  type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, oidOf,
+  parseDer,
+} from './asn1.js';
+import { type CertTime, parseTime, verifySignature } from './certificate.js';
+import { type GeneralName, type ParsedName, parseGeneralName, parseName } from './names.js';
+import { OID } from './oids.js';
+
+const OID_CRL_NUMBER = '2.5.29.20';
+const OID_REASON_CODE = '2.5.29.21';
+const OID_DELTA_CRL = '2.5.29.27';
+const OID_IDP = '2.5.29.28';
+const OID_CERT_ISSUER = '2.5.29.29';
+
+/** CRLReason removeFromCRL: the entry does not revoke. */
+export const REASON_REMOVE_FROM_CRL = 8;
+
+export interface RevokedEntry {
+  /** Serial number, as a signed integer. */
+  serial: bigint;
+  reason: number | null;
+}
+
+/** issuingDistributionPoint, reduced to what scoring needs. */
+export interface IssuingDistributionPoint {
+  fullNames: GeneralName[] | null;
+  onlyUser: boolean;
+  onlyCA: boolean;
+  onlyAttr: boolean;
+  indirect: boolean;
+  hasReasons: boolean;
+}
+
+export class Crl {
+  readonly der: Uint8Array;
+  readonly tbsDer: Uint8Array;
+  readonly signatureAlgorithmOid: string;
+  readonly signatureAlgorithmParams: DerNode | null;
+  readonly sigAlgMatchesTbs: boolean;
+  readonly signatureValue: Uint8Array;
+  readonly issuer: ParsedName;
+  readonly thisUpdate: CertTime;
+  readonly nextUpdate: CertTime | null;
+  readonly revoked: readonly RevokedEntry[];
+  readonly aki: Uint8Array | null;
+  readonly akiSerial: Uint8Array | null;
+  readonly idp: IssuingDistributionPoint | null;
+  /** The IDP extension is malformed or inconsistent (OpenSSL's IDP_INVALID). */
+  readonly idpInvalid: boolean;
+  readonly isDelta: boolean;
+  /** An unhandled critical extension in the CRL or one of its entries. */
+  readonly hasUnhandledCritical: boolean;
+
+  constructor(der: Uint8Array) {
+    this.der = new Uint8Array(der);
+    const top = expect(parseDer(this.der), TAG.SEQUENCE);
+    if (top.children.length !== 3) throw asn1Error();
+    const tbs = expect(top.children[0], TAG.SEQUENCE);
+    this.tbsDer = tbs.raw;
+    const outer = expect(top.children[1], TAG.SEQUENCE);
+    this.signatureAlgorithmOid = oidOf(outer.children[0]);
+    this.signatureAlgorithmParams = outer.children[1] ?? null;
+    this.signatureValue = bitStringBytes(top.children[2]).bytes;
+
+    const f = tbs.children;
+    let i = 0;
+    if (f[i] && f[i]!.tagClass === UNIVERSAL && f[i]!.tag === TAG.INTEGER) {
+      if (integerOf(f[i]) !== 1n) throw asn1Error();
+      i++;
+    }
+    const inner = expect(f[i++], TAG.SEQUENCE);
+    this.sigAlgMatchesTbs = Buffer.from(inner.raw).equals(Buffer.from(outer.raw));
+    this.issuer = parseName(f[i++]);
+    const t = f[i++];
+    if (!t || t.tagClass !== UNIVERSAL || (t.tag !== TAG.UTC_TIME && t.tag !== TAG.GENERALIZED_TIME)) throw asn1Error();
+    this.thisUpdate = parseTime(t);
+    let next: CertTime | null = null;
+    const n = f[i];
+    if (n && n.tagClass === UNIVERSAL && (n.tag === TAG.UTC_TIME || n.tag === TAG.GENERALIZED_TIME)) {
+      next = parseTime(n);
+      i++;
+    }
+    this.nextUpdate = next;
+
+    let critical = false;
+    const revoked: RevokedEntry[] = [];
+    if (f[i] && f[i]!.tagClass === UNIVERSAL && f[i]!.tag === TAG.SEQUENCE) {
+      for (const e of f[i]!.children) {
+        expect(e, TAG.SEQUENCE);
+        const serial = integerOf(e.children[0]);
+        expect(e.children[1], e.children[1]?.tag === TAG.GENERALIZED_TIME ? TAG.GENERALIZED_TIME : TAG.UTC_TIME);
+        let reason: number | null = null;
+        if (e.children[2]) {
+          for (const x of extensionsOf(e.children[2])) {
+            if (x.oid === OID_REASON_CODE) {
+              const v = parseDer(x.value);
+              if (v.tagClass !== UNIVERSAL || v.tag !== 10) throw asn1Error();
+              reason = Number(integerOf({ ...v, tag: TAG.INTEGER }));
+            } else if (x.critical && x.oid !== OID_CERT_ISSUER) {
+              critical = true;
+            }
+          }
+        }
+        revoked.push({ serial, reason });
+      }
+      i++;
+    }
+    this.revoked = revoked;
+
+    let aki: Uint8Array | null = null;
+    let akiSerial: Uint8Array | null = null;
+    let idp: IssuingDistributionPoint | null = null;
+    let idpInvalid = false;
+    let isDelta = false;
+    if (isContext(f[i], 0)) {
+      for (const x of extensionsOf(f[i]!.children[0]!)) {
+        if (x.oid === OID.authorityKeyIdentifier) {
+          for (const c of expect(parseDer(x.value), TAG.SEQUENCE).children) {
+            if (isContext(c, 0)) aki = c.content;
+            else if (isContext(c, 2)) akiSerial = stripSerial(c.content);
+          }
+        } else if (x.oid === OID_IDP) {
+          try {
+            idp = parseIdp(parseDer(x.value));
+            const only = Number(idp.onlyUser) + Number(idp.onlyCA) + Number(idp.onlyAttr);
+            if (only > 1) idpInvalid = true;
+          } catch {
+            idpInvalid = true;
+          }
+        } else if (x.oid === OID_DELTA_CRL) {
+          isDelta = true;
+        } else if (x.critical && x.oid !== OID_CRL_NUMBER) {
+          critical = true;
+        }
+        if (x.critical && x.oid === OID_CRL_NUMBER) critical = true;
+      }
+      i++;
+    }
+    if (i !== f.length) throw asn1Error();
+    this.aki = aki;
+    this.akiSerial = akiSerial;
+    this.idp = idp;
+    this.idpInvalid = idpInvalid;
+    this.isDelta = isDelta;
+    this.hasUnhandledCritical = critical;
+  }
+
+  /** The revocation entry for `serial`, if any. */
+  entryFor(serial: bigint): RevokedEntry | undefined {
+    return this.revoked.find((r) => r.serial === serial);
+  }
+
+  /** Checks the CRL's signature with its issuer's key. */
+  verifySignedBy(key: crypto.KeyObject): boolean {
+    if (!this.sigAlgMatchesTbs) return false;
+    return verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
+  }
+}
+
+function stripSerial(c: Uint8Array): Uint8Array {
+  let s = c;
+  while (s.length > 1 && s[0] === 0) s = s.subarray(1);
+  return new Uint8Array(s);
+}
+
+function extensionsOf(node: DerNode): { oid: string; critical: boolean; value: Uint8Array }[] {
+  return expect(node, TAG.SEQUENCE).children.map((e) => {
+    expect(e, TAG.SEQUENCE);
+    const oid = oidOf(e.children[0]);
+    let k = 1;
+    let critical = false;
+    if (e.children[k]?.tagClass === UNIVERSAL && e.children[k]!.tag === TAG.BOOLEAN) critical = booleanOf(e.children[k++]!);
+    return { oid, critical, value: expect(e.children[k], TAG.OCTET_STRING).content };
+  });
+}
+
+function parseIdp(n: DerNode): IssuingDistributionPoint {
+  const out: IssuingDistributionPoint = {
+    fullNames: null, onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, hasReasons: false,
+  };
+  const flag = (c: DerNode): boolean => c.content.length === 1 && c.content[0] !== 0;
+  for (const c of expect(n, TAG.SEQUENCE).children) {
+    if (c.tagClass !== CONTEXT) throw asn1Error();
+    switch (c.tag) {
+      case 0: {
+        const dp = c.children[0];
+        // fullName [0] GeneralNames; nameRelativeToCRLIssuer [1] is kept as "some other point".
+        out.fullNames = dp && dp.tagClass === CONTEXT && dp.tag === 0 ? dp.children.map(parseGeneralName) : [];
+        break;
+      }
+      case 1: out.onlyUser = flag(c); break;
+      case 2: out.onlyCA = flag(c); break;
+      case 3: out.hasReasons = true; break;
+      case 4: out.indirect = flag(c); break;
+      case 5: out.onlyAttr = flag(c); break;
+      default: throw asn1Error();
+    }
+  }
+  return out;
+}
+
+/** Parses a DER CRL; malformed input throws SSLError. */
+export function parseCrl(der: Uint8Array): Crl {
+  try {
+    return new Crl(der);
+  } catch (e) {
+    if (e instanceof SSLError) throw e;
+    throw asn1Error();
+  }
+}
