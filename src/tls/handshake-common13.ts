@@ -1,6 +1,7 @@
 // Steps shared by the TLS 1.3 client and server: certificate messages,
 // CertificateVerify signatures and Finished checks.
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { parseCertificate } from '../x509/certificate.js';
 import { SSLError } from '../ssl/errors.js';
 import { alertToSend, decodeError, illegalParameter, tlsError, withAlert } from './alert.js';
 import { Alert, HandshakeType, SignatureScheme } from './constants.js';
@@ -93,24 +94,15 @@ export function checkFinished(conn: Connection, ks: KeySchedule, baseKey: Uint8A
   return msg.body;
 }
 
-// Parsing a certificate for its key costs more than the signature check, and
-// peers present the same leaf again and again: keep the last few keys by DER.
-const LEAF_KEYS = new Map<string, KeyObject>();
-const LEAF_KEYS_MAX = 64;
-
 /** The peer's leaf public key; a certificate we cannot parse is a bad_certificate. */
 export function leafPublicKey(der: Uint8Array): KeyObject {
-  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
-  const cached = LEAF_KEYS.get(id);
-  if (cached) return cached;
-  let key: KeyObject;
+  let key: KeyObject | null = null;
   try {
-    key = new X509Certificate(der).publicKey;
+    key = parseCertificate(der).tryPublicKey(); // cached by DER, shared with verification
   } catch {
-    throw tlsError(Alert.bad_certificate, 'BAD_CERTIFICATE');
+    // unparseable: reported below
   }
-  if (LEAF_KEYS.size >= LEAF_KEYS_MAX) LEAF_KEYS.delete(LEAF_KEYS.keys().next().value!);
-  LEAF_KEYS.set(id, key);
+  if (!key) throw tlsError(Alert.bad_certificate, 'BAD_CERTIFICATE');
   return key;
 }
 

@@ -548,13 +548,27 @@ export function signatureKeyTypeAllowed(oid: string, key: crypto.KeyObject): boo
 }
 
 /** Parses DER into a Certificate; malformed input throws SSLError, never anything else. */
+// Certificates are immutable once parsed, and a TLS peer presents the same
+// chain on every connection; parsing (asn1js) and key import cost more than
+// the signature checks, so keep the most recent ones by their exact DER.
+const PARSED = new Map<string, Certificate>();
+const PARSED_MAX = 128;
+
 export function parseCertificate(der: Uint8Array): Certificate {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const hit = PARSED.get(id);
+  if (hit) return hit;
+  let cert: Certificate;
   try {
-    return new Certificate(der);
+    // Own copy: `der` may be a view into a larger transport buffer.
+    cert = new Certificate(Uint8Array.prototype.slice.call(der));
   } catch (e) {
     if (e instanceof SSLError) throw e;
     throw asn1Error();
   }
+  if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value!);
+  PARSED.set(id, cert);
+  return cert;
 }
 
 /** OpenSSL's security-bits rating of a public key (EVP_PKEY_get_security_bits). */
