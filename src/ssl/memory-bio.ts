@@ -18,27 +18,10 @@
 // None of them is blocked by writeEof(): eof only stops the public write().
 
 import { SSLError } from './errors.js';
+import { pyTypeName } from './py-types.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** Python's type name for a value, for TypeError messages shaped like Python's. */
-function pyTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
-  switch (typeof v) {
-    case 'string':
-      return 'str';
-    case 'boolean':
-      return 'bool';
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return Number.isInteger(v) ? 'int' : 'float';
-    case 'function':
-      return 'function';
-    default:
-      return (v as object).constructor?.name ?? 'object';
-  }
-}
 
 /** A view of the bytes of a bytes-like value, or null if it isn't one. */
 function bytesView(data: unknown): Uint8Array | null {

@@ -1,5 +1,7 @@
 // Builds raw engine configurations from fixtures, for engine-level tests.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { SSLError } from '../../src/ssl/errors.js';
 import { createPrivateKey } from 'node:crypto';
 import { nodeCrypto } from '../../src/crypto/node-provider.js';
 import { TLS13_SUITES } from '../../src/tls/cipher-suites.js';
@@ -66,4 +68,16 @@ export function ferry(from: Connection, to: Connection, chunk = Infinity): void 
       off += n;
     }
   }
+}
+
+/** Run `f`, expecting an SSLError with `reason`; returns it. */
+export function expectReason(f: () => void, reason: string): SSLError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof SSLError, `expected SSLError, got ${String(e)}`);
+    assert.equal(e.reason, reason);
+    return e;
+  }
+  assert.fail(`expected ${reason}`);
 }

@@ -8,7 +8,7 @@ import type { Connection } from '../../src/tls/connection.js';
 import { startClient } from '../../src/tls/handshake-client13.js';
 import { sendKeyUpdate } from '../../src/tls/handshake-connected13.js';
 import { KEY_UPDATE_REQUESTED } from '../../src/tls/tls13-messages.js';
-import { ferry, pair, serverCert } from './engine-helpers.js';
+import { ferry, pair, serverCert, expectReason } from './engine-helpers.js';
 
 function handshake(client: Connection, server: Connection, chunk = Infinity): void {
   client.begin(startClient);
@@ -28,17 +28,6 @@ function roundTrip(client: Connection, server: Connection, size = 100_000): void
   assert.deepEqual(Buffer.from(client.readApp(size)), data);
 }
 
-/** Run `f`, expecting an SSLError with `reason`; returns it. */
-function expectReason(f: () => void, reason: string): SSLError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof SSLError, `expected SSLError, got ${String(e)}`);
-    assert.equal(e.reason, reason);
-    return e;
-  }
-  assert.fail(`expected ${reason}`);
-}
 
 describe('TLS 1.3 engine in memory', () => {
   for (const suite of TLS13_SUITES) {

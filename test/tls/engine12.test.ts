@@ -3,14 +3,13 @@
 // the (plaintext) hello flights between the two sides.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SSLError } from '../../src/ssl/errors.js';
 import { TLS12_SUITES } from '../../src/tls/cipher-suites12.js';
 import { ExtensionType, HandshakeType, NamedGroup } from '../../src/tls/constants.js';
 import type { Connection } from '../../src/tls/connection.js';
 import { encodeClientHello, decodeClientHello, decodeServerHello, encodeServerHello } from '../../src/tls/hello-messages.js';
 import { frameHandshake } from '../../src/tls/handshake-framing.js';
 import { startClient } from '../../src/tls/handshake-client13.js';
-import { ferry, pair, serverCert } from './engine-helpers.js';
+import { ferry, pair, serverCert, expectReason } from './engine-helpers.js';
 
 const TLS12 = 0x0303;
 
@@ -22,16 +21,6 @@ function handshake(client: Connection, server: Connection): void {
   }
 }
 
-function expectReason(f: () => void, reason: string): SSLError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof SSLError, `expected SSLError, got ${String(e)}`);
-    assert.equal(e.reason, reason);
-    return e;
-  }
-  assert.fail(`expected ${reason}`);
-}
 
 /** Rewrite one handshake message in a plaintext flight; other records pass unchanged. */
 function rewrite(flight: Uint8Array[], type: number, f: (body: Buffer) => Uint8Array): Buffer {
