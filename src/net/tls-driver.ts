@@ -575,24 +575,32 @@ export class TLSDriver extends EventEmitter {
     }
   }
 
-  private stepHandshake(): void {
+  /**
+   * Run an SSLObject operation until it completes (true) or waits for bytes
+   * the transport has not delivered yet (false); failures go to fail().
+   */
+  private drive(op: () => void): boolean {
     for (;;) {
       this.pull();
       try {
-        this.sslobj.doHandshake();
+        op();
       } catch (e) {
         this.flush();
-        if (e instanceof SSLWantReadError) {
-          // More may be sitting in the transport if the BIO was at its mark.
-          if (this.pull() > 0) continue;
-          return;
+        if (!(e instanceof SSLWantReadError)) {
+          this.fail(e);
+          return false;
         }
-        this.fail(e);
-        return;
+        // More may be sitting in the transport if the BIO was at its mark.
+        if (this.pull() > 0) continue;
+        return false;
       }
-      break;
+      this.flush();
+      return true;
     }
-    this.flush();
+  }
+
+  private stepHandshake(): void {
+    if (!this.drive(() => this.sslobj.doHandshake())) return;
     this.state = 'open';
     this.hsDone = true;
     if (this.hsTimer) clearTimeout(this.hsTimer);
@@ -603,22 +611,7 @@ export class TLSDriver extends EventEmitter {
   }
 
   private stepUnwrap(): void {
-    for (;;) {
-      this.pull();
-      try {
-        this.sslobj.unwrap();
-      } catch (e) {
-        this.flush();
-        if (e instanceof SSLWantReadError) {
-          if (this.pull() > 0) continue;
-          return;
-        }
-        this.fail(e);
-        return;
-      }
-      break;
-    }
-    this.flush();
+    if (!this.drive(() => this.sslobj.unwrap())) return;
     this.detach();
     this.unwrapWaiter?.resolve(this.transport);
   }
