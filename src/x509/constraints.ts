@@ -6,6 +6,7 @@ import { type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, expect, integerOf, st
 import type { Certificate } from './certificate.js';
 import { type GeneralName, type ParsedName, parseGeneralName } from './names.js';
 import { OID } from './oids.js';
+import { X509_V } from './verify-errors.js';
 
 export interface GeneralSubtree {
   base: GeneralName;
@@ -47,13 +48,7 @@ export function parseNameConstraints(n: DerNode): NameConstraints {
   return out;
 }
 
-const OK = 0;
-const UNSPECIFIED = 1;
-const PERMITTED_VIOLATION = 47;
-const EXCLUDED_VIOLATION = 48;
-const SUBTREE_MINMAX = 49;
-const UNSUPPORTED_CONSTRAINT_TYPE = 51;
-const UNSUPPORTED_NAME_SYNTAX = 53;
+const { OK, UNSPECIFIED, PERMITTED_VIOLATION, EXCLUDED_VIOLATION, SUBTREE_MINMAX, UNSUPPORTED_CONSTRAINT_TYPE, UNSUPPORTED_NAME_SYNTAX } = X509_V;
 
 function lower(b: number): number {
   return b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
