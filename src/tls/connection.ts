@@ -309,10 +309,6 @@ export class Connection {
     return out;
   }
 
-  get outputPending(): boolean {
-    return this.out.length > 0 || this.pendingHandshake.length > 0;
-  }
-
   /** Report a secret for key logging, when the caller asked for it. */
   logSecret(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.config.keylog?.(label, clientRandom, secret);

@@ -174,9 +174,6 @@ export function decodeCookie(data: Uint8Array): Uint8Array {
 export const PSK_DHE_KE = 1;
 export const encodePskModes = (modes: readonly number[]): Uint8Array =>
   build((w) => w.block(1, (b) => modes.forEach((m) => b.u8(m))));
-export function decodePskModes(data: Uint8Array): number[] {
-  return parse(data, (r) => Array.from(r.vec8()));
-}
 
 // ec_point_formats (RFC 8422 5.1.2): we only speak uncompressed.
 export const encodePointFormats = (): Uint8Array => build((w) => w.vec8(Uint8Array.of(0)));

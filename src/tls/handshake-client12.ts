@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-suites12.js';
-import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { decodeAlpn, findExtension } from './extensions.js';
 import { curveAllowed, selectCertificate12 } from './handshake-common12.js';
@@ -73,7 +73,7 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   n.version = ProtocolVersion.TLS12;
   n.cipherSuite = suite.name;
   n.cipherBits = suite.bits;
-  conn.reader.maxBody = (1 << 14) + 2048;
+  conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
   conn.transcript.start(suite.hash);
   conn.transcript.add(msg.raw);
   return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite });

@@ -5,7 +5,7 @@ import { keyFitsScheme } from '../crypto/signature.js';
 import { chooseAlpn } from './alpn.js';
 import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
-import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { CertifiedKey } from './config.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { checkFinished12, ConnectedState12, installKeys12, sendFinished12 } from './handshake-connected12.js';
@@ -75,7 +75,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   n.group = group;
   n.alpn = alpn;
   n.signatureScheme = scheme;
-  conn.reader.maxBody = (1 << 14) + 2048;
+  conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
 
   // RFC 8446 4.1.3: a server able to do TLS 1.3 marks its 1.2 random.
   const serverRandom = Buffer.from(c.provider.randomBytes(32));
