@@ -1,5 +1,5 @@
 // ssl-ts: Python's ssl module for TypeScript, on a sans-I/O TLS engine.
-export * from './ssl/errors.js';
+export * from './errors.js';
 export * from './ssl/constants.js';
 export { MemoryBIO } from './ssl/memory-bio.js';
 export { SSLContext, createDefaultContext } from './ssl/context.js';

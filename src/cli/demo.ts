@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { MemoryBIO } from '../ssl/memory-bio.js';
 import { SSLContext } from '../ssl/context.js';
 import { PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
-import { SSLWantReadError } from '../ssl/errors.js';
+import { SSLWantReadError } from '../errors.js';
 import type { SSLObject } from '../ssl/sslobject.js';
 import { TLSStream } from '../net/tls-stream.js';
 import { Ladder, type LadderStyle } from './ladder.js';

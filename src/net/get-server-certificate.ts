@@ -4,7 +4,7 @@
 import * as net from 'node:net';
 import { SSLContext } from '../ssl/context.js';
 import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, Purpose, type SSLMethod } from '../ssl/constants.js';
-import { TimeoutError } from '../ssl/errors.js';
+import { TimeoutError } from '../errors.js';
 import { DER_cert_to_PEM_cert } from '../x509/pem.js';
 
 export interface GetServerCertificateOptions {

@@ -19,7 +19,7 @@ import { MemoryBIO } from '../ssl/memory-bio.js';
 import type { CipherTuple, HandshakeInfo, SSLObject } from '../ssl/sslobject.js';
 import type { SSLSession } from '../ssl/session.js';
 import type { PeerCertDict } from '../x509/decode.js';
-import { OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../ssl/errors.js';
+import { OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../errors.js';
 import { TLSDriver } from './tls-driver.js';
 
 export interface WrapSocketOptions {

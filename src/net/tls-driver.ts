@@ -27,7 +27,7 @@ import {
   SSLWantReadError,
   SSLZeroReturnError,
   TimeoutError,
-} from '../ssl/errors.js';
+} from '../errors.js';
 import { OP_IGNORE_UNEXPECTED_EOF } from '../ssl/constants.js';
 import type { MemoryBIO } from '../ssl/memory-bio.js';
 import type { SSLObject } from '../ssl/sslobject.js';

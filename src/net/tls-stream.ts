@@ -16,7 +16,7 @@ import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_
 import { MemoryBIO } from '../ssl/memory-bio.js';
 import type { CipherTuple, SSLObject } from '../ssl/sslobject.js';
 import type { SSLSession } from '../ssl/session.js';
-import { SSLCertVerificationError, SSLError } from '../ssl/errors.js';
+import { SSLCertVerificationError, SSLError } from '../errors.js';
 import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';

@@ -3,7 +3,7 @@
 // library's capabilities (HAS_*, OPENSSL_VERSION*) it tells the truth about
 // ssl-ts instead: we speak TLS 1.2 and 1.3 only.
 
-import * as E from './errors.js';
+import * as E from '../errors.js';
 
 export {
   SSL_ERROR_SSL,
@@ -15,7 +15,7 @@ export {
   SSL_ERROR_WANT_CONNECT,
   SSL_ERROR_EOF,
   SSL_ERROR_INVALID_ERROR_CODE,
-} from './errors.js';
+} from '../errors.js';
 
 // ---------------------------------------------------------------- verify mode
 

@@ -16,7 +16,7 @@ import {
   IsADirectoryError,
   NotADirectoryError,
   PermissionError,
-} from './errors.js';
+} from '../errors.js';
 import {
   CERT_NONE,
   CERT_REQUIRED,

@@ -17,7 +17,7 @@
 //                     in, without concatenating; the BIO is left empty.
 // None of them is blocked by writeEof(): eof only stops the public write().
 
-import { SSLError } from './errors.js';
+import { SSLError } from '../errors.js';
 import { pyTypeName } from './py-types.js';
 
 const EMPTY = new Uint8Array(0);

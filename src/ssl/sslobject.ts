@@ -30,7 +30,7 @@ import {
   SSLWantReadError,
   SSLZeroReturnError,
   ValueError,
-} from './errors.js';
+} from '../errors.js';
 import type { MemoryBIO } from './memory-bio.js';
 import { SSLSession } from './session.js';
 

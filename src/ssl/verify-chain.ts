@@ -1,7 +1,7 @@
 // Certificate verification without a handshake: the function the TLS layer
 // uses for peer certificates, exposed with an options object.
 import { VerifyFlags, type ASN1Object, Purpose } from './constants.js';
-import { SSLCertVerificationError, ValueError } from './errors.js';
+import { SSLCertVerificationError, ValueError } from '../errors.js';
 import type { SSLContext } from './context.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import { pemBlocks } from '../x509/pem.js';

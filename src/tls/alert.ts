@@ -1,6 +1,6 @@
 // Turning protocol failures into Python-style SSLError values, in both directions:
 // alerts we must send (with OpenSSL's local reason) and alerts the peer sent us.
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 import { Alert, alertName } from './constants.js';
 
 const ALERT_TO_SEND = Symbol('alertToSend');

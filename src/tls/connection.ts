@@ -1,7 +1,7 @@
 // A TLS connection without I/O: bytes in (`receive`), bytes out (`takeOutput`),
 // application data in and out. The handshake itself lives in state objects
 // (handshake-client13.ts, handshake-server13.ts); this file routes records.
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 import { alertToSend, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
 import { Alert, AlertLevel, ContentType, ProtocolVersion } from './constants.js';
 import type { EngineConfig } from './config.js';

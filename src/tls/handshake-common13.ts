@@ -2,7 +2,7 @@
 // CertificateVerify signatures and Finished checks.
 import type { KeyObject } from 'node:crypto';
 import { parseCertificate } from '../x509/certificate.js';
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 import { alertToSend, decodeError, illegalParameter, tlsError, withAlert } from './alert.js';
 import { Alert, HandshakeType, SignatureScheme } from './constants.js';
 import type { CertifiedKey } from './config.js';

@@ -2,7 +2,7 @@
 // bytes of many sub-structures (TBS for signatures, Names for comparison,
 // string contents for Python's output), so every node keeps its encoding.
 import * as asn1js from 'asn1js';
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 
 /** asn1js tag class numbers. */
 export const UNIVERSAL = 1;

@@ -1,6 +1,6 @@
 // Python's ssl.cert_time_to_seconds(): "Jan  5 09:34:43 2018 GMT" (the
 // notBefore/notAfter text of getpeercert()) to seconds since the epoch.
-import { ValueError } from '../ssl/errors.js';
+import { ValueError } from '../errors.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const TIME_FORMAT = ' %d %H:%M:%S %Y GMT';

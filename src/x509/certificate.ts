@@ -1,7 +1,7 @@
 // Parsed X.509 certificates: the fields path validation and Python's
 // getpeercert() need, plus signature checking through node:crypto.
 import * as crypto from 'node:crypto';
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf,
   isContext, oidOf, parseDer, stringValue,

@@ -2,7 +2,7 @@
 // CRL checking uses. Parsing is strict; a CRL that does not parse is never
 // loaded, which is what OpenSSL's PEM reader does too.
 import * as crypto from 'node:crypto';
-import { SSLError } from '../ssl/errors.js';
+import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, oidOf,
   parseDer,

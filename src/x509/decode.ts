@@ -1,6 +1,6 @@
 // The dictionary CPython builds from a certificate (_ssl._test_decode_cert,
 // SSLSocket.getpeercert()), with Python tuples rendered as arrays.
-import { SSLError, ValueError } from '../ssl/errors.js';
+import { SSLError, ValueError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, asn1Error, bitStringBytes, decodeUtf8, expect, oidOf, parseDer, stringValue,
 } from './asn1.js';

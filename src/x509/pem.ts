@@ -1,7 +1,7 @@
 // PEM armour: reading blocks out of text files, and Python's two helpers
 // ssl.DER_cert_to_PEM_cert / ssl.PEM_cert_to_DER_cert with their exact
 // output and error behaviour.
-import { SSLError, ValueError } from '../ssl/errors.js';
+import { SSLError, ValueError } from '../errors.js';
 
 export const PEM_HEADER = '-----BEGIN CERTIFICATE-----';
 export const PEM_FOOTER = '-----END CERTIFICATE-----';

@@ -4,7 +4,7 @@
 // flags NO_PARTIAL_WILDCARDS, and the context's verify flags
 // (VERIFY_X509_TRUSTED_FIRST by default, PARTIAL_CHAIN, X509_STRICT,
 // CRL_CHECK_LEAF / CRL_CHECK_CHAIN).
-import { SSLCertVerificationError } from '../ssl/errors.js';
+import { SSLCertVerificationError } from '../errors.js';
 import { type Certificate, keySecurityBits, parseCertificate } from './certificate.js';
 import { type Crl, REASON_REMOVE_FROM_CRL } from './crl.js';
 import { matchDnsName, matchIpAddress, parseIpAddress } from './hostname.js';

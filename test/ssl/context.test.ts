@@ -19,7 +19,7 @@ import {
   FileNotFoundError,
   IsADirectoryError,
   SSLCertVerificationError,
-} from '../../src/ssl/errors.js';
+} from '../../src/errors.js';
 import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
 
 // ------------------------------------------------------------------ fixtures

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryBIO } from '../../src/ssl/memory-bio.js';
-import { SSLError } from '../../src/ssl/errors.js';
+import { SSLError } from '../../src/errors.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 

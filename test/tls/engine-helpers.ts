@@ -1,7 +1,7 @@
 // Builds raw engine configurations from fixtures, for engine-level tests.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SSLError } from '../../src/ssl/errors.js';
+import { SSLError } from '../../src/errors.js';
 import { createPrivateKey } from 'node:crypto';
 import { nodeCrypto } from '../../src/crypto/node-provider.js';
 import { TLS13_SUITES } from '../../src/tls/cipher-suites.js';

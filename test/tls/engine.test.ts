@@ -1,7 +1,7 @@
 // Engine-level tests: two Connections wired together in memory, no ssl layer.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SSLError } from '../../src/ssl/errors.js';
+import { SSLError } from '../../src/errors.js';
 import { TLS13_SUITES } from '../../src/tls/cipher-suites.js';
 import { NamedGroup } from '../../src/tls/constants.js';
 import type { Connection } from '../../src/tls/connection.js';

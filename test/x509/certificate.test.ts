@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { pemBlocks } from '../../src/x509/pem.js';
-import { SSLError } from '../../src/ssl/errors.js';
+import { SSLError } from '../../src/errors.js';
 import { fixtureDer, tempDir } from './helpers.js';
 
 test('fixture fields', () => {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SSLContext } from '../../src/ssl/context.js';
 import { PROTOCOL_TLS_CLIENT, Purpose, VerifyFlags } from '../../src/ssl/constants.js';
-import { SSLCertVerificationError } from '../../src/ssl/errors.js';
+import { SSLCertVerificationError } from '../../src/errors.js';
 import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
 import { decodeCertificate } from '../../src/x509/decode.js';
 import { FIXTURES, pythonDecode, tempDir, toJsonish } from './helpers.js';

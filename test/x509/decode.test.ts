@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeCertificate } from '../../src/x509/decode.js';
-import { SSLError } from '../../src/ssl/errors.js';
+import { SSLError } from '../../src/errors.js';
 import {
   FIXTURES, buildCert, certdataDir, cn, ctx, ctxPrim, der, ext, genTime, name, oid, pythonDecode, toJsonish,
   seq, set, str, tempDir, utcTime, utf8, writePem,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import {
   DER_cert_to_PEM_cert, PEM_FOOTER, PEM_HEADER, PEM_cert_to_DER_cert, derToPem, firstPemBlock, pemBlocks,
 } from '../../src/x509/pem.js';
-import { SSLError, ValueError } from '../../src/ssl/errors.js';
+import { SSLError, ValueError } from '../../src/errors.js';
 import { fixturePath } from './helpers.js';
 
 // CPython test_ssl.BasicSocketTests.test_DER_to_PEM, on our root CA.

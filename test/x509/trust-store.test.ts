@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { SSLContext } from '../../src/ssl/context.js';
 import { PROTOCOL_TLS_CLIENT, VerifyFlags } from '../../src/ssl/constants.js';
-import { SSLCertVerificationError, ValueError } from '../../src/ssl/errors.js';
+import { SSLCertVerificationError, ValueError } from '../../src/errors.js';
 import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
 import { getDefaultVerifyPaths } from '../../src/ssl/verify-paths.js';
 import { certTimeToSeconds } from '../../src/x509/cert-time.js';

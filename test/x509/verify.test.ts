@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { alertForVerifyError, verifyChain, type VerifyOptions } from '../../src/x509/verify.js';
-import { SSLCertVerificationError, SSLError, ValueError } from '../../src/ssl/errors.js';
+import { SSLCertVerificationError, SSLError, ValueError } from '../../src/errors.js';
 import {
   type Asn, HAVE_OPENSSL, buildCert, cn, ctx, ctxPrim, der, ext, fixtureDer, fixtureDers, fixturePath, fromDer, oid,
   opensslVerify, seq, tempDir, writePem,
