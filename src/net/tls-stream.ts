@@ -85,7 +85,7 @@ function pemText(v: Pem): string {
 }
 
 /** Add a certificate chain and key given as PEM text (node's way), not as files (Python's). */
-function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
+export function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
   const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
   if (chain.length === 0) throw new SSLError('no certificate in cert', { library: 'PEM', reason: 'NO_START_LINE' });
   const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });

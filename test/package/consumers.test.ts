@@ -65,7 +65,7 @@ const TS_BODY = JS_BODY.replace('const step = (f) =>', 'const step = (f: () => u
 const EXPECTED = /^memory TLSv1\.3 TLSv1\.3 localhost\nloopback ping TLSv1\.3 authorized=true\n$/;
 
 function sh(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout: NPM_TIMEOUT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout: NPM_TIMEOUT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
 }
 
 function app(name: string, pkg: object, files: Record<string, string>): string {
