@@ -29,7 +29,7 @@ function view(s: Sock): Record<string, unknown> {
   const chain: string[] = [];
   const first = ('raw' in detailed ? detailed : undefined) as tls.DetailedPeerCertificate | undefined;
   for (let c = first; c; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) {
-    chain.push(c.subject.CN ?? '');
+    chain.push(String(c.subject.CN));
     if (chain.length > 5) break;
   }
   const leaf = s.getPeerCertificate() as Record<string, unknown>;
