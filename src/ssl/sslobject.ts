@@ -34,8 +34,10 @@ import {
 import type { MemoryBIO } from './memory-bio.js';
 import { SSLSession } from './session.js';
 
+/** The tuple of Python's `SSLSocket.cipher()`: (name, protocol, secret bits). */
 export type CipherTuple = [name: string, protocol: string, secretBits: number];
 
+/** Keyword arguments of Python's `SSLContext.wrap_bio()`. */
 export interface SSLObjectOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
@@ -50,6 +52,7 @@ export interface NodeHooks {
   deferVerify?: boolean;
 }
 
+/** ssl-ts only: what `handshakeInfo()` reports. */
 export interface HandshakeInfo {
   version: string | null;
   cipher: string | null;
@@ -81,6 +84,7 @@ function subjectLine(der: Uint8Array): string | null {
   }
 }
 
+/** One TLS connection over two MemoryBIOs, made by `SSLContext.wrapBio()`. Python: `ssl.SSLObject`. */
 export class SSLObject {
   readonly context: SSLContext;
   readonly serverSide: boolean;
@@ -231,6 +235,7 @@ export class SSLObject {
 
   // ---- Python API ----------------------------------------------------------
 
+  /** Run the handshake as far as the incoming bytes allow; throws SSLWantReadError until it is done. Python: `SSLObject.do_handshake()`. */
   doHandshake(): void {
     this.run((conn) => this.handshake(conn));
   }
@@ -280,6 +285,7 @@ export class SSLObject {
     });
   }
 
+  /** Encrypt `data` into the outgoing BIO; returns the number of bytes taken. Python: `SSLObject.write()`. */
   write(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
     const bytes = toBytes(data);
     return this.run((conn) => {
@@ -291,6 +297,7 @@ export class SSLObject {
     });
   }
 
+  /** Decrypted bytes ready to be read. Python: `SSLObject.pending()`. */
   pending(): number {
     return this.conn?.appPending ?? 0;
   }
@@ -312,11 +319,13 @@ export class SSLObject {
     });
   }
 
+  /** 'TLSv1.3' or 'TLSv1.2', or null before the handshake. Python: `SSLObject.version()`. */
   version(): string | null {
     const c = this.conn;
     return c?.handshakeDone && c.negotiated.version ? versionName(c.negotiated.version) : null;
   }
 
+  /** (name, protocol, secret bits) of the agreed suite, or null before the handshake. Python: `SSLObject.cipher()`. */
   cipher(): CipherTuple | null {
     const c = this.conn;
     if (!c?.handshakeDone || !c.negotiated.cipherSuite) return null;
@@ -333,19 +342,24 @@ export class SSLObject {
     return [...shared(c.config.tls13Suites, 'TLSv1.3'), ...shared(c.config.tls12Suites, 'TLSv1.2')];
   }
 
+  /** The protocol agreed by ALPN, or null. Python: `SSLObject.selected_alpn_protocol()`. */
   selectedAlpnProtocol(): string | null {
     return this.conn?.handshakeDone ? this.conn.negotiated.alpn : null;
   }
 
+  /** Always null: NPN is not supported (as in Python 3.10+). Python: `SSLObject.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
     return null;
   }
 
+  /** Always null: TLS compression is not supported. Python: `SSLObject.compression()`. */
   compression(): null {
     return null;
   }
 
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     const c = this.conn;
@@ -368,6 +382,7 @@ export class SSLObject {
     return [...(this.conn?.negotiated.peerCertificates ?? [])];
   }
 
+  /** The `tls-unique` channel binding (RFC 5929). Python: `SSLObject.get_channel_binding()`. */
   getChannelBinding(cbType = 'tls-unique'): Uint8Array | null {
     if (cbType !== 'tls-unique') throw new ValueError(`'${cbType}' channel binding type not implemented`);
     const c = this.conn;
@@ -376,6 +391,7 @@ export class SSLObject {
     return c.negotiated.clientFinished;
   }
 
+  /** The session to resume (client), or the one this connection made. Python: `SSLObject.session`. */
   get session(): SSLSession | null {
     const c = this.conn;
     if (!c?.handshakeDone) return this.requestedSession;
@@ -383,10 +399,12 @@ export class SSLObject {
     return new SSLSession(c.tickets, c.negotiated.cipherSuite);
   }
 
+  /** Whether the handshake resumed a session. Python: `SSLObject.session_reused`. */
   get sessionReused(): boolean {
     return false;
   }
 
+  /** Throws: post-handshake authentication is not supported. Python: `SSLObject.verify_client_post_handshake()`. */
   verifyClientPostHandshake(): void {
     throw new ValueError('Post-handshake authentication is not supported');
   }
@@ -396,6 +414,7 @@ export class SSLObject {
     return this.conn?.handshakeDone ? this.conn.negotiated : null;
   }
 
+  /** ssl-ts only: version, suite, group, signature scheme, ALPN, SNI and HelloRetryRequest of the handshake. */
   handshakeInfo(): HandshakeInfo {
     const n = this.conn?.negotiated;
     const peer = n?.peerCertificates[0];

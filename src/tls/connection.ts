@@ -45,6 +45,7 @@ export interface TrafficSecrets {
   resumptionSecret: Uint8Array | null;
 }
 
+/** ssl-ts only: a TLS 1.3 NewSessionTicket as a client keeps it (inside an SSLSession). */
 export interface SessionTicket {
   lifetime: number;
   ageAdd: number;
