@@ -102,6 +102,12 @@ export const OP_NO_TICKET = Options.OP_NO_TICKET;
 export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/**
+ * ssl-ts extra (OpenSSL's SSL_OP_ALLOW_NO_DHE_KEX, absent from Python's ssl):
+ * TLS 1.3 resumption may skip (EC)DHE (psk_ke): the client offers it, the
+ * server accepts it when the client offers only that.
+ */
+export const OP_ALLOW_NO_DHE_KEX = 0x00000400;
 
 // --------------------------------------------------------------- verify flags
 

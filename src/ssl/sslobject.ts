@@ -18,6 +18,8 @@ import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import {
   CERT_NONE,
+  OP_ALLOW_NO_DHE_KEX,
+  OP_NO_TICKET,
   OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
@@ -32,7 +34,7 @@ import {
   ValueError,
 } from '../errors.js';
 import type { MemoryBIO } from './memory-bio.js';
-import { SSLSession } from './session.js';
+import { DEFAULT_SESSION_TIMEOUT, INTERNAL, SSLSession } from './session.js';
 
 export type CipherTuple = [name: string, protocol: string, secretBits: number];
 
@@ -83,7 +85,9 @@ export class SSLObject {
   private readonly incoming: MemoryBIO;
   private readonly outgoing: MemoryBIO;
   private conn: Connection | null = null;
-  private requestedSession: SSLSession | null;
+  private requestedSession: SSLSession | null = null;
+  /** The handshake's end has been counted in sessionStats(). */
+  private counted = false;
 
   constructor(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, opts: SSLObjectOptions = {}) {
     // As in CPython, only SSLContext.wrapBio() makes these.
@@ -95,7 +99,7 @@ export class SSLObject {
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
-    this.requestedSession = opts.session ?? null;
+    if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
 
   // ---- engine plumbing ---------------------------------------------------
@@ -129,6 +133,9 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
+      resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
+      sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
+      allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
       trace: (ev) => this.trace?.(ev),
       keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
     };
@@ -148,6 +155,7 @@ export class SSLObject {
     if (!this.conn) {
       const conn = new Connection(this.engineConfig());
       this.conn = conn;
+      this.context._sessions.count(this.serverSide ? 'accept' : 'connect');
       conn.begin(this.serverSide ? startServer : startClient);
     }
     return this.conn;
@@ -207,6 +215,12 @@ export class SSLObject {
   private handshake(conn: Connection): void {
     while (!conn.handshakeDone) {
       if (!this.pullRecord(conn)) this.starved(conn, true);
+    }
+    if (!this.counted) {
+      this.counted = true;
+      const sessions = this.context._sessions;
+      sessions.count(this.serverSide ? 'accept_good' : 'connect_good');
+      if (conn.negotiated.resumed) sessions.count('hits');
     }
   }
 
@@ -357,15 +371,52 @@ export class SSLObject {
     return c.negotiated.clientFinished;
   }
 
+  /**
+   * The session: before the handshake, the one set to be resumed; after it,
+   * the newest resumable one (in TLS 1.3, from the server's latest ticket).
+   */
   get session(): SSLSession | null {
     const c = this.conn;
     if (!c?.handshakeDone) return this.requestedSession;
-    if (this.serverSide) return null;
-    return new SSLSession(c.tickets, c.negotiated.cipherSuite);
+    const n = c.negotiated;
+    const ctx = this.context;
+    if (this.serverSide) {
+      return new SSLSession(INTERNAL, ctx, null, n.sessionId, this.handshakeTime ??= Date.now(), ctx.sessionTimeout);
+    }
+    const latest = c.sessions[c.sessions.length - 1];
+    if (latest) return this.sessionFor(latest);
+    // Resumed without (yet) a new ticket: the session we offered is still the one in use.
+    if (n.resumed && this.requestedSession) return this.requestedSession;
+    // TLS 1.3 before any ticket: a session that cannot be resumed, as OpenSSL has it.
+    return new SSLSession(INTERNAL, ctx, null, new Uint8Array(0), this.handshakeTime ??= Date.now(), DEFAULT_SESSION_TIMEOUT);
   }
 
+  /** Python's checks, in CPython's order: type, context, role, handshake state. */
+  set session(value: SSLSession | null) {
+    if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
+    if (value._context !== this.context) throw new ValueError('Session refers to a different SSLContext.');
+    if (this.serverSide) throw new ValueError('Cannot set session for server-side SSLSocket.');
+    if (this.conn?.handshakeDone) throw new ValueError('Cannot set session after handshake.');
+    // Once the ClientHello is out, a new session no longer changes anything, as with OpenSSL.
+    this.requestedSession = value;
+  }
+
+  /** True when the handshake resumed a session. */
   get sessionReused(): boolean {
-    return false;
+    return !!this.conn?.handshakeDone && this.conn.negotiated.resumed;
+  }
+
+  private handshakeTime: number | null = null;
+  private readonly sessionObjects = new WeakMap<object, SSLSession>();
+
+  /** One SSLSession object per engine session, so repeated reads compare equal and keep their time. */
+  private sessionFor(s: import('../tls/session-state.js').ClientSession): SSLSession {
+    let obj = this.sessionObjects.get(s);
+    if (!obj) {
+      obj = new SSLSession(INTERNAL, this.context, s, s.sessionId, s.createdAt, s.lifetime || DEFAULT_SESSION_TIMEOUT);
+      this.sessionObjects.set(s, obj);
+    }
+    return obj;
   }
 
   verifyClientPostHandshake(): void {
