@@ -13,6 +13,7 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
+import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
@@ -363,10 +364,15 @@ export class SSLObject {
     return [...(this.conn?.negotiated.peerCertificates ?? [])];
   }
 
+  /**
+   * Channel bindings: Python's 'tls-unique', and beyond Python 'tls-exporter'
+   * (RFC 9266: 32 bytes exported with the label EXPORTER-Channel-Binding).
+   */
   getChannelBinding(cbType = 'tls-unique'): Uint8Array | null {
-    if (cbType !== 'tls-unique') throw new ValueError(`'${cbType}' channel binding type not implemented`);
+    if (cbType !== 'tls-unique' && cbType !== 'tls-exporter') throw new ValueError(`'${cbType}' channel binding type not implemented`);
     const c = this.conn;
     if (!c?.handshakeDone) return null;
+    if (cbType === 'tls-exporter') return exportKeyingMaterial(c, TLS_EXPORTER_CHANNEL_BINDING, 32, null);
     // CPython asks OpenSSL for the first Finished of a full handshake: the client's.
     return c.negotiated.clientFinished;
   }
@@ -399,6 +405,20 @@ export class SSLObject {
     if (this.conn?.handshakeDone) throw new ValueError('Cannot set session after handshake.');
     // Once the ClientHello is out, a new session no longer changes anything, as with OpenSSL.
     this.requestedSession = value;
+  }
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_export_keying_material, node:tls's
+   * exportKeyingMaterial): `length` bytes bound to this connection's secrets
+   * for `label` and an optional `context` (RFC 8446 7.5, RFC 5705).
+   */
+  exportKeyingMaterial(label: string, length: number, context: Uint8Array | null = null): Uint8Array {
+    if (typeof label !== 'string') throw new TypeError(`label must be str, not ${typeof label}`);
+    if (!Number.isInteger(length) || length < 0) throw new ValueError('length must be a non-negative integer');
+    if (context !== null && !(context instanceof Uint8Array)) throw new TypeError('context must be bytes or None');
+    const c = this.conn;
+    if (!c?.handshakeDone) throw new ValueError('handshake not done yet');
+    return exportKeyingMaterial(c, label, length, context);
   }
 
   /** True when the handshake resumed a session. */
