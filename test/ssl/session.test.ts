@@ -169,3 +169,64 @@ describe('SSLSession API as Python', () => {
     assert.ok(first.client.session!.equals(first.client.session));
   });
 });
+
+describe('TLS 1.2 resumption between our client and server', () => {
+  test('RFC 5077 ticket: resumed on both ends, session id is SHA-256 of the ticket', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    const first = connect(cctx, sctx);
+    assert.equal(first.client.version(), 'TLSv1.2');
+    const sess = first.client.session!;
+    assert.equal(sess.hasTicket, true);
+    assert.equal(sess.ticketLifetimeHint, 7200);
+    assert.equal(sess.id.length, 32);
+    // The server issued a ticket, so its own session has no id (as OpenSSL).
+    assert.equal(first.server.session!.id.length, 0);
+    const second = connect(cctx, sctx, sess);
+    assert.equal(second.client.sessionReused, true);
+    assert.equal(second.server.sessionReused, true);
+    assert.ok(!second.trace.includes(CERTIFICATE));
+    assert.ok(second.client.session!.equals(sess));
+    assert.equal(sctx.sessionStats().hits, 1);
+    assert.equal(sctx.sessionStats().number, 0);
+  });
+
+  test('session ids and the server cache with OP_NO_TICKET', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    sctx.options |= OP_NO_TICKET;
+    const first = connect(cctx, sctx);
+    const sess = first.client.session!;
+    assert.equal(sess.hasTicket, false);
+    assert.equal(sess.ticketLifetimeHint, 0);
+    assert.deepEqual(Buffer.from(sess.id), Buffer.from(first.server.session!.id));
+    assert.equal(sctx.sessionStats().number, 1);
+    const second = connect(cctx, sctx, sess);
+    assert.equal(second.client.sessionReused, true);
+    assert.equal(second.server.sessionReused, true);
+    // Session ids may be resumed again.
+    assert.equal(connect(cctx, sctx, sess).server.sessionReused, true);
+  });
+
+  test('client OP_NO_TICKET: no session_ticket extension, the server falls back to ids', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    cctx.options |= OP_NO_TICKET;
+    const first = connect(cctx, sctx);
+    assert.equal(first.client.session!.hasTicket, false);
+    assert.equal(connect(cctx, sctx, first.client.session).server.sessionReused, true);
+  });
+
+  test('an id the LRU cache evicted gives a full handshake', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    sctx.options |= OP_NO_TICKET;
+    sctx.sessionCacheSize = 2;
+    const first = connect(cctx, sctx).client.session!;
+    connect(cctx, sctx);
+    connect(cctx, sctx);
+    const s = sctx.sessionStats();
+    assert.equal(s.number, 2);
+    assert.equal(s.cache_full, 1);
+    const again = connect(cctx, sctx, first);
+    assert.equal(again.server.sessionReused, false);
+    assert.equal(again.client.sessionReused, false);
+    assert.equal(sctx.sessionStats().misses, 1);
+  });
+});
