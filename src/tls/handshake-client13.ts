@@ -38,6 +38,8 @@ import {
 } from './extensions.js';
 import { clientPskModes, encodeHelloWithBinders, pskExtension, pskToOffer, type PskOffer } from './resumption13.js';
 import { decodeSelectedIdentity, PSK_KE } from './psk.js';
+import { resumable12, sessionTicketExtension } from './resumption12.js';
+import type { ClientSession } from './session-state.js';
 import { decodeServerHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { acceptServerHello12 } from './handshake-client12.js';
@@ -59,6 +61,8 @@ export interface ClientHandshake {
   serverKey?: KeyObject;
   /** The PSK offered in this ClientHello, if any. */
   psk?: PskOffer | null;
+  /** The TLS 1.2 session offered (ticket or id), if any. */
+  resume12?: ClientSession | null;
 }
 
 /** The versions within the configured range that we implement, newest first. */
@@ -67,7 +71,13 @@ export function offeredVersions(conn: Connection): number[] {
   return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
 }
 
-function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8Array | null, psk: PskOffer | null = null): Extension[] {
+function buildExtensions(
+  conn: Connection,
+  share: KeyShare | null,
+  cookie: Uint8Array | null,
+  psk: PskOffer | null = null,
+  resume12: ClientSession | null = null,
+): Extension[] {
   const c = conn.config;
   const versions = offeredVersions(conn);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
@@ -77,6 +87,9 @@ function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8
   exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(c.groups) });
   exts.push({ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) });
   if (c.alpn && c.alpn.length) exts.push({ type: ExtensionType.alpn, data: encodeAlpn(c.alpn) });
+  // RFC 5077: a TLS 1.2 ticket to resume, or an empty one to ask for a ticket.
+  const ticketExt = offers12 ? sessionTicketExtension(conn, resume12) : null;
+  if (ticketExt) exts.push(ticketExt);
   // RFC 7627: always offered, and required of a TLS 1.2 server.
   if (offers12) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
   if (share) {
@@ -109,21 +122,23 @@ export function startClient(conn: Connection): HandshakeState {
   ];
   if (suites.length === (offers12 ? 1 : 0)) throw tlsError(Alert.handshake_failure, 'NO_CIPHERS_AVAILABLE');
   const psk = offers13 ? pskToOffer(conn) : null;
+  const resume12 = offers12 ? resumable12(conn) : null;
   const hello: ClientHello = {
     legacyVersion: ProtocolVersion.TLS12,
     random: c.provider.randomBytes(32),
     // A fake session id makes the handshake look like TLS 1.2 resumption to middleboxes (RFC 8446 D.4).
-    sessionId: c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
+    // A TLS 1.2 session is offered by its id (RFC 5246 7.4.1.2; RFC 5077 3.4 for tickets).
+    sessionId: resume12 ? resume12.sessionId : c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
     cipherSuites: suites,
     compressionMethods: Uint8Array.of(0),
-    extensions: buildExtensions(conn, share, null, psk),
+    extensions: buildExtensions(conn, share, null, psk, resume12),
   };
   conn.negotiated.serverName = c.serverName;
   conn.writer.legacyVersion = ProtocolVersion.TLS10;
   conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false, psk });
+  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false, psk, resume12 });
 }
 
 function sendCcsOnce(conn: Connection, hs: ClientHandshake): void {
@@ -190,7 +205,7 @@ class ExpectServerHello implements HandshakeState {
     conn.transcript.add(msg.raw);
     // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
     const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
-    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie, psk) };
+    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie, psk, hs.resume12 ?? null) };
     sendCcsOnce(conn, hs);
     conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
     return new ExpectServerHello({ ...hs, hello, share, retried: true, psk });
