@@ -17,6 +17,8 @@ commands:
       --insecure            do not verify the certificate or hostname
       --cert F --key F      present a client certificate
       --trace               print the handshake ladder
+      --reconnect           first connect 6 times, resuming the first session
+                            (like openssl s_client -reconnect)
   server                    listen like openssl s_server; echo data back
       --port N              port to listen on (default 4433; 0 = any free port)
       --host H              address to bind (default 127.0.0.1)
