@@ -41,31 +41,36 @@ import { encodeHostname, isAscii } from './idna.js';
 export type { CipherInfo } from './cipher-string.js';
 export type { PathLike } from './file-loading.js';
 
-/** A certificate chain and its private key, as the engine consumes them. */
+/** ssl-ts only: a certificate chain and its private key, as the engine consumes them. */
 export interface CertKeyPair {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
   key: KeyObject;
 }
 
+/** The `password` of Python's `load_cert_chain()`: text, bytes, or a function returning either. */
 export type PasswordSource = string | Uint8Array | (() => string | Uint8Array) | null;
+/** The `cadata` of Python's `load_verify_locations()`: PEM text, or DER bytes. */
 export type CaData = string | Uint8Array | ArrayBufferView | ArrayBuffer;
 
+/** Keyword arguments of Python's `SSLContext.load_verify_locations()`. */
 export interface VerifyLocations {
   cafile?: PathLike | null;
   capath?: PathLike | null;
   cadata?: CaData | null;
 }
 
-/** Called on the server with the client's SNI name; may return an ALERT_DESCRIPTION_* to abort. */
+/** Called on the server with the client's SNI name; may return an ALERT_DESCRIPTION_* to abort. Python: the `sni_callback` function. */
 export type SNICallback = (sslObject: SSLObject, serverName: string | null, context: SSLContext) => number | null | void;
 
+/** Keyword arguments of Python's `SSLContext.wrap_bio()`. */
 export interface WrapBioOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
   session?: SSLSession | null;
 }
 
+/** The dict of Python's `SSLContext.cert_store_stats()`. */
 export interface CertStoreStats {
   x509: number;
   crl: number;
@@ -122,6 +127,7 @@ const HIGHEST = TLSVersion.TLSv1_3;
 
 // ------------------------------------------------------------------ context
 
+/** Settings, certificates and trust store shared by connections. Python: `ssl.SSLContext`. */
 export class SSLContext {
   // ----- state the engine reads (names are part of the contract) -----
 
@@ -183,13 +189,16 @@ export class SSLContext {
 
   // --------------------------------------------------------------- properties
 
+  /** The `PROTOCOL_*` the context was made with. Python: `SSLContext.protocol`. */
   get protocol(): SSLMethod {
     return this.#protocol;
   }
 
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. Python: `SSLContext.verify_mode`. */
   get verifyMode(): VerifyMode {
     return this.#verifyMode;
   }
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. Python: `SSLContext.verify_mode`. */
   set verifyMode(value: VerifyMode) {
     const v = requireInt(value);
     if (v !== 0 && v !== 1 && v !== 2) throw new ValueError('invalid value for verify_mode');
@@ -199,6 +208,7 @@ export class SSLContext {
     this.#verifyMode = v;
   }
 
+  /** Whether the server's name is matched against its certificate. Python: `SSLContext.check_hostname`. */
   get checkHostname(): boolean {
     return this.#checkHostname;
   }
@@ -213,13 +223,16 @@ export class SSLContext {
   get options(): Options {
     return this.#options;
   }
+  /** `OP_*` bits. Python: `SSLContext.options`. */
   set options(value: Options) {
     this.#options = asUnsignedFlags(requireInt(value));
   }
 
+  /** `VERIFY_*` bits for certificate verification. Python: `SSLContext.verify_flags`. */
   get verifyFlags(): VerifyFlags {
     return this.#verifyFlags;
   }
+  /** `VERIFY_*` bits for certificate verification. Python: `SSLContext.verify_flags`. */
   set verifyFlags(value: VerifyFlags) {
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw new TypeError(`argument must be int, not ${pyTypeName(value)}`);
@@ -227,18 +240,22 @@ export class SSLContext {
     this.#verifyFlags = asUnsignedFlags(value);
   }
 
+  /** Lowest TLS version offered or accepted. Python: `SSLContext.minimum_version`. */
   get minimumVersion(): TLSVersion {
     return this.#minimumVersion;
   }
+  /** Lowest TLS version offered or accepted. Python: `SSLContext.minimum_version`. */
   set minimumVersion(value: TLSVersion) {
     const v = this.#checkVersion(value);
     // Like OpenSSL, "the highest supported" as a floor means TLS 1.3.
     this.#minimumVersion = v === TLSVersion.MAXIMUM_SUPPORTED ? HIGHEST : v;
   }
 
+  /** Highest TLS version offered or accepted. Python: `SSLContext.maximum_version`. */
   get maximumVersion(): TLSVersion {
     return this.#maximumVersion;
   }
+  /** Highest TLS version offered or accepted. Python: `SSLContext.maximum_version`. */
   set maximumVersion(value: TLSVersion) {
     const v = this.#checkVersion(value);
     // "The lowest supported" as a ceiling is the lowest version ssl-ts speaks.
@@ -249,6 +266,7 @@ export class SSLContext {
   get numTickets(): number {
     return this.#numTickets;
   }
+  /** Number of TLS 1.3 session tickets a server sends. Python: `SSLContext.num_tickets`. */
   set numTickets(value: number) {
     const v = requireInt(value);
     if (v < 0) throw new ValueError('value must be non-negative');
@@ -262,13 +280,16 @@ export class SSLContext {
   get hostnameChecksCommonName(): boolean {
     return this.#hostnameChecksCommonName;
   }
+  /** Whether the subject's commonName is used when there is no subjectAltName. Python: `SSLContext.hostname_checks_common_name`. */
   set hostnameChecksCommonName(value: boolean) {
     this.#hostnameChecksCommonName = !!value;
   }
 
+  /** TLS 1.3 post-handshake client authentication. Python: `SSLContext.post_handshake_auth`. */
   get postHandshakeAuth(): boolean {
     return this.#postHandshakeAuth;
   }
+  /** TLS 1.3 post-handshake client authentication. Python: `SSLContext.post_handshake_auth`. */
   set postHandshakeAuth(value: boolean) {
     this.#postHandshakeAuth = !!value;
   }
@@ -278,9 +299,11 @@ export class SSLContext {
     return this.#securityLevel;
   }
 
+  /** Server: called with the name the client asked for. Python: `SSLContext.sni_callback`. */
   get sniCallback(): SNICallback | null {
     return this.#sniCallback;
   }
+  /** Server: called with the name the client asked for. Python: `SSLContext.sni_callback`. */
   set sniCallback(value: SNICallback | null) {
     if (value !== null && value !== undefined && typeof value !== 'function') {
       throw new TypeError('not a callable object');
@@ -300,6 +323,7 @@ export class SSLContext {
   get keylogFilename(): string | null {
     return this.#keylogFilename;
   }
+  /** File that receives NSS key log lines. Python: `SSLContext.keylog_filename`. */
   set keylogFilename(value: string | null) {
     if (value === null || value === undefined) {
       this.#keylogFilename = null;
@@ -586,6 +610,7 @@ export class SSLContext {
   get sessionCacheSize(): number {
     return this.#sessions.cacheSize;
   }
+  /** Sets the server cache's size; a positive int. */
   set sessionCacheSize(value: number) {
     const v = requireInt(value);
     if (v < 1) throw new ValueError('sessionCacheSize must be positive');
@@ -596,6 +621,7 @@ export class SSLContext {
   get sessionTimeout(): number {
     return this.#sessions.timeout;
   }
+  /** Sets the timeout of sessions made from now on, 1 to 604800 seconds. */
   set sessionTimeout(value: number) {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
@@ -818,6 +844,7 @@ export class SSLContext {
 
 // ------------------------------------------------------------------ factory
 
+/** Keyword arguments of Python's `ssl.create_default_context()`. */
 export interface DefaultContextOptions {
   purpose?: ASN1Object;
   cafile?: PathLike | null;

@@ -7,6 +7,7 @@ import type { ClientSession } from '../tls/session-state.js';
 /** OpenSSL's default session timeout, in seconds. */
 export const DEFAULT_SESSION_TIMEOUT = 7200;
 
+/** What a client keeps of a connection to resume it later. Python: `ssl.SSLSession`. */
 export class SSLSession {
   readonly #state: ClientSession | null;
   readonly #id: Uint8Array;
@@ -44,6 +45,7 @@ export class SSLSession {
     return this.#state?.lifetimeHint ?? 0;
   }
 
+  /** Whether the session holds a ticket. Python: `SSLSession.has_ticket`. */
   get hasTicket(): boolean {
     return !!this.#state?.ticket;
   }

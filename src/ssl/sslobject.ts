@@ -37,8 +37,10 @@ import {
 import type { MemoryBIO } from './memory-bio.js';
 import { DEFAULT_SESSION_TIMEOUT, INTERNAL, SSLSession } from './session.js';
 
+/** The tuple of Python's `SSLSocket.cipher()`: (name, protocol, secret bits). */
 export type CipherTuple = [name: string, protocol: string, secretBits: number];
 
+/** Keyword arguments of Python's `SSLContext.wrap_bio()`. */
 export interface SSLObjectOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
@@ -53,6 +55,7 @@ export interface NodeHooks {
   deferVerify?: boolean;
 }
 
+/** ssl-ts only: what `handshakeInfo()` reports. */
 export interface HandshakeInfo {
   version: string | null;
   cipher: string | null;
@@ -86,6 +89,7 @@ function subjectLine(der: Uint8Array): string | null {
   }
 }
 
+/** One TLS connection over two MemoryBIOs, made by `SSLContext.wrapBio()`. Python: `ssl.SSLObject`. */
 export class SSLObject {
   readonly context: SSLContext;
   readonly serverSide: boolean;
@@ -249,6 +253,7 @@ export class SSLObject {
 
   // ---- Python API ----------------------------------------------------------
 
+  /** Run the handshake as far as the incoming bytes allow; throws SSLWantReadError until it is done. Python: `SSLObject.do_handshake()`. */
   doHandshake(): void {
     this.run((conn) => this.handshake(conn));
   }
@@ -298,6 +303,7 @@ export class SSLObject {
     });
   }
 
+  /** Encrypt `data` into the outgoing BIO; returns the number of bytes taken. Python: `SSLObject.write()`. */
   write(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
     const bytes = toBytes(data);
     return this.run((conn) => {
@@ -309,6 +315,7 @@ export class SSLObject {
     });
   }
 
+  /** Decrypted bytes ready to be read. Python: `SSLObject.pending()`. */
   pending(): number {
     return this.conn?.appPending ?? 0;
   }
@@ -330,11 +337,13 @@ export class SSLObject {
     });
   }
 
+  /** 'TLSv1.3' or 'TLSv1.2', or null before the handshake. Python: `SSLObject.version()`. */
   version(): string | null {
     const c = this.conn;
     return c?.handshakeDone && c.negotiated.version ? versionName(c.negotiated.version) : null;
   }
 
+  /** (name, protocol, secret bits) of the agreed suite, or null before the handshake. Python: `SSLObject.cipher()`. */
   cipher(): CipherTuple | null {
     const c = this.conn;
     if (!c?.handshakeDone || !c.negotiated.cipherSuite) return null;
@@ -351,19 +360,24 @@ export class SSLObject {
     return [...shared(c.config.tls13Suites, 'TLSv1.3'), ...shared(c.config.tls12Suites, 'TLSv1.2')];
   }
 
+  /** The protocol agreed by ALPN, or null. Python: `SSLObject.selected_alpn_protocol()`. */
   selectedAlpnProtocol(): string | null {
     return this.conn?.handshakeDone ? this.conn.negotiated.alpn : null;
   }
 
+  /** Always null: NPN is not supported (as in Python 3.10+). Python: `SSLObject.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
     return null;
   }
 
+  /** Always null: TLS compression is not supported. Python: `SSLObject.compression()`. */
   compression(): null {
     return null;
   }
 
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     const c = this.conn;
@@ -402,6 +416,7 @@ export class SSLObject {
   /**
    * The session: before the handshake, the one set to be resumed; after it,
    * the newest resumable one (in TLS 1.3, from the server's latest ticket).
+   * Python: `SSLObject.session`.
    */
   get session(): SSLSession | null {
     const c = this.conn;
@@ -419,7 +434,7 @@ export class SSLObject {
     return new SSLSession(INTERNAL, ctx, null, new Uint8Array(0), this.handshakeTime ??= Date.now(), DEFAULT_SESSION_TIMEOUT);
   }
 
-  /** Python's checks, in CPython's order: type, context, role, handshake state. */
+  /** Python's checks (`SSLObject.session = ...`), in CPython's order: type, context, role, handshake state. */
   set session(value: SSLSession | null) {
     if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
     if (value._context !== this.context) throw new ValueError('Session refers to a different SSLContext.');
@@ -443,7 +458,7 @@ export class SSLObject {
     return exportKeyingMaterial(c, label, length, context);
   }
 
-  /** True when the handshake resumed a session. */
+  /** Whether the handshake resumed a session. Python: `SSLObject.session_reused`. */
   get sessionReused(): boolean {
     return !!this.conn?.handshakeDone && this.conn.negotiated.resumed;
   }
@@ -461,6 +476,7 @@ export class SSLObject {
     return obj;
   }
 
+  /** Throws: post-handshake authentication is not supported. Python: `SSLObject.verify_client_post_handshake()`. */
   verifyClientPostHandshake(): void {
     throw new ValueError('Post-handshake authentication is not supported');
   }
@@ -470,6 +486,7 @@ export class SSLObject {
     return this.conn?.handshakeDone ? this.conn.negotiated : null;
   }
 
+  /** ssl-ts only: version, suite, group, signature scheme, ALPN, SNI and HelloRetryRequest of the handshake. */
   handshakeInfo(): HandshakeInfo {
     const n = this.conn?.negotiated;
     const peer = n?.peerCertificates[0];

@@ -19,6 +19,7 @@ export interface VerifyRequest {
   hostname: string | null;
 }
 
+/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`. */
 export type TraceEvent =
   | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
   | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
