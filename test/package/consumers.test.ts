@@ -199,3 +199,11 @@ test('Deno runs the package from node_modules', { timeout: 120000 }, () => {
   });
   assert.match(run(dir, 'app.mjs', [DENO, 'run', '--allow-all']), EXPECTED);
 });
+
+test('the installed ssl-ts command runs the demo without any fixture', { timeout: 120000 }, () => {
+  const bin = join(root, 'node_modules', '.bin', 'ssl-ts');
+  const r = spawnSync(bin, ['demo'], { cwd: root, encoding: 'utf8', timeout: 60000, env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /All three handshakes completed and closed cleanly/);
+  assert.match(r.stdout, /peer certificate \(the server's\)\s+organizationName=ssl-ts ephemeral, commonName=localhost/);
+});
