@@ -23,6 +23,7 @@ import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
 import { HandshakeType } from '../tls/constants.js';
 import {
+  applyNodeCipherOptions,
   nodeAuthorizationError,
   nodeCipher,
   nodeEphemeralKeyInfo,
@@ -58,6 +59,12 @@ export interface TLSStreamOptions {
   host?: string;
   ALPNProtocols?: string[];
   session?: SSLSession | null;
+  /** node's cipher list: OpenSSL names for TLS 1.2, TLS_* names for TLS 1.3. */
+  ciphers?: string;
+  /** 'auto' (the default groups) or curve names separated by ':' ('X25519:prime256v1'). */
+  ecdhCurve?: string;
+  /** Server: pick the suite by our `ciphers` order rather than the client's. */
+  honorCipherOrder?: boolean;
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Milliseconds the handshake may take (default 60000; 0 = no limit). */
@@ -95,6 +102,17 @@ export const UNSUPPORTED_NODE_OPTIONS = [
   'pskCallback',
   'sessionIdContext',
   'checkServerIdentity',
+  'sigalgs',
+  'crl',
+  'dhparam',
+  'secureOptions',
+  'secureProtocol',
+  'privateKeyEngine',
+  'privateKeyIdentifier',
+  'clientCertEngine',
+  'requestOCSP',
+  'pskIdentityHint',
+  'enableTrace',
 ] as const;
 
 /** Options of `createServer()`: node's `tls.createServer()` options that ssl-ts supports. */
@@ -138,7 +156,7 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
     if ((opts as Record<string, unknown>)[k] !== undefined) throw new TypeError(`node:tls option '${k}' is not supported by ssl-ts yet`);
   }
   if (opts.context) {
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'honorCipherOrder'] as const) {
       if (opts[k] !== undefined) throw new TypeError(`option '${k}' cannot be combined with 'context'; configure the SSLContext instead`);
     }
     return opts.context;
@@ -162,6 +180,7 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   if (opts.cert !== undefined) addCertChain(ctx, opts.cert, opts.key, opts.passphrase);
   else if (opts.key !== undefined) throw new TypeError("option 'key' needs 'cert'");
   if (opts.ALPNProtocols) ctx.setAlpnProtocols(opts.ALPNProtocols);
+  applyNodeCipherOptions(ctx, opts);
   if (opts.minVersion) ctx.minimumVersion = VERSIONS[opts.minVersion] ?? TLSVersion.MINIMUM_SUPPORTED;
   if (opts.maxVersion) ctx.maximumVersion = VERSIONS[opts.maxVersion] ?? TLSVersion.MAXIMUM_SUPPORTED;
   return ctx;
@@ -666,7 +685,7 @@ export class TLSServer extends net.Server {
     super({ allowHalfOpen: true });
     this.context = contextFromOptions(options, true);
     this.#options = { ...options, context: this.context, isServer: true };
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'honorCipherOrder'] as const) {
       delete this.#options[k];
     }
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);

@@ -114,6 +114,14 @@ const clientCases: Array<{ name: string; opts: ConnectOptions & tls.ConnectionOp
   { name: 'wrong name, rejectUnauthorized false', opts: { host: '127.0.0.1', servername: 'example.org', ca: CA_PEM, rejectUnauthorized: false } },
   { name: 'TLS 1.2', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, maxVersion: 'TLSv1.2' } },
   { name: 'secp384r1', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM }, server: { ecdhCurve: 'secp384r1' } },
+  {
+    name: 'ciphers and ecdhCurve options, TLS 1.2',
+    opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305', ecdhCurve: 'secp521r1:prime256v1' },
+  },
+  {
+    name: 'TLS 1.3 suite in ciphers',
+    opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, ciphers: 'TLS_CHACHA20_POLY1305_SHA256', ecdhCurve: 'prime256v1:X25519' },
+  },
 ];
 
 for (const k of clientCases) {
@@ -173,6 +181,11 @@ const serverCases: Array<{ name: string; server: tls.TlsOptions & ServerOptions;
   { name: 'requestCert, rejectUnauthorized false, no client certificate', server: { requestCert: true, rejectUnauthorized: false, ca: CA_PEM }, client: {} },
   // The suite is pinned: node's and OpenSSL's default TLS 1.2 orders differ.
   { name: 'TLS 1.2', server: { maxVersion: 'TLSv1.2' }, client: { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' } },
+  {
+    name: 'honorCipherOrder with a ciphers list, ecdhCurve',
+    server: { maxVersion: 'TLSv1.2', honorCipherOrder: true, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256', ecdhCurve: 'secp384r1' },
+    client: { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305' },
+  },
 ];
 
 for (const k of serverCases) {
