@@ -17,7 +17,6 @@ export {
 } from './ssl/context.js';
 export type { CipherInfo } from './ssl/cipher-string.js';
 export type { PathLike } from './ssl/file-loading.js';
-export type { SessionTicket } from './tls/connection.js';
 export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions } from './ssl/sslobject.js';
 export { SSLSession } from './ssl/session.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';

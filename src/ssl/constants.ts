@@ -93,6 +93,12 @@ export const Options = Object.freeze({
   OP_NO_RENEGOTIATION: 0x40000000,
   OP_ENABLE_MIDDLEBOX_COMPAT: 0x00100000,
   OP_IGNORE_UNEXPECTED_EOF: 0x00000080,
+  /**
+   * OpenSSL's SSL_OP_ALLOW_NO_DHE_KEX, which Python 3.11 has no name for:
+   * TLS 1.3 resumption may go without (EC)DHE (psk_ke); the client offers
+   * it, the server accepts it when the client offers only that.
+   */
+  OP_ALLOW_NO_DHE_KEX: 0x00000400,
 } as const);
 /** Any combination of `Options` bits. Python: `ssl.Options`. */
 export type Options = number;
@@ -127,6 +133,8 @@ export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 /** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/** OpenSSL's `SSL_OP_ALLOW_NO_DHE_KEX` (TLS 1.3 psk_ke resumption); Python 3.11 has no name for it, ssl-ts exports it. */
+export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 
 // --------------------------------------------------------------- verify flags
 

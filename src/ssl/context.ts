@@ -27,6 +27,9 @@ import { pemBlocks, isCertificate, isCaCertificate, readTlv } from './pem-files.
 import { evaluateCipherString, cipherInfos, TLS13_CIPHER_NAMES, type CipherInfo } from './cipher-string.js';
 import { SSLObject } from './sslobject.js';
 import { SSLSession } from './session.js';
+import { ContextSessions, type SessionStats } from './session-cache.js';
+import { TICKET_KEY_LENGTH } from '../tls/session-ticket.js';
+import { nodeCrypto } from '../crypto/node-provider.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
 import type { Duplex } from 'node:stream';
@@ -74,20 +77,7 @@ export interface CertStoreStats {
   x509_ca: number;
 }
 
-/** The dict of Python's `SSLContext.session_stats()`. */
-export interface SessionStats {
-  number: number;
-  connect: number;
-  connect_good: number;
-  connect_renegotiate: number;
-  accept: number;
-  accept_good: number;
-  accept_renegotiate: number;
-  hits: number;
-  misses: number;
-  timeouts: number;
-  cache_full: number;
-}
+export type { SessionStats } from './session-cache.js';
 
 const DEFAULT_OPTIONS =
   (Options.OP_ALL |
@@ -168,6 +158,7 @@ export class SSLContext {
   #minimumVersion: TLSVersion;
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
+  readonly #sessions = new ContextSessions();
   #hostnameChecksCommonName = true;
   #postHandshakeAuth = false;
   #securityLevel = 2;
@@ -601,21 +592,78 @@ export class SSLContext {
     }
   }
 
-  /** Session cache counters; ssl-ts keeps no server-side session cache, so all zero. */
+  /**
+   * OpenSSL's session counters for this context (Python's session_stats()):
+   * handshakes started and completed in each role, resumptions (hits), offered
+   * sessions that could not be resumed (misses, timeouts), and the server
+   * cache's size (number) and evictions (cache_full).
+   */
   sessionStats(): SessionStats {
-    return {
-      number: 0,
-      connect: 0,
-      connect_good: 0,
-      connect_renegotiate: 0,
-      accept: 0,
-      accept_good: 0,
-      accept_renegotiate: 0,
-      hits: 0,
-      misses: 0,
-      timeouts: 0,
-      cache_full: 0,
-    };
+    return this.#sessions.stats();
+  }
+
+  /**
+   * ssl-ts extra: how many sessions the server cache holds at most
+   * (SSL_CTX_sess_set_cache_size; default 20480). The cache keeps TLS 1.2
+   * session ids and, with OP_NO_TICKET, TLS 1.3 stateful tickets.
+   */
+  get sessionCacheSize(): number {
+    return this.#sessions.cacheSize;
+  }
+  /** Sets the server cache's size; a positive int. */
+  set sessionCacheSize(value: number) {
+    const v = requireInt(value);
+    if (v < 1) throw new ValueError('sessionCacheSize must be positive');
+    this.#sessions.cacheSize = v;
+  }
+
+  /** ssl-ts extra: seconds a new session may be resumed for (SSL_CTX_set_timeout; default 7200). */
+  get sessionTimeout(): number {
+    return this.#sessions.timeout;
+  }
+  /** Sets the timeout of sessions made from now on, 1 to 604800 seconds. */
+  set sessionTimeout(value: number) {
+    const v = requireInt(value);
+    if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
+    this.#sessions.timeout = v;
+  }
+
+  /** ssl-ts extra: drop every cached server session (tickets stay valid while their key is kept). */
+  flushSessions(): void {
+    this.#sessions.flush();
+  }
+
+  /**
+   * ssl-ts extra: the ticket keys, for several servers sharing them behind a
+   * load balancer. The first key encrypts new tickets, the others only
+   * decrypt (keep the previous key during a rotation). Each key is 48 or 80
+   * bytes, as `SSLContext.generateTicketKey()` makes them; each context
+   * starts with its own random key.
+   */
+  setTicketKeys(keys: readonly Uint8Array[]): void {
+    if (!Array.isArray(keys) || keys.some((k) => !(k instanceof Uint8Array))) {
+      throw new TypeError('ticket keys must be a list of bytes');
+    }
+    try {
+      this.#sessions.keys.setKeys(keys);
+    } catch (e) {
+      throw new ValueError((e as Error).message);
+    }
+  }
+
+  /** ssl-ts extra: a fresh random encryption key; the old one keeps decrypting. Returns the new key. */
+  rotateTicketKey(): Uint8Array {
+    return this.#sessions.keys.rotate();
+  }
+
+  /** ssl-ts extra: random material for setTicketKeys(). */
+  static generateTicketKey(): Uint8Array {
+    return nodeCrypto.randomBytes(TICKET_KEY_LENGTH);
+  }
+
+  /** @internal Server-side sessions and counters, for SSLObject. */
+  get _sessions(): ContextSessions {
+    return this.#sessions;
   }
 
   // ---------------------------------------------------------------- wrapping
