@@ -67,6 +67,24 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
+/** Where randomness and ephemeral key shares come from: node:crypto, unless a test swaps it. */
+export interface EntropySource {
+  randomBytes(n: number): Uint8Array;
+  keyShare(group: number): KeyShare;
+}
+
+const systemEntropy: EntropySource = { randomBytes: (n) => nc.randomBytes(n), keyShare: createKeyShare };
+let entropy: EntropySource = systemEntropy;
+
+/**
+ * Tests only: the fuzzer replays recorded conversations deterministically by
+ * drawing randoms and ephemeral keys from a seeded DRBG (test/fuzz/seeded-entropy.ts).
+ * `null` restores node:crypto. Not exported from the package's index.
+ */
+export function setEntropySourceForTests(source: EntropySource | null): void {
+  entropy = source ?? systemEntropy;
+}
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -74,9 +92,9 @@ export const nodeCrypto: CryptoProvider = {
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
-  keyShare: (group): KeyShare => createKeyShare(group),
+  keyShare: (group): KeyShare => entropy.keyShare(group),
   supportsGroup: isSupportedGroup,
-  randomBytes: (n) => nc.randomBytes(n),
+  randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,
   timingSafeEqual: (a, b) => a.length === b.length && nc.timingSafeEqual(a, b),
