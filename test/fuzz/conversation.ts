@@ -17,7 +17,7 @@ import { setEntropySourceForTests, type EntropySource } from '../../src/crypto/n
 import { SSLError, ValueError, SSLWantReadError, SSLZeroReturnError } from '../../src/errors.js';
 import { MemoryBIO } from '../../src/ssl/memory-bio.js';
 import { SSLContext } from '../../src/ssl/context.js';
-import { CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../../src/ssl/constants.js';
+import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../../src/ssl/constants.js';
 import type { SSLObject } from '../../src/ssl/sslobject.js';
 import type { Connection } from '../../src/tls/connection.js';
 import { sendKeyUpdate } from '../../src/tls/handshake-connected13.js';
@@ -38,14 +38,17 @@ export interface Scenario {
   victim: 'client' | 'server';
   /** The server requires a client certificate. */
   mtls: boolean;
+  /** The client does not verify (CERT_NONE): mutated server certificates reach getPeerCert(). */
+  noverify?: boolean;
 }
 
-export const SCENARIOS: Scenario[] = (['1.3', '1.2'] as const).flatMap((version) =>
-  (['client', 'server'] as const).flatMap((victim) => [false, true].map((mtls) => ({ version, victim, mtls }))),
-);
+export const SCENARIOS: Scenario[] = (['1.3', '1.2'] as const).flatMap((version) => [
+  ...(['client', 'server'] as const).flatMap((victim) => [false, true].map((mtls) => ({ version, victim, mtls }))),
+  { version, victim: 'client' as const, mtls: false, noverify: true },
+]);
 
 export function scenarioName(s: Scenario): string {
-  return `tls${s.version.replace('.', '')}-${s.victim}${s.mtls ? '-mtls' : ''}`;
+  return `tls${s.version.replace('.', '')}-${s.victim}${s.mtls ? '-mtls' : ''}${s.noverify ? '-noverify' : ''}`;
 }
 
 export function scenarioByName(name: string): Scenario {
@@ -62,6 +65,10 @@ function context(side: 'client' | 'server', s: Scenario): SSLContext {
   ctx = new SSLContext(side === 'client' ? PROTOCOL_TLS_CLIENT : PROTOCOL_TLS_SERVER);
   if (side === 'client') {
     ctx.loadVerifyLocations({ cafile: CA });
+    if (s.noverify) {
+      ctx.checkHostname = false;
+      ctx.verifyMode = CERT_NONE;
+    }
     if (s.mtls) ctx.loadCertChain(CHAIN, KEY);
   } else {
     ctx.loadCertChain(CHAIN, KEY);

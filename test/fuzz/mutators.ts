@@ -120,8 +120,20 @@ export function mutatePlainRecord(rng: HmacDrbg, type: number, data: Uint8Array,
       emit(h.type, h.data);
     }
   };
-  const op = rng.below(15);
+  const op = rng.below(16);
   switch (op) {
+    case 15: {
+      // A certificate inside a Certificate message, mutated as DER with every enclosing length fixed.
+      const msgs = type === HANDSHAKE ? splitHandshake(data) : null;
+      const i = msgs ? msgs.findIndex((m) => m.type === 11) : -1;
+      if (!msgs || i < 0) break;
+      const rebuilt = mutateCertificateMessage(rng, msgs[i]!.body);
+      if (!rebuilt) break;
+      msgs[i] = { type: 11, body: rebuilt.body };
+      emit(type, joinHandshake(msgs));
+      release();
+      return `Certificate: ${rebuilt.what}`;
+    }
     case 0:
     case 1:
     case 2: {
@@ -435,4 +447,51 @@ export function mutateDer(rng: HmacDrbg, der: Uint8Array): { bytes: Buffer; what
     return { bytes: d.bytes, what: `${what} + ${d.what}` };
   }
   return { bytes: out, what };
+}
+
+/**
+ * Mutates one certificate of a Certificate message body, TLS 1.3 (context,
+ * entries with extensions) or TLS 1.2 (bare list) layout, found by which one
+ * parses; null when neither does.
+ */
+function mutateCertificateMessage(rng: HmacDrbg, body: Buffer): { body: Buffer; what: string } | null {
+  for (const tls13 of [true, false]) {
+    let off = 0;
+    const prefix = tls13 ? body.subarray(0, 1 + (body[0] ?? 0)) : Buffer.alloc(0);
+    off = prefix.length;
+    if (off + 3 > body.length) continue;
+    const listLen = body.readUIntBE(off, 3);
+    off += 3;
+    if (off + listLen !== body.length) continue;
+    const entries: { cert: Buffer; ext: Buffer | null }[] = [];
+    let ok = true;
+    while (off < body.length) {
+      if (off + 3 > body.length) { ok = false; break; }
+      const n = body.readUIntBE(off, 3);
+      const cert = body.subarray(off + 3, off + 3 + n);
+      off += 3 + n;
+      let ext: Buffer | null = null;
+      if (tls13) {
+        if (off + 2 > body.length) { ok = false; break; }
+        const e = body.readUInt16BE(off);
+        ext = body.subarray(off, off + 2 + e);
+        off += 2 + e;
+      }
+      if (off > body.length) { ok = false; break; }
+      entries.push({ cert, ext });
+    }
+    if (!ok || entries.length === 0) continue;
+    const k = rng.below(Math.min(entries.length, 2));
+    const m = mutateDer(rng, entries[k]!.cert);
+    entries[k] = { cert: m.bytes, ext: entries[k]!.ext };
+    const list = Buffer.concat(entries.flatMap((e) => {
+      const h = Buffer.alloc(3);
+      h.writeUIntBE(Math.min(e.cert.length, 0xffffff), 0, 3);
+      return e.ext ? [h, e.cert, e.ext] : [h, e.cert];
+    }));
+    const lh = Buffer.alloc(3);
+    lh.writeUIntBE(Math.min(list.length, 0xffffff), 0, 3);
+    return { body: Buffer.concat([prefix, lh, list]), what: `cert ${k}: ${m.what}` };
+  }
+  return null;
 }
