@@ -7,6 +7,7 @@
 // certificate calls, as in CPython), no internal errors, no call slower than
 // the bound, and the heap stays bounded across the run.
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { SCENARIOS, liveRun, replayActions, scenarioName, type Finding } from './conversation.js';
 import { SEED_CERTS, checkCertificate, type CertTarget } from './certificates.js';
 import { saveEntry, signature } from './corpus.js';
@@ -24,7 +25,14 @@ const seconds = Number(arg('seconds', '180'));
 const runSeed = arg('seed', String(Date.now()));
 const boundMs = Number(arg('bound-ms', '2000'));
 const heapBoundMb = Number(arg('heap-mb', '512'));
+const only = arg('only', 'all'); // all | tls | cert
+const start = Number(arg('start', '0'));
 const gc = (globalThis as { gc?: () => void }).gc;
+// What is being tried right now, written before each try: a crash that takes
+// the process down (a native assertion in node:crypto, say) leaves it behind.
+const INFLIGHT = 'reports/fuzz-inflight.json';
+mkdirSync('reports', { recursive: true });
+const inflight = (what: object): void => writeFileSync(INFLIGHT, JSON.stringify({ seed: runSeed, ...what }) + '\n');
 
 console.log(`fuzz: ${seconds} s, seed ${runSeed}, bound ${boundMs} ms per call, heap growth bound ${heapBoundMb} MiB${gc ? '' : ' (no --expose-gc: heap check is rough)'}`);
 
@@ -51,9 +59,12 @@ const counts = { tls: 0, cert: 0 };
 const CERT_TARGETS: CertTarget[] = ['decode', 'verify-leaf', 'verify-intermediate'];
 let lastStatus = Date.now();
 
-for (let i = 0; Date.now() < deadline; i++) {
+for (let i = start; Date.now() < deadline; i++) {
   const rng = new HmacDrbg(createHash('sha256').update(`${runSeed}/${i}`).digest());
-  if (i % 4 === 3) {
+  const certTurn = i % 4 === 3;
+  if ((only === 'tls' && certTurn) || (only === 'cert' && !certTurn)) continue;
+  inflight({ iteration: i });
+  if (certTurn) {
     // Certificates: a batch of mutated DERs through decoding and verification.
     for (let k = 0; k < 10; k++) {
       const seed = SEED_CERTS[rng.below(SEED_CERTS.length)]!;
@@ -63,6 +74,7 @@ for (let i = 0; Date.now() < deadline; i++) {
         m = { bytes: again.bytes, what: `${m.what}; ${again.what}` };
       }
       const target = CERT_TARGETS[rng.below(CERT_TARGETS.length)]!;
+      inflight({ iteration: i, target, der: m.bytes.toString('hex'), mutation: m.what });
       const findings = checkCertificate(m.bytes, target, boundMs);
       counts.cert++;
       report(findings, () => saveEntry({ kind: 'cert', target, der: m.bytes.toString('hex'), finding: findings[0]!.message.split('\n')[0]!, mutation: m.what }), `cert ${target}: ${m.what}`);
@@ -103,5 +115,6 @@ for (let i = 0; Date.now() < deadline; i++) {
   }
 }
 
+rmSync(INFLIGHT, { force: true });
 console.log(`\ndone: ${counts.tls} conversations, ${counts.cert} certificates, ${failures} distinct failures`);
 process.exit(failures ? 1 : 0);
