@@ -72,16 +72,25 @@ function convert(block: asn1js.AsnType): DerNode {
   return node;
 }
 
-/** Parses exactly one DER value covering all of `der`; throws SSLError otherwise. */
-export function parseDer(der: Uint8Array): DerNode {
+/**
+ * Parses exactly one DER value covering all of `der` (or, with
+ * `allowTrailing`, the first value, as OpenSSL's d2i of an extension value
+ * does); throws SSLError otherwise.
+ */
+export function parseDer(der: Uint8Array, allowTrailing = false): DerNode {
   let parsed: asn1js.FromBerResult;
   try {
-    parsed = asn1js.fromBER(der, { parseEmbedded: false });
+    // asn1js caps a parse at 10,000 nodes by default; OpenSSL has no such cap,
+    // and a certificate with more names than that must still be read whole
+    // (a SAN list cut short once let the commonName stand in for it). Every
+    // node takes at least two octets, so this bound is never the one hit and
+    // the work stays linear in the input.
+    parsed = asn1js.fromBER(der, { parseEmbedded: false, maxNodes: (der.length >> 1) + 1 });
   } catch {
     throw asn1Error();
   }
   if (parsed.offset === -1 || parsed.result.error) throw asn1Error('header too long', 'HEADER_TOO_LONG');
-  if (parsed.offset !== der.length) throw asn1Error('too long', 'TOO_LONG');
+  if (parsed.offset !== der.length && !allowTrailing) throw asn1Error('too long', 'TOO_LONG');
   try {
     return convert(parsed.result);
   } catch (e) {

@@ -61,6 +61,7 @@ export const X509_V = {
   SUBJECT_KEY_IDENTIFIER_CRITICAL: 91,
   CA_CERT_MISSING_KEY_USAGE: 92,
   EXTENSIONS_REQUIRE_VERSION_3: 93,
+  EC_KEY_EXPLICIT_PARAMS: 94,
 } as const;
 
 /** X509_V_FLAG_* bits (the values Python's VerifyFlags uses). */

@@ -69,6 +69,10 @@ function akidMatches(issuer: Certificate, akid: AkidLike): boolean {
 /** ossl_x509_likely_issued: names, key identifiers and key type agree (no signature check). */
 function likelyIssued(issuer: Certificate, subject: Certificate): boolean {
   if (issuer.subject.canon !== subject.issuer.canon) return false;
+  // A certificate with a duplicated or undecodable extension can neither
+  // issue nor be issued (OpenSSL: ossl_x509v3_cache_extensions fails), so
+  // its chain ends there: nothing it says is ever read half-parsed.
+  if (issuer.hasInvalidExtensions || subject.hasInvalidExtensions) return false;
   if (!akidMatches(issuer, subject)) return false;
   const key = issuer.tryPublicKey();
   return key !== null && subject.signatureKeyTypeMatches(key);
@@ -316,6 +320,8 @@ function checkExtensions(ctx: Ctx, purpose: VerifyOptions['purpose']): void {
       // Intermediates need a real basicConstraints CA; the anchor may also be a legacy CA.
       fail(X509_V.INVALID_CA);
     }
+    // Spelled-out curve parameters (CVE-2020-0601-style curve substitution): OpenSSL 3.0 refuses them under every flag set once there is an issuer.
+    if (num > 1 && x.ecExplicitParams) fail(X509_V.EC_KEY_EXPLICIT_PARAMS);
     if (strict && num > 1) strictChecks(x, i, num);
     if (purpose) {
       const r = checkPurpose(x, purpose, i > 0);
