@@ -54,9 +54,8 @@ function convert(block: asn1js.AsnType): DerNode {
   if (block.lenBlock.isIndefiniteForm) throw asn1Error('indefinite length not allowed', 'ILLEGAL_OPTIONS_ON_ITEM_TEMPLATE');
   const raw = block.valueBeforeDecodeView;
   const header = block.idBlock.blockLength + block.lenBlock.blockLength;
-  // asn1js lets a child's length run past the end of its parent; DER (and
-  // OpenSSL) do not, so each node must end where its length says and the
-  // children of a constructed node must fill its contents exactly.
+  // asn1js lets a child's length run past the end of its parent (the parent
+  // then spans more than its length says); DER and OpenSSL do not.
   if (raw.length !== header + block.lenBlock.length) throw asn1Error('too long', 'TOO_LONG');
   const content = raw.subarray(header, header + block.lenBlock.length);
   const node: DerNode = {
@@ -70,9 +69,6 @@ function convert(block: asn1js.AsnType): DerNode {
   if (node.constructed) {
     const inner = (block.valueBlock as unknown as { value?: asn1js.AsnType[] }).value ?? [];
     node.children = inner.map(convert);
-    let used = 0;
-    for (const c of node.children) used += c.raw.length;
-    if (used !== content.length) throw asn1Error('too long', 'TOO_LONG');
   } else if (node.tagClass === UNIVERSAL && node.tag === TAG.OID && block instanceof asn1js.ObjectIdentifier) {
     node.oid = block.getValue();
   }

@@ -110,7 +110,14 @@ test('matchHostname agrees with OpenSSL X509_check_host/X509_check_ip_asc', () =
   const mismatches: string[] = [];
   cases.forEach((c, i) => {
     const ours = matchHostname(parsed[c.cert]!, c.host, { checkCommonName: (c.flags & NEVER_CHECK_SUBJECT) === 0 });
-    if (ours !== ref[i]! > 0) mismatches.push(`${c.cert} ${JSON.stringify(c.host)} flags=${c.flags}: openssl=${ref[i]} ours=${ours}`);
+    // Deliberate difference: X509_check_host falls back to the commonName
+    // when the subjectAltName cannot be read (here: duplicated); we never do.
+    // (Chain verification refuses such a certificate anyway, as OpenSSL does.)
+    const expected = c.cert === 'dupSan' ? false : ref[i]! > 0;
+    if (c.cert === 'dupSan' && c.host === 'dup.example' && (c.flags & NEVER_CHECK_SUBJECT) === 0) {
+      assert.equal(ref[i], 1, 'OpenSSL X509_check_host falls back to the CN of a certificate with a duplicated SAN');
+    }
+    if (ours !== expected) mismatches.push(`${c.cert} ${JSON.stringify(c.host)} flags=${c.flags}: openssl=${ref[i]} ours=${ours}`);
   });
   assert.deepStrictEqual(mismatches, []);
 });
