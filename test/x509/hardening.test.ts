@@ -81,6 +81,8 @@ const BROKEN: Record<string, asn1js.AsnType[]> = {
   'broken subjectKeyIdentifier': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.14', seq())],
   'broken basicConstraints': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.19', GARBAGE)],
   'broken nameConstraints': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', GARBAGE)],
+  'empty keyUsage': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([0]) }))],
+  'keyUsage with bits only past the ninth': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.15', new Uint8Array([3, 4, 0, 0, 0, 0x80]))],
 };
 // Extensions OpenSSL does not decode while verifying: duplicates and garbage pass.
 const TOLERATED: Record<string, asn1js.AsnType[]> = {
