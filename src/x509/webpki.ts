@@ -25,6 +25,7 @@ export interface WebpkiViolation {
 const violation = (code: number, what: string): WebpkiViolation => ({ code, message: `WebPKI: ${what}` });
 
 const ANY_EKU = '2.5.29.37.0';
+const NAME_CHECK_MAX = 1 << 20;
 // CABF 6.1.5/6.1.6: RSA moduli of at least 2048 bits, a whole number of octets; the NIST curves.
 const CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
 
@@ -249,6 +250,11 @@ function wildcardViolation(leaf: Certificate, nc: NameConstraints): WebpkiViolat
     list.filter((st) => st.base.type === 'DNS').map((st) => Buffer.from((st.base as { bytes: Uint8Array }).bytes).toString('latin1').toLowerCase());
   const permitted = bases(nc.permitted);
   const excluded = bases(nc.excluded);
+  // The same bound on names x constraints as checkNameConstraints (OpenSSL's NAME_CHECK_MAX).
+  const wildcards = leaf.subjectAltNames.filter((g) => g.type === 'DNS' && g.bytes[0] === 0x2a).length;
+  if (wildcards > 0 && permitted.length + excluded.length > NAME_CHECK_MAX / wildcards) {
+    return violation(X509_V.UNSPECIFIED, 'too many wildcard names and name constraints to compare');
+  }
   for (const g of leaf.subjectAltNames) {
     if (g.type !== 'DNS') continue;
     const name = Buffer.from(g.bytes).toString('latin1').toLowerCase();

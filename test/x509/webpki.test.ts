@@ -229,6 +229,13 @@ test('name constraints: well-formed, and applied to what a wildcard can match', 
   assert.equal(run(intermediate([nc(['example.com'], null)]), ['*.example.com'], 'a.example.com'), 'ok');
   assert.equal(run(intermediate([nc([''], null)]), ['*.example.com'], 'a.example.com'), 'ok');
   assert.match(run(intermediate([nc(null, [''])]), ['*.example.com'], 'a.example.com'), /excluded/);
+  // Many wildcards against many constraints: bounded like OpenSSL's name checks.
+  const manyNc = intermediate([nc(null, Array.from({ length: 1100 }, (_, i) => `x${i}.example.org`))]);
+  const manyWild = buildCert({
+    issuer: INTER_NAME(), subject: seq(), key: leafKey.publicKey, signWith: interKey.privateKey, serial: new Uint8Array([0x46]),
+    extensions: [ext('2.5.29.17', dns(...Array.from({ length: 1000 }, (_, i) => `*.w${i}.example.com`)), true), ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1'))), ext('2.5.29.35', seq(ctxPrim(0, INTER_SKI))), ext('2.5.29.15', bits(0), true)],
+  });
+  assert.match(verdict(manyWild, { intermediates: [manyNc], hostname: 'a.w1.example.com' }), /too many wildcard names/);
   // Without the flag: OpenSSL compares the wildcard text only.
   assert.equal(verdict(leafUnder(['*.example.com']), { intermediates: [intermediate([nc(null, ['bar.example.com'])])], hostname: 'a.example.com', flags: VERIFY_X509_TRUSTED_FIRST }), 'ok');
 });
