@@ -9,7 +9,7 @@
 //   - never fall back to the subject commonName for host names,
 //   - treat notAfter as inclusive (RFC 5280 4.1.2.5),
 //   - require a cRLNumber in every CRL it uses (RFC 5280 5.2.3).
-import { type DerNode, CONTEXT, TAG, expect, isContext, oidOf, parseDer, stringValue } from './asn1.js';
+import { type DerNode, TAG, expect, isContext, oidOf, parseDer, stringValue } from './asn1.js';
 import type { Certificate } from './certificate.js';
 import type { NameConstraints } from './constraints.js';
 import { ipText, parseGeneralName } from './names.js';
@@ -89,8 +89,8 @@ function akiFields(x: Certificate): { keyId: boolean; issuer: boolean; serial: b
 function subtreeLists(x: Certificate): { permitted: number | null; excluded: number | null } {
   const n = extensionNode(x, OID.nameConstraints);
   const out = { permitted: null as number | null, excluded: null as number | null };
+  // (parseNameConstraints already refused anything but [0] and [1] here.)
   for (const c of n?.children ?? []) {
-    if (c.tagClass !== CONTEXT) continue;
     if (c.tag === 0) out.permitted = c.children.length;
     else if (c.tag === 1) out.excluded = c.children.length;
   }
@@ -166,7 +166,7 @@ function certificateViolation(x: Certificate, i: number, last: number): WebpkiVi
   if (leaf) {
     if (x.isCA === true) return violation(X509_V.INVALID_NON_CA, 'end-entity certificate is a CA');
     if (!x.hasSubjectAltName) return violation(INVALID, 'end-entity certificate without subjectAltName');
-    if (x.subjectAltNames.length === 0) return violation(X509_V.EMPTY_SUBJECT_ALT_NAME, 'empty subjectAltName');
+    // (An empty one is refused by the X509_STRICT checks the profile implies.)
     const subjectEmpty = x.subject.rdns.every((r) => r.length === 0);
     if (!subjectEmpty && x.isCritical(OID.subjectAltName)) return violation(INVALID, 'subjectAltName is critical although the subject is not empty');
     for (const g of x.subjectAltNames) {

@@ -90,6 +90,7 @@ test('extensions: duplicates of any kind, non-DER values, malformed authorityInf
   refused('AIA of the wrong type', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', new asn1js.Null())] }), /authorityInfoAccess/);
   refused('empty AIA', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq())] }), /authorityInfoAccess/);
   refused('AIA entry without a location', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq(seq(oid('1.3.6.1.5.5.7.48.1'))))] }), /authorityInfoAccess/);
+  refused('AIA entry with a third field', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq(seq(oid('1.3.6.1.5.5.7.48.1'), ctxPrim(6, Buffer.from('http://o.example')), ctxPrim(6, Buffer.from('http://p.example')))))] }), /authorityInfoAccess/);
   refused('AIA location that is no GeneralName', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq(seq(oid('1.3.6.1.5.5.7.48.1'), new asn1js.Null())))] }), /authorityInfoAccess/);
   const aia = ext('1.3.6.1.5.5.7.1.1', seq(seq(oid('1.3.6.1.5.5.7.48.1'), ctxPrim(6, Buffer.from('http://ocsp.example')))));
   assert.equal(verdict(leaf({ extra: [aia] })), 'ok');
