@@ -63,9 +63,10 @@ function leaf(p: LeafParts = {}): Uint8Array {
   });
 }
 
-function verdict(leafDer: Uint8Array, o: { hostname?: string; flags?: number; intermediates?: Uint8Array[]; trusted?: Uint8Array[] } = {}): string {
+function verdict(leafDer: Uint8Array, o: { hostname?: string; flags?: number; intermediates?: Uint8Array[]; trusted?: Uint8Array[]; purpose?: 'serverAuth' | null } = {}): string {
   try {
-    verifyCertificateChain({ leaf: leafDer, trusted: o.trusted ?? [ROOT], intermediates: o.intermediates, hostname: o.hostname ?? 'a.example', purpose: 'serverAuth', flags: o.flags ?? FLAGS });
+    const purpose = o.purpose === undefined ? 'serverAuth' : o.purpose;
+    verifyCertificateChain({ leaf: leafDer, trusted: o.trusted ?? [ROOT], intermediates: o.intermediates, hostname: o.hostname ?? 'a.example', purpose, flags: o.flags ?? FLAGS });
     return 'ok';
   } catch (e) {
     if (e instanceof SSLCertVerificationError) return e.verifyMessage;
@@ -144,6 +145,7 @@ test('commonName must be one of the SAN values (BR 7.1.4.3), and is never a fall
 test('leaf EKU, basicConstraints and nameConstraints', () => {
   refused('no EKU', leaf({ replace: { '2.5.29.37': null } }), /without extendedKeyUsage/);
   assert.match(verdict(leaf({ replace: { '2.5.29.37': ext('2.5.29.37', seq()) } })), /unsuitable certificate purpose/); // OpenSSL too
+  refused('empty EKU, no purpose asked', leaf({ replace: { '2.5.29.37': ext('2.5.29.37', seq()) } }), /empty extendedKeyUsage/, { purpose: null });
   refused('critical EKU', leaf({ replace: { '2.5.29.37': ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1')), true) } }), /extendedKeyUsage is critical/);
   refused('cA=TRUE leaf', leaf({ extra: [ext('2.5.29.19', seq(new asn1js.Boolean({ value: true })), true)] }), /is a CA|invalid|unsuitable/);
   refused('NC in a leaf', leaf({ extra: [ext('2.5.29.30', seq(ctx(0, [seq(ctxPrim(2, Buffer.from('example')))])), true)] }), /nameConstraints in an end-entity/);
