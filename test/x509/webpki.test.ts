@@ -7,6 +7,9 @@ import * as crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { SSLCertVerificationError, VerifyFlags, verifyCertificateChain } from '../../src/index.js';
 import { validDnsName } from '../../src/x509/webpki.js';
+import { webpkiPaths } from '../../src/x509/webpki-paths.js';
+import { type Certificate, parseCertificate } from '../../src/x509/certificate.js';
+import { TrustStore } from '../../src/x509/store.js';
 import { type Asn, buildCert, ctx, ctxPrim, ext, name, oid, seq, utf8 } from './helpers.js';
 
 const { VERIFY_X509_TRUSTED_FIRST, VERIFY_X509_WEBPKI, VERIFY_X509_PARTIAL_CHAIN } = VerifyFlags;
@@ -273,4 +276,29 @@ test('without a public suffix list only *.tld is refused', () => {
     JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, ...env } }).toString());
   assert.deepEqual(run({ SSL_TS_PUBLIC_SUFFIX_LIST: '/nonexistent/list.dat' }), [false, true, false, false]);
   assert.deepEqual(run({}), [true, true, true, false]);
+});
+
+test('the path search: only real issuers, bounded on a hostile pool', { timeout: 120_000 }, () => {
+  const store = new TrustStore([ROOT]);
+  const l = parseCertificate(leafUnder(['a.example']));
+  const good = parseCertificate(intermediate([]));
+  const paths = (untrusted: Certificate[], s: TrustStore = store, depth = 100): Certificate[][] => [...webpkiPaths(l, { store: s, untrusted, partial: false, depth })];
+  assert.deepEqual(paths([good]).map((p) => p.length), [3]);
+  // A store certificate with the right name but another key identifier is not an issuer.
+  const other = new TrustStore([buildCert({ issuer: INTER_NAME(), subject: INTER_NAME(), key: interKey.publicKey, signWith: interKey.privateKey, extensions: [...rootExts().slice(0, 2), ext('2.5.29.14', octets(new Uint8Array(20).fill(0x99)))] })]);
+  assert.deepEqual(paths([], other), []);
+  // Unrelated certificates in the pool do not use up the search.
+  const unrelated = parseCertificate(leaf());
+  assert.deepEqual(paths([...new Array(2000).fill(unrelated), good]).map((p) => p.length), [3]);
+  // Intermediates whose names all chain into each other: the search stays bounded.
+  const loopKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const loopers = Array.from({ length: 12 }, (_, i) => parseCertificate(buildCert({
+    issuer: INTER_NAME(), subject: INTER_NAME(), key: loopKey.publicKey, signWith: loopKey.privateKey, serial: new Uint8Array([0x60 + i]),
+    extensions: [ext('2.5.29.19', seq(new asn1js.Boolean({ value: true })), true)],
+  })));
+  const found = paths(loopers);
+  assert.ok(found.length <= 512);
+  // Self-issued steps do not count towards the depth; others do.
+  assert.deepEqual(paths([good], store, 0), []);
+  assert.deepEqual(paths([good], store, 1).map((p) => p.length), [3]);
 });
