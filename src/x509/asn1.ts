@@ -42,6 +42,13 @@ export interface DerNode {
   children: DerNode[];
   /** Dotted form, for universal OBJECT IDENTIFIER nodes. */
   oid?: string;
+  /** The length is in long form where short would do, or has leading zero octets (BER, not DER). */
+  nonMinimalLength?: true;
+}
+
+/** Whether any node of the tree has a non-DER length encoding. */
+export function hasNonMinimalLength(node: DerNode): boolean {
+  return node.nonMinimalLength === true || node.children.some(hasNonMinimalLength);
 }
 
 /** The failure every malformed structure maps to, like OpenSSL's d2i errors. */
@@ -66,6 +73,10 @@ function convert(block: asn1js.AsnType): DerNode {
     content,
     children: [],
   };
+  const len = block.lenBlock;
+  if (len.longFormUsed && (len.length < 0x80 || len.blockLength - 1 > Math.max(1, Math.ceil(Math.log2(len.length + 1) / 8)))) {
+    node.nonMinimalLength = true;
+  }
   if (node.constructed) {
     const inner = (block.valueBlock as unknown as { value?: asn1js.AsnType[] }).value ?? [];
     node.children = inner.map(convert);

@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf,
-  isContext, oidOf, parseDer, stringValue,
+  hasNonMinimalLength, isContext, oidOf, parseDer, stringValue,
 } from './asn1.js';
 import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
@@ -282,7 +282,7 @@ export class Certificate {
   readonly hasUnhandledCritical: boolean;
   /** Some extension is duplicated or could not be decoded (OpenSSL's EXFLAG_INVALID). */
   readonly hasInvalidExtensions: boolean;
-  /** Some decoded extension value has bytes after its DER value (OpenSSL reads past them). */
+  /** Some decoded extension value is BER, not DER: bytes after the value, or non-minimal lengths (OpenSSL reads both). */
   readonly hasTrailingExtensionData: boolean;
   /** Issuer and subject names are equal. */
   readonly selfIssued: boolean;
@@ -381,7 +381,7 @@ export class Certificate {
       }
       try {
         const node = parseDer(e.value, true);
-        if (node.raw.length !== e.value.length) trailing = true;
+        if (node.raw.length !== e.value.length || hasNonMinimalLength(node)) trailing = true;
         return decode(node);
       } catch {
         invalid = true;

@@ -91,6 +91,9 @@ test('the reference chain passes the profile', () => {
 test('extensions: duplicates of any kind, non-DER values, malformed authorityInfoAccess', () => {
   refused('duplicate unknown extension', leaf({ extra: [ext('1.2.3.4', seq()), ext('1.2.3.4', seq())] }), /appears twice/);
   refused('trailing bytes in a SAN value', leaf({ san: ext('2.5.29.17', new Uint8Array([...Buffer.from('300b8209612e6578616d706c65', 'hex'), 0])) }), /not DER/);
+  refused('non-minimal length in a SAN value', leaf({ san: ext('2.5.29.17', Buffer.from('30810b8209612e6578616d706c65', 'hex')) }), /not DER/);
+  refused('length with a leading zero octet', leaf({ san: ext('2.5.29.17', Buffer.from('3082000b8209612e6578616d706c65', 'hex')) }), /not DER/);
+  assert.equal(verdict(leaf({ san: ext('2.5.29.17', dns('a.example', `${'b'.repeat(60)}.${'c'.repeat(60)}.example`)) })), 'ok'); // long form needed: DER
   refused('AIA of the wrong type', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', new asn1js.Null())] }), /authorityInfoAccess/);
   refused('empty AIA', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq())] }), /authorityInfoAccess/);
   refused('AIA entry without a location', leaf({ extra: [ext('1.3.6.1.5.5.7.1.1', seq(seq(oid('1.3.6.1.5.5.7.48.1'))))] }), /authorityInfoAccess/);
