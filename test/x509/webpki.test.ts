@@ -285,7 +285,7 @@ test('the path search: only real issuers, bounded on a hostile pool', { timeout:
   const store = new TrustStore([ROOT]);
   const l = parseCertificate(leafUnder(['a.example']));
   const good = parseCertificate(intermediate([]));
-  const paths = (untrusted: Certificate[], s: TrustStore = store, depth = 100): Certificate[][] => [...webpkiPaths(l, { store: s, untrusted, partial: false, depth })];
+  const paths = (untrusted: Certificate[], s: TrustStore = store, depth = 100, partial = false): Certificate[][] => [...webpkiPaths(l, { store: s, untrusted, partial, depth })];
   assert.deepEqual(paths([good]).map((p) => p.length), [3]);
   // A store certificate with the right name but another key identifier is not an issuer.
   const other = new TrustStore([buildCert({ issuer: INTER_NAME(), subject: INTER_NAME(), key: interKey.publicKey, signWith: interKey.privateKey, extensions: [...rootExts().slice(0, 2), ext('2.5.29.14', octets(new Uint8Array(20).fill(0x99)))] })]);
@@ -299,8 +299,13 @@ test('the path search: only real issuers, bounded on a hostile pool', { timeout:
     issuer: INTER_NAME(), subject: INTER_NAME(), key: loopKey.publicKey, signWith: loopKey.privateKey, serial: new Uint8Array([0x60 + i]),
     extensions: [ext('2.5.29.19', seq(new asn1js.Boolean({ value: true })), true)],
   })));
-  const found = paths(loopers);
+  const found = paths(loopers, new TrustStore([loopers[0]!.der]), 100, true);
+  assert.ok(found.length >= 1);
   assert.ok(found.length <= 512);
+  for (const p of found) assert.equal(new Set(p).size, p.length, 'a certificate appears twice on a path');
+  // An untrusted certificate with the issuer's name but another key identifier is not used either.
+  const wrongAki = parseCertificate(intermediate([], { '2.5.29.14': ext('2.5.29.14', octets(new Uint8Array(20).fill(0x77))) }));
+  assert.deepEqual(paths([wrongAki]), []);
   // Self-issued steps do not count towards the depth; others do.
   assert.deepEqual(paths([good], store, 0), []);
   assert.deepEqual(paths([good], store, 1).map((p) => p.length), [3]);
