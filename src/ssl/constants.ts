@@ -133,6 +133,7 @@ export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 /** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/** ssl-ts extra (no Python 3.11 name): OpenSSL's `SSL_OP_ALLOW_NO_DHE_KEX`, see {@link Options}. */
 export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 
 // --------------------------------------------------------------- verify flags
@@ -149,7 +150,7 @@ export const VerifyFlags = Object.freeze({
   /**
    * Not in Python or OpenSSL: ssl-ts's opt-in WebPKI profile (bit 30, which
    * no X509_V_FLAG uses). On top of OpenSSL's checks it applies what browsers,
-   * rustls-webpki and pyca/cryptography enforce: see src/x509/webpki.ts.
+   * rustls-webpki and pyca/cryptography enforce (the README lists the rules).
    */
   VERIFY_X509_WEBPKI: 0x40000000,
 } as const);
@@ -170,6 +171,7 @@ export const VERIFY_ALLOW_PROXY_CERTS = VerifyFlags.VERIFY_ALLOW_PROXY_CERTS;
 export const VERIFY_X509_TRUSTED_FIRST = VerifyFlags.VERIFY_X509_TRUSTED_FIRST;
 /** Python: `ssl.VERIFY_X509_PARTIAL_CHAIN`. */
 export const VERIFY_X509_PARTIAL_CHAIN = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN;
+/** ssl-ts's own (no Python or OpenSSL counterpart): the opt-in WebPKI profile, see {@link VerifyFlags}. */
 export const VERIFY_X509_WEBPKI = VerifyFlags.VERIFY_X509_WEBPKI;
 
 // ------------------------------------------------------------ alert descriptions

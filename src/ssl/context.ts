@@ -610,6 +610,7 @@ export class SSLContext {
   get sessionCacheSize(): number {
     return this.#sessions.cacheSize;
   }
+  /** ssl-ts extra: sets the session cache size (SSL_CTX_sess_set_cache_size). */
   set sessionCacheSize(value: number) {
     const v = requireInt(value);
     if (v < 1) throw new ValueError('sessionCacheSize must be positive');
@@ -620,6 +621,7 @@ export class SSLContext {
   get sessionTimeout(): number {
     return this.#sessions.timeout;
   }
+  /** ssl-ts extra: sets the session lifetime in seconds (SSL_CTX_set_timeout). */
   set sessionTimeout(value: number) {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');

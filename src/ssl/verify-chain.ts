@@ -47,7 +47,7 @@ export interface VerifyCertificateChainOptions {
   maxDepth?: number;
 }
 
-/** OpenSSL's default verify depth: at most 100 intermediates. */
+/** ssl-ts's own name for OpenSSL's default verify depth (100 intermediates), which Python always uses. */
 export const DEFAULT_VERIFY_DEPTH = 100;
 
 function depthOf(v: unknown): number {
