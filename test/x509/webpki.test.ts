@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { SSLCertVerificationError, VerifyFlags, verifyCertificateChain } from '../../src/index.js';
 import { validDnsName } from '../../src/x509/webpki.js';
 import { webpkiPaths } from '../../src/x509/webpki-paths.js';
+import { isPublicSuffix } from '../../src/x509/public-suffix.js';
 import { type Certificate, parseCertificate } from '../../src/x509/certificate.js';
 import { TrustStore } from '../../src/x509/store.js';
 import { type Asn, buildCert, ctx, ctxPrim, ext, name, oid, seq, utf8 } from './helpers.js';
@@ -279,6 +280,18 @@ test('without a public suffix list only *.tld is refused', () => {
     JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, ...env } }).toString());
   assert.deepEqual(run({ SSL_TS_PUBLIC_SUFFIX_LIST: '/nonexistent/list.dat' }), [false, true, false, false]);
   assert.deepEqual(run({}), [true, true, true, false]);
+});
+
+test('public suffix rules: exact, wildcard, exception, IDN; ICANN section only', () => {
+  const cases: [string, boolean][] = [
+    ['com', true], ['example.com', false], ['co.uk', true], ['gov.uk', true],
+    ['foo.ck', true], ['www.ck', false], // *.ck with the exception !www.ck
+    ['foo.kawasaki.jp', true], ['city.kawasaki.jp', false], ['a.b.kawasaki.jp', false],
+    ['xn--55qx5d.cn', true], // 公司.cn as the list writes it, in A-labels
+    ['s3.amazonaws.com', false], ['github.io', false], // private section: not used
+    ['unlisted', true], // the implicit "*" rule
+  ];
+  for (const [name, expected] of cases) assert.equal(isPublicSuffix(name), expected, name);
 });
 
 test('the path search: only real issuers, bounded on a hostile pool', { timeout: 120_000 }, () => {
