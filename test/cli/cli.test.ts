@@ -309,6 +309,31 @@ test('client: openssl s_server -rev reverses a line', { timeout: 30000 }, async 
   }
 });
 
+test('client --reconnect: five resumptions against openssl s_server, then the session goes on', { timeout: 40000 }, async () => {
+  const srv = start('openssl', [
+    's_server',
+    '-accept', '127.0.0.1:0',
+    '-rev',
+    '-cert', FIX + 'leaf-ecdsa-p256.pem',
+    '-cert_chain', FIX + 'inter.pem',
+    '-key', FIX + 'leaf-ecdsa-p256.key',
+  ]);
+  try {
+    const m = await srv.waitStdout(/ACCEPT\s+\S*:(\d+)/, 15000);
+    const c = cli(['client', `127.0.0.1:${m[1]}`, '--cafile', CA, '--servername', 'localhost', '--reconnect']);
+    c.child.stdin!.end('hello world\n');
+    const code = await exitWithin(c, 30000);
+    assert.equal(code, 0, c.stderr());
+    assert.equal(c.stdout(), 'dlrow olleh\n');
+    const err = c.stderr();
+    assert.match(err, /^New, TLSv1\.3, Cipher is TLS_AES_256_GCM_SHA384$/m);
+    for (let i = 1; i <= 5; i++) assert.match(err, new RegExp(`^reconnect ${i}: Reused, TLSv1\\.3`, 'm'));
+    assert.match(err, /session\s+resumed/);
+  } finally {
+    await stop(srv);
+  }
+});
+
 test('client: node:tls echo server, ALPN, IPv4 and [::1] forms', { timeout: 30000 }, async (t) => {
   const server = await nodeEchoServer({ ALPNProtocols: ['h2'] });
   try {
@@ -406,13 +431,13 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
     bad.map(async (args) => {
       const s = cli(args);
       s.child.stdin!.end();
-      const code = await exitWithin(s, 20000);
+      const code = await exitWithin(s, 60000);
       assert.equal(code, 2, `ssl-ts ${args.join(' ')}: ${s.stderr()}`);
       assert.match(s.stderr(), /usage: ssl-ts/, `ssl-ts ${args.join(' ')}`);
     }),
   );
   const h = cli(['--help']);
-  assert.equal(await exitWithin(h, 20000), 0);
+  assert.equal(await exitWithin(h, 60000), 0);
   assert.match(h.stdout(), /usage: ssl-ts/);
 });
 
@@ -420,13 +445,13 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
 
 test('client --help and server --help print their own options', { timeout: 60000 }, async () => {
   const c = cli(['client', '--help']);
-  assert.equal(await exitWithin(c, 20000), 0);
+  assert.equal(await exitWithin(c, 60000), 0);
   assert.match(c.stdout(), /^usage: ssl-ts client HOST:PORT/);
   assert.match(c.stdout(), /--servername N/);
   assert.match(c.stdout(), /--pass-file F/);
   assert.doesNotMatch(c.stdout(), /--www/);
   const s = cli(['server', '--help']);
-  assert.equal(await exitWithin(s, 20000), 0);
+  assert.equal(await exitWithin(s, 60000), 0);
   assert.match(s.stdout(), /^usage: ssl-ts server/);
   assert.match(s.stdout(), /--www/);
   assert.doesNotMatch(s.stdout(), /--servername/);
@@ -444,7 +469,7 @@ test('unknown or malformed flags: one line naming the flag, not node\'s ERR_PARS
     cases.map(async ([args, re]) => {
       const s = cli(args);
       s.child.stdin!.end();
-      assert.equal(await exitWithin(s, 20000), 2, args.join(' '));
+      assert.equal(await exitWithin(s, 60000), 2, args.join(' '));
       assert.match(s.stderr(), re);
       assert.doesNotMatch(s.stderr(), /ERR_PARSE_ARGS/);
     }),
@@ -461,7 +486,7 @@ test('a missing file is named as Python names it', { timeout: 60000 }, async () 
     runs.map(async ([args, file]) => {
       const s = cli(args);
       s.child.stdin!.end();
-      assert.equal(await exitWithin(s, 20000), 1, s.stderr());
+      assert.equal(await exitWithin(s, 60000), 1, s.stderr());
       assert.match(s.stderr(), new RegExp(`\\[Errno 2\\] No such file or directory: '${file}'`));
     }),
   );
@@ -489,7 +514,7 @@ test('server --pass / --pass-file open an encrypted key; a wrong one fails; --ca
     }
   }
   const wrong = cli(['server', '--port', '0', ...key, '--pass', 'wrong']);
-  assert.equal(await exitWithin(wrong, 20000), 1);
+  assert.equal(await exitWithin(wrong, 60000), 1);
   assert.match(wrong.stderr(), /^ssl-ts server: /);
 
   const { s } = await cliServer(['--cafile', CA]);
