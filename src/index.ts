@@ -25,6 +25,7 @@ export { certTimeToSeconds } from './x509/cert-time.js';
 export { DefaultVerifyPaths, getDefaultVerifyPaths } from './ssl/verify-paths.js';
 export {
   verifyCertificateChain,
+  DEFAULT_VERIFY_DEPTH,
   type VerifyCertificateChainOptions,
   type CertificateInput,
   type PurposeInput,

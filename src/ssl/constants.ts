@@ -147,6 +147,12 @@ export const VerifyFlags = Object.freeze({
   VERIFY_ALLOW_PROXY_CERTS: 0x40,
   VERIFY_X509_TRUSTED_FIRST: 0x8000,
   VERIFY_X509_PARTIAL_CHAIN: 0x80000,
+  /**
+   * Not in Python or OpenSSL: ssl-ts's opt-in WebPKI profile (bit 30, which
+   * no X509_V_FLAG uses). On top of OpenSSL's checks it applies what browsers,
+   * rustls-webpki and pyca/cryptography enforce (the README lists the rules).
+   */
+  VERIFY_X509_WEBPKI: 0x40000000,
 } as const);
 /** Any combination of `VerifyFlags` bits. Python: `ssl.VerifyFlags`. */
 export type VerifyFlags = number;
@@ -165,6 +171,8 @@ export const VERIFY_ALLOW_PROXY_CERTS = VerifyFlags.VERIFY_ALLOW_PROXY_CERTS;
 export const VERIFY_X509_TRUSTED_FIRST = VerifyFlags.VERIFY_X509_TRUSTED_FIRST;
 /** Python: `ssl.VERIFY_X509_PARTIAL_CHAIN`. */
 export const VERIFY_X509_PARTIAL_CHAIN = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN;
+/** ssl-ts's own (no Python or OpenSSL counterpart): the opt-in WebPKI profile, see {@link VerifyFlags}. */
+export const VERIFY_X509_WEBPKI = VerifyFlags.VERIFY_X509_WEBPKI;
 
 // ------------------------------------------------------------ alert descriptions
 
