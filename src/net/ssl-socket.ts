@@ -69,7 +69,6 @@ function ebadf(): OSError {
 
 /** Python's ssl.SSLSocket. Instances come from SSLContext.wrapSocket(). */
 export class SSLSocket implements AsyncIterable<Uint8Array> {
-  readonly context: SSLContext;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   readonly suppressRaggedEofs: boolean;
@@ -98,7 +97,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
       serverHostname: opts.serverHostname,
       session: opts.session,
     });
-    this.context = context;
+    obj._owner = this; // the SNI callback receives the socket, as in Python
     this.serverSide = obj.serverSide;
     this.serverHostname = obj.serverHostname;
     this.suppressRaggedEofs = opts.suppressRaggedEofs ?? true;
@@ -116,6 +115,14 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   /** @internal used by SSLContext.wrapSocket() */
   static _create(context: SSLContext, sock: Duplex, opts: WrapSocketOptions = {}): SSLSocket {
     return new SSLSocket(CREATE, context, sock, opts);
+  }
+
+  /** The SSLContext in use; an SNI callback may assign another one (see SSLObject.context). */
+  get context(): SSLContext {
+    return this.#obj.context;
+  }
+  set context(value: SSLContext) {
+    this.#obj.context = value;
   }
 
   // ---------------------------------------------------------------- ssl-ts extras

@@ -87,7 +87,7 @@ function pemText(v: Pem): string {
 /** Add a certificate chain and key given as PEM text (node's way), not as files (Python's). */
 function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
   const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
-  if (chain.length === 0) throw new SSLError('no certificate in cert', { library: 'PEM', reason: 'NO_START_LINE' });
+  if (chain.length === 0) throw new SSLError('no start line', { library: 'PEM', reason: 'NO_START_LINE' });
   const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });
   if (!new X509Certificate(chain[0]!).checkPrivateKey(keyObj)) {
     throw new SSLError('key values mismatch', { library: 'X509', reason: 'KEY_VALUES_MISMATCH' });

@@ -13,6 +13,8 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
+import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
+import { runSniCallback } from './sni-callback.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
@@ -75,7 +77,9 @@ function subjectLine(der: Uint8Array): string | null {
 }
 
 export class SSLObject {
-  readonly context: SSLContext;
+  #context: SSLContext;
+  /** What the SNI callback receives: this object, or the SSLSocket that owns it. */
+  _owner: unknown = null;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
@@ -90,12 +94,30 @@ export class SSLObject {
     if (!context || typeof context !== 'object' || !('_certs' in context)) {
       throw new TypeError('SSLObject does not have a public constructor. Instances are returned by SSLContext.wrapBio().');
     }
-    this.context = context;
+    this.#context = context;
     this.incoming = incoming;
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
     this.requestedSession = opts.session ?? null;
+  }
+
+  /**
+   * The SSLContext in use. An SNI callback may assign another one (SSL_set_SSL_CTX): the
+   * certificate and key, ALPN list and trust store then come from it; the verify mode and the
+   * other settings fixed when the handshake began stay.
+   */
+  get context(): SSLContext {
+    return this.#context;
+  }
+  set context(value: SSLContext) {
+    if (!value || typeof value !== 'object' || !('_certs' in value)) throw new TypeError('The value must be a SSLContext');
+    this.#context = value;
+    const c = this.conn?.config;
+    if (c) {
+      c.certs = value._certs;
+      c.alpn = value._alpnProtocols;
+    }
   }
 
   // ---- engine plumbing ---------------------------------------------------
@@ -129,6 +151,8 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
+      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      postHandshakeAuth: ctx.postHandshakeAuth,
       trace: (ev) => this.trace?.(ev),
       keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
     };
@@ -159,6 +183,7 @@ export class SSLObject {
     try {
       conn = this.engine();
       if (conn.error) throw conn.error;
+      sendPendingCertificateRequest(conn);
       return f(conn);
     } finally {
       // The engine's buffers are fresh and never touched again: hand them over without a copy.
@@ -368,8 +393,14 @@ export class SSLObject {
     return false;
   }
 
+  /**
+   * Server, TLS 1.3: ask the client for its certificate (post-handshake auth). The request goes
+   * out with the next read or write, and getPeerCert() has the certificate once the client's
+   * answer has been read. Errors are OpenSSL's: NOT_SERVER, WRONG_SSL_VERSION,
+   * EXTENSION_NOT_RECEIVED (the client did not offer it), REQUEST_PENDING, REQUEST_SENT.
+   */
   verifyClientPostHandshake(): void {
-    throw new ValueError('Post-handshake authentication is not supported');
+    requestPostHandshakeAuth(this.conn);
   }
 
   handshakeInfo(): HandshakeInfo {

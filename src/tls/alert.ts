@@ -20,8 +20,7 @@ export function alertToSend(err: unknown): number | undefined {
 // OpenSSL's reason strings are mostly the reason code in lower case; these are not.
 const REASON_TEXT: Record<string, string> = {
   DECRYPTION_FAILED_OR_BAD_RECORD_MAC: 'decryption failed or bad record mac',
-  TLS13_ALERT_CERTIFICATE_REQUIRED: 'tlsv13 alert certificate required',
-  TLS13_ALERT_MISSING_EXTENSION: 'tlsv13 alert missing extension',
+  ASN1_LIB: 'ASN1 lib',
   UNEXPECTED_EOF_WHILE_READING: 'unexpected eof while reading',
   NO_SUITABLE_KEY_SHARE: 'no suitable key share',
 };
@@ -38,7 +37,7 @@ export function tlsError(alert: number, reason: string, text?: string): SSLError
 export const decodeError = (reason = 'BAD_PACKET_LENGTH'): SSLError => tlsError(Alert.decode_error, reason);
 export const unexpectedMessage = (reason = 'UNEXPECTED_MESSAGE'): SSLError =>
   tlsError(Alert.unexpected_message, reason);
-export const illegalParameter = (reason = 'ILLEGAL_PARAMETER'): SSLError =>
+export const illegalParameter = (reason: string): SSLError =>
   tlsError(Alert.illegal_parameter, reason);
 
 // OpenSSL names a received alert SSLV3_ALERT_* when SSLv3 defined it, TLSV1_ALERT_* otherwise.
@@ -50,8 +49,8 @@ const SSLV3_ALERTS = new Set<number>([
 
 const RECEIVED_REASON: Record<number, string> = {
   [Alert.user_canceled]: 'TLSV1_ALERT_USER_CANCELLED',
-  [Alert.missing_extension]: 'TLS13_ALERT_MISSING_EXTENSION',
-  [Alert.certificate_required]: 'TLS13_ALERT_CERTIFICATE_REQUIRED',
+  [Alert.missing_extension]: 'TLSV13_ALERT_MISSING_EXTENSION',
+  [Alert.certificate_required]: 'TLSV13_ALERT_CERTIFICATE_REQUIRED',
   [Alert.unsupported_extension]: 'TLSV1_UNSUPPORTED_EXTENSION',
   [Alert.certificate_unobtainable]: 'TLSV1_CERTIFICATE_UNOBTAINABLE',
   [Alert.unrecognized_name]: 'TLSV1_UNRECOGNIZED_NAME',
@@ -69,11 +68,14 @@ export function receivedAlertReason(alert: number): string {
 }
 
 function alertNames(alert: number): string {
-  const n = alertName(alert);
-  return n.startsWith('unknown(') ? `UNKNOWN_${alert}` : n;
+  return alertName(alert);
 }
 
 export function peerAlertError(alert: number): SSLError {
+  if (alertName(alert).startsWith('unknown(')) {
+    // OpenSSL reports reason 1000+N, which has no name or text: Python prints "[SSL] unknown error".
+    return new SSLError('[SSL] unknown error', { library: 'SSL', reason: null });
+  }
   const reason = receivedAlertReason(alert);
   return new SSLError(reasonText(reason), { library: 'SSL', reason });
 }

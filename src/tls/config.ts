@@ -46,6 +46,19 @@ export interface EngineConfig {
   maxVersion: number;
   middleboxCompat: boolean;
   numTickets: number;
+  /**
+   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
+   * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
+   * alert attached) aborts the handshake, as OpenSSL's servername callback does.
+   */
+  onClientHello?: (serverName: string | null) => void;
+  /**
+   * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
+   * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
+   * does with SSL_VERIFY_POST_HANDSHAKE.
+   */
+  postHandshakeAuth?: boolean;
   trace?: (ev: TraceEvent) => void;
   /** Secrets in the NSS key log format's terms (label, client random, secret), for SSLKEYLOGFILE. */
   keylog?: (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;

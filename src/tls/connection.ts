@@ -202,7 +202,7 @@ export class Connection {
   }
 
   private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) throw tlsError(Alert.decode_error, 'BAD_ALERT');
+    if (data.length !== 2) throw tlsError(Alert.decode_error, 'INVALID_ALERT');
     const level = data[0]!;
     const desc = data[1]!;
     this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc });

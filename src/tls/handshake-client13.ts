@@ -39,6 +39,7 @@ import {
 } from './extensions.js';
 import { decodeServerHello, encodeClientHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
+import { postHandshakeAuthExtension } from './post-handshake-auth.js';
 import { acceptServerHello12 } from './handshake-client12.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites12.js';
 import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions } from './tls13-messages.js';
@@ -84,6 +85,8 @@ function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8
       type: ExtensionType.key_share,
       data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
     });
+    const pha = postHandshakeAuthExtension(conn);
+    if (pha) exts.push(pha);
   }
   return exts;
 }
@@ -191,7 +194,7 @@ class ExpectServerHello implements HandshakeState {
   private accept(conn: Connection, msg: HandshakeMessage, exts: Extension[]): HandshakeState {
     const hs = this.hs;
     const shareExt = findExtension(exts, ExtensionType.key_share);
-    if (!shareExt) throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
+    if (!shareExt) throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
     if (findExtension(exts, ExtensionType.cookie)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
     // We never offer a PSK, so the server cannot pick one.
     if (findExtension(exts, ExtensionType.pre_shared_key)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
@@ -248,7 +251,7 @@ class ExpectCertificateOrRequest implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type === HandshakeType.certificate_request) {
       const req = decodeCertificateRequest(msg.body);
-      if (req.context.length !== 0) throw illegalParameter('BAD_CERTIFICATE_REQUEST');
+      if (req.context.length !== 0) throw decodeError('LENGTH_MISMATCH'); // as OpenSSL
       const sigs = findExtension(req.extensions, ExtensionType.signature_algorithms);
       if (!sigs) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
       this.hs.certRequest = { context: req.context, schemes: decodeU16List(sigs) };

@@ -5,6 +5,7 @@ import type { Connection, HandshakeState } from './connection.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import { decodeKeyUpdate, decodeNewSessionTicket, KEY_UPDATE_NOT_REQUESTED, KEY_UPDATE_REQUESTED } from './tls13-messages.js';
 import { Writer } from './codec.js';
+import { handlePostHandshakeAuth } from './post-handshake-auth.js';
 
 /** Bound on stored tickets, so a chatty server cannot grow our memory. */
 const MAX_TICKETS = 8;
@@ -22,7 +23,8 @@ export class ConnectedState implements HandshakeState {
         this.keyUpdate(conn, decodeKeyUpdate(msg.body));
         return this;
       default:
-        // We never offer post_handshake_auth, so a CertificateRequest here is unexpected too.
+        // Post-handshake auth (post-handshake-auth.ts) or out of place.
+        if (handlePostHandshakeAuth(conn, msg)) return this;
         throw unexpectedMessage();
     }
   }

@@ -87,7 +87,7 @@ describe('TLS 1.3 engine in memory', () => {
     ferry(server, client);
     assert.ok(client.handshakeDone);
     expectReason(() => ferry(client, server), 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
-    expectReason(() => ferry(server, client), 'TLS13_ALERT_CERTIFICATE_REQUIRED');
+    expectReason(() => ferry(server, client), 'TLSV13_ALERT_CERTIFICATE_REQUIRED');
   });
 
   test('CERT_OPTIONAL server accepts an empty Certificate', () => {
