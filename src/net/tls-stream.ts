@@ -21,6 +21,7 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
+import { prefetchServerName } from './sni-prefetch.js';
 
 type Pem = string | Buffer | Uint8Array;
 
@@ -68,9 +69,19 @@ export interface ConnectOptions extends TLSStreamOptions {
   family?: number;
 }
 
+/** node's SNICallback answer: an SSLContext, or node-style options (cert, key, ca...) to build one. */
+export type SNIContext = SSLContext | TLSStreamOptions;
+
 export interface ServerOptions extends TLSStreamOptions {
   /** net.Server option: pause sockets on accept. Not supported; TLS must read at once. */
   pauseOnConnect?: never;
+  /**
+   * node:tls's SNICallback: called with the client's SNI name (only when it sent one); answer
+   * cb(null, context) to serve that connection with another SSLContext (or options to build
+   * one, with the server's requestCert and rejectUnauthorized), cb(null) to keep the server's,
+   * or cb(err) to drop the connection ('tlsClientError'). May answer asynchronously.
+   */
+  SNICallback?: (servername: string, cb: (err: Error | null, ctx?: SNIContext | null) => void) => void;
 }
 
 const READ_SIZE = 64 * 1024;
@@ -456,6 +467,8 @@ export function connect(
 export class TLSServer extends net.Server {
   readonly context: SSLContext;
   readonly #options: TLSStreamOptions;
+  readonly #sniCallback: ServerOptions['SNICallback'] | null;
+  readonly #serverOptions: ServerOptions;
 
   constructor(options: ServerOptions = {}, secureConnectionListener?: (stream: TLSStream) => void) {
     // Accepted sockets stay half-open so that TLS, not TCP, decides when our side ends.
@@ -465,14 +478,53 @@ export class TLSServer extends net.Server {
     for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
       delete this.#options[k];
     }
+    delete (this.#options as ServerOptions).SNICallback;
+    if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
+      throw new TypeError('The "options.SNICallback" property must be of type function');
+    }
+    this.#sniCallback = options.SNICallback ?? null;
+    this.#serverOptions = options;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (sock: net.Socket) => this.#accept(sock));
   }
 
   #accept(sock: net.Socket): void {
+    const cb = this.#sniCallback;
+    if (!cb) return this.#start(sock, null);
+    void prefetchServerName(sock).then((name) => {
+      if (name === null || sock.destroyed) return this.#start(sock, null);
+      let answered = false;
+      try {
+        cb(name, (err, ctx) => {
+          if (answered) return;
+          answered = true;
+          if (err) {
+            sock.destroy();
+            if (this.listenerCount('tlsClientError') > 0) this.emit('tlsClientError', err, null);
+            return;
+          }
+          this.#start(sock, ctx ?? null);
+        });
+      } catch (e) {
+        answered = true;
+        sock.destroy();
+        this.emit('error', e);
+      }
+    });
+  }
+
+  #sniContext(ctx: SNIContext): SSLContext {
+    if (ctx instanceof SSLContext) return ctx;
+    const { requestCert, rejectUnauthorized } = this.#serverOptions;
+    return contextFromOptions({ requestCert, rejectUnauthorized, ...ctx, context: undefined }, true);
+  }
+
+  #start(sock: net.Socket, sni: SNIContext | null): void {
     let stream: TLSStream;
     try {
       stream = new TLSStream(sock, this.#options);
+      // Before the first byte reaches the engine: the whole handshake uses this context.
+      if (sni) stream.sslobj.context = this.#sniContext(sni);
     } catch (e) {
       sock.destroy();
       this.emit('error', e);
