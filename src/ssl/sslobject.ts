@@ -45,6 +45,13 @@ export interface SSLObjectOptions {
 }
 
 /** ssl-ts extra: what the handshake settled, for tools and tests. */
+/** @internal See SSLObject._nodeHooks. */
+export interface NodeHooks {
+  keylog?: (line: string) => void;
+  event?: (ev: TraceEvent) => void;
+  deferVerify?: boolean;
+}
+
 export interface HandshakeInfo {
   version: string | null;
   cipher: string | null;
@@ -84,6 +91,14 @@ export class SSLObject {
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
   trace: ((ev: TraceEvent) => void) | null = null;
+  /**
+   * @internal Hooks for the node-shaped TLSStream (node-tls-compat.ts): key log
+   * lines for its 'keylog' event, every handshake event (for 'session'), and
+   * `deferVerify` for node's requestCert without rejectUnauthorized, where a
+   * bad client certificate is reported by `authorized`, not a failed handshake.
+   * Set before the handshake starts.
+   */
+  _nodeHooks: NodeHooks | null = null;
   private readonly incoming: MemoryBIO;
   private readonly outgoing: MemoryBIO;
   private conn: Connection | null = null;
@@ -153,12 +168,16 @@ export class SSLObject {
       numTickets: this.serverSide ? ctx.numTickets : 0,
       onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
       postHandshakeAuth: ctx.postHandshakeAuth,
-      trace: (ev) => this.trace?.(ev),
-      keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
+      trace: (ev) => {
+        this.trace?.(ev);
+        this._nodeHooks?.event?.(ev);
+      },
+      keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
   }
 
   private verifyPeer(req: VerifyRequest): Uint8Array[] {
+    if (this._nodeHooks?.deferVerify) return []; // judged after the handshake (TLSStream.authorized)
     try {
       // The context's store (cafile, capath, CRLs), verifyFlags, hostnameChecksCommonName and security level apply.
       return verifyPeerChain(this.context, req.presented, { hostname: req.hostname, purpose: req.purpose });
@@ -403,6 +422,11 @@ export class SSLObject {
     requestPostHandshakeAuth(this.conn);
   }
 
+  /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */
+  _negotiated(): Readonly<Connection['negotiated']> | null {
+    return this.conn?.handshakeDone ? this.conn.negotiated : null;
+  }
+
   handshakeInfo(): HandshakeInfo {
     const n = this.conn?.negotiated;
     const peer = n?.peerCertificates[0];
@@ -419,11 +443,16 @@ export class SSLObject {
   }
 }
 
-/** Append NSS key log lines, as OpenSSL does for Python's keylog_filename. */
-function keylogWriter(file: string): (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void {
+/** NSS key log lines, appended to Python's keylog_filename as OpenSSL does, and/or handed to a hook. */
+function keylogSink(
+  file: string | null | undefined,
+  hook: ((line: string) => void) | undefined,
+): ((label: string, clientRandom: Uint8Array, secret: Uint8Array) => void) | undefined {
+  if (!file && !hook) return undefined;
   return (label, clientRandom, secret) => {
     const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-    appendFileSync(file, line);
+    if (file) appendFileSync(file, line);
+    hook?.(line);
   };
 }
 

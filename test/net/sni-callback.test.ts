@@ -38,7 +38,7 @@ async function withServer(
 function nodeClient(port: number, servername: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = tls.connect({ port, host: '127.0.0.1', servername, ca, checkServerIdentity: () => undefined }, () => {
-      const cn = s.getPeerCertificate().subject.CN;
+      const cn = String(s.getPeerCertificate().subject.CN);
       s.end();
       resolve(cn);
     });
