@@ -5,6 +5,8 @@ export { MemoryBIO } from './ssl/memory-bio.js';
 export { SSLContext, createDefaultContext } from './ssl/context.js';
 export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions } from './ssl/sslobject.js';
 export { SSLSession } from './ssl/session.js';
+export { RAND_add, RAND_bytes, RAND_pseudo_bytes, RAND_status } from './ssl/rand.js';
+export { setUnraisableHook, type UnraisableHook, type UnraisableInfo } from './ssl/unraisable.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
 export { decodeCertificate, type PeerCertDict } from './x509/decode.js';
 export { certTimeToSeconds } from './x509/cert-time.js';

@@ -21,6 +21,7 @@ import type { SSLSession } from '../ssl/session.js';
 import type { PeerCertDict } from '../x509/decode.js';
 import { OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../errors.js';
 import { TLSDriver } from './tls-driver.js';
+import { warnNpn } from '../ssl/deprecations.js';
 
 export interface WrapSocketOptions {
   serverSide?: boolean;
@@ -244,8 +245,8 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   read(len: number, buffer: Uint8Array): Promise<number>;
   async read(len = DEFAULT_READ_SIZE, buffer?: Uint8Array): Promise<Uint8Array | number> {
     if (buffer === undefined || buffer === null) return this.#readData(len);
-    if (len > buffer.length) throw new ValueError('buffer too small for requested bytes');
-    const data = await this.#readData(len);
+    // As CPython: a length <= 0 or beyond the buffer means the buffer's length.
+    const data = await this.#readData(len <= 0 || len > buffer.length ? buffer.length : len);
     buffer.set(data);
     return data.length;
   }
@@ -394,6 +395,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   }
 
   selectedNpnProtocol(): null {
+    warnNpn();
     return null;
   }
 

@@ -15,6 +15,7 @@ import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
+import { warnNpn } from './deprecations.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
@@ -281,8 +282,9 @@ export class SSLObject {
 
   private readData(len: number, cap?: number): Uint8Array {
     if (!Number.isInteger(len)) throw new TypeError('an integer is required');
+    // As CPython: with a buffer, a length <= 0 or beyond it means the buffer's length.
+    if (cap !== undefined && (len <= 0 || len > cap)) len = cap;
     if (len < 0) throw new ValueError('size should not be negative');
-    if (cap !== undefined && len > cap) throw new ValueError('buffer too small for requested bytes');
     return this.run((conn) => {
       this.handshake(conn);
       if (len === 0) return new Uint8Array(0);
@@ -363,6 +365,7 @@ export class SSLObject {
   }
 
   selectedNpnProtocol(): null {
+    warnNpn();
     return null;
   }
 
