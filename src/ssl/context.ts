@@ -35,6 +35,7 @@ import { asUnsignedFlags, asn1Repr, bytesView, isAsn1Object, pyTruthy, pyTypeNam
 import { CERT_LABELS, CERT_LABELS_WITH_TRUSTED, ERR_ASN1_LIB, ERR_BAD_BASE64_DECODE, ERR_KEY_VALUES_MISMATCH, ERR_NOT_ENOUGH_DATA, ERR_NO_START_LINE, type PathLike, certDerOf, fsPath, isPath, keySlot, loadPrivateKey, osError, passwordBytes, pemLibError, readCaFile, readFile } from './file-loading.js';
 import { encodeHostname, isAscii } from './idna.js';
 import { warnOptions, warnProtocol, warnVersion } from './deprecations.js';
+import type { MsgCallback } from './msg-callback.js';
 
 export type { CipherInfo } from './cipher-string.js';
 export type { PathLike } from './file-loading.js';
@@ -171,6 +172,7 @@ export class SSLContext {
   #postHandshakeAuth = false;
   #securityLevel = 2;
   #sniCallback: SNICallback | null = null;
+  #msgCallback: MsgCallback | null = null;
   #keylogFilename: string | null = null;
   #cipherSpec: string = DEFAULT_CIPHERS;
   /** base64 of every DER in _trusted, for duplicate detection. */
@@ -307,6 +309,19 @@ export class SSLContext {
       throw new TypeError('not a callable object');
     }
     this.#sniCallback = value ?? null;
+  }
+
+  /**
+   * Python's (private but used) `_msg_callback`: (conn, direction 'read'|'write', version,
+   * content type, message type, raw bytes) for each handshake message, CCS and alert; see
+   * msg-callback.ts. An exception thrown by it surfaces from the SSL call that was running.
+   */
+  get _msgCallback(): MsgCallback | null {
+    return this.#msgCallback;
+  }
+  set _msgCallback(value: MsgCallback | null) {
+    if (value !== null && value !== undefined && typeof value !== 'function') throw new TypeError(`${String(value)} is not callable.`);
+    this.#msgCallback = value ?? null;
   }
 
   /** Python's older spelling of `sniCallback = cb`. */

@@ -16,6 +16,7 @@ import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
 import { warnNpn } from './deprecations.js';
+import { msgCallbackArgs } from './msg-callback.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
@@ -136,6 +137,22 @@ export class SSLObject {
     }
   }
 
+  /** Python's _msg_callback of the current context; its exception is raised after the engine step. */
+  #msgCallback(ev: TraceEvent): void {
+    const cb = this.#context._msgCallback;
+    if (!cb || this.#callbackError) return;
+    const range = this.#context._versionRange();
+    const args = msgCallbackArgs(ev, this.conn?.negotiated.version ?? null, range?.max ?? 0x0304);
+    if (!args) return;
+    try {
+      cb(this._owner ?? this, ...args);
+    } catch (e) {
+      this.#callbackError = { error: e };
+    }
+  }
+
+  #callbackError: { error: unknown } | null = null;
+
   // ---- engine plumbing ---------------------------------------------------
 
   private engineConfig(): EngineConfig {
@@ -172,6 +189,7 @@ export class SSLObject {
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
+        this.#msgCallback(ev);
       },
       keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
@@ -208,6 +226,11 @@ export class SSLObject {
     } finally {
       // The engine's buffers are fresh and never touched again: hand them over without a copy.
       if (conn) for (const chunk of conn.takeOutput()) this.outgoing._writeOwned(chunk);
+      const pending = this.#callbackError;
+      if (pending) {
+        this.#callbackError = null;
+        throw pending.error; // eslint-disable-line no-unsafe-finally -- as CPython re-raises it
+      }
     }
   }
 

@@ -18,10 +18,11 @@ export interface VerifyRequest {
   hostname: string | null;
 }
 
+/** `data` is the message as on the wire (handshake header included), for Python's _msg_callback. */
 export type TraceEvent =
-  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
-  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
-  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number };
+  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec'; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number; data?: Uint8Array };
 
 export interface EngineConfig {
   isServer: boolean;

@@ -158,3 +158,75 @@ test('read(len, buffer): len <= 0 or beyond the buffer means the buffer length (
   assert.equal(c.readInto(buf, 0), 2);
   assert.throws(() => c.read(-1), ValueError);
 });
+
+describe('SSLContext._msgCallback', () => {
+  test('setter takes a function or null', () => {
+    const c = new SSLContext(PROTOCOL_TLS_CLIENT);
+    assert.equal(c._msgCallback, null);
+    const cb = () => undefined;
+    c._msgCallback = cb;
+    assert.equal(c._msgCallback, cb);
+    assert.throws(() => (c._msgCallback = {} as never), TypeError);
+    c._msgCallback = null;
+    assert.equal(c._msgCallback, null);
+  });
+
+  for (const [label, max] of [['TLS 1.2', TLSVersion.TLSv1_2], ['TLS 1.3', TLSVersion.TLSv1_3]] as const) {
+    test(`reports what OpenSSL under Python reports (${label}, handshake, CCS)`, () => {
+      const code = `import ssl, json
+C = ${JSON.stringify(CERTDATA)}
+cc = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); cc.load_verify_locations(C + 'pycacert.pem'); cc.maximum_version = ssl.TLSVersion(${max})
+sc = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); sc.load_cert_chain(C + 'keycert3.pem')
+log = []
+cc._msg_callback = lambda conn, d, v, ct, mt, data: log.append([d, int(v), int(ct), int(mt), len(data)]) if int(ct) in (20, 21, 22) else None
+a, b, c, d = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+cl = cc.wrap_bio(a, b, server_hostname='localhost'); sv = sc.wrap_bio(c, d, server_side=True)
+for i in range(4):
+    for o, src, dst in ((cl, b, c), (sv, d, a)):
+        try: o.do_handshake()
+        except ssl.SSLWantReadError: pass
+        dst.write(src.read())
+print(json.dumps(log))`;
+      const expected = (JSON.parse(execFileSync('python3', ['-c', code]).toString()) as [string, number, number, number, number][])
+        .map(([d, v, ct, mt]) => [d, v, ct, mt]);
+      const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+      client.loadVerifyLocations({ cafile: CERTDATA + 'pycacert.pem' });
+      client.maximumVersion = max;
+      const server = new SSLContext(PROTOCOL_TLS_SERVER);
+      server.loadCertChain(CERTDATA + 'keycert3.pem');
+      const log: unknown[][] = [];
+      const conns = new Set<unknown>();
+      client._msgCallback = (conn, d, v, ct, mt, data) => {
+        conns.add(conn);
+        assert.ok(data instanceof Uint8Array);
+        log.push([d, v, ct, mt]);
+      };
+      const cIn = new MemoryBIO(), cOut = new MemoryBIO(), sIn = new MemoryBIO(), sOut = new MemoryBIO();
+      const c = client.wrapBio(cIn, cOut, { serverHostname: 'localhost' });
+      const s = server.wrapBio(sIn, sOut, { serverSide: true });
+      for (let i = 0; i < 4; i++) {
+        try { c.doHandshake(); } catch (e) { if (!(e instanceof SSLWantReadError)) throw e; }
+        sIn.write(cOut.read());
+        try { s.doHandshake(); } catch (e) { if (!(e instanceof SSLWantReadError)) throw e; }
+        cIn.write(sOut.read());
+      }
+      // Messages whose presence does not depend on the implementation: same order, same fields.
+      const key = (e: unknown[]) => JSON.stringify(e);
+      const common = expected.filter((e) => log.some((l) => key(l) === key(e)));
+      assert.ok(common.length >= (max === TLSVersion.TLSv1_2 ? 9 : 6), JSON.stringify({ expected, log }));
+      assert.ok(log.some((l) => key(l) === key(['read', 0x0303, 22, 12])) || max !== TLSVersion.TLSv1_2, 'SERVER_KEY_EXCHANGE');
+      assert.ok(log.some((l) => key(l) === key(['write', max === TLSVersion.TLSv1_2 ? 0x0303 : 0x0304, 20, 257])), 'CHANGE_CIPHER_SPEC');
+      assert.deepEqual([...conns], [c]);
+    });
+  }
+
+  test('an exception in the callback surfaces from the SSL call', () => {
+    const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+    const boom = new Error('from the callback');
+    client._msgCallback = () => {
+      throw boom;
+    };
+    const obj = client.wrapBio(new MemoryBIO(), new MemoryBIO(), { serverHostname: 'localhost' });
+    assert.throws(() => obj.doHandshake(), (e) => e === boom);
+  });
+});
