@@ -510,7 +510,12 @@ export class SSLContext {
     }
   }
 
-  /** Counts of loaded certificates, as Python reports them (capath entries excluded). */
+  /** A certificate the hashed-directory lookup found (capath): part of the store from now on, as in OpenSSL. */
+  _addFromCapath(der: Uint8Array): void {
+    this.#addTrusted(new Uint8Array(der), false);
+  }
+
+  /** Counts of loaded certificates, as Python reports them (capath entries only once looked up). */
   certStoreStats(): CertStoreStats {
     let x509 = 0;
     let ca = 0;

@@ -230,3 +230,25 @@ print(json.dumps(log))`;
     assert.throws(() => obj.doHandshake(), (e) => e === boom);
   });
 });
+
+test('certificates found in capath during a handshake appear in getCaCerts() afterwards (test_get_ca_certs_capath)', () => {
+  const client = new SSLContext(PROTOCOL_TLS_CLIENT);
+  client.loadVerifyLocations({ capath: CERTDATA + 'capath' });
+  assert.deepEqual(client.getCaCerts(), []);
+  const server = new SSLContext(PROTOCOL_TLS_SERVER);
+  server.loadCertChain(CERTDATA + 'keycert3.pem');
+  const cIn = new MemoryBIO(), cOut = new MemoryBIO(), sIn = new MemoryBIO(), sOut = new MemoryBIO();
+  const c = client.wrapBio(cIn, cOut, { serverHostname: 'localhost' });
+  const s = server.wrapBio(sIn, sOut, { serverSide: true });
+  for (let i = 0; i < 4; i++) {
+    try { c.doHandshake(); } catch (e) { if (!(e instanceof SSLWantReadError)) throw e; }
+    sIn.write(cOut.read());
+    try { s.doHandshake(); } catch (e) { if (!(e instanceof SSLWantReadError)) throw e; }
+    cIn.write(sOut.read());
+  }
+  assert.ok(c.getPeerCert());
+  const cas = client.getCaCerts();
+  assert.equal(cas.length, 1);
+  assert.match(JSON.stringify(cas[0]!.subject), /Python Software Foundation CA/);
+  assert.equal(client.certStoreStats().x509_ca, 1);
+});
