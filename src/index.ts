@@ -18,7 +18,7 @@ export {
   type PurposeInput,
 } from './ssl/verify-chain.js';
 export type { TraceEvent } from './tls/config.js';
-export { SSLSocket, wrapSocket, type WrapSocketOptions } from './net/ssl-socket.js';
+export { SHUT_RD, SHUT_RDWR, SHUT_WR, SSLSocket, wrapSocket, type WrapSocketOptions } from './net/ssl-socket.js';
 export { TLSDriver, type TLSDriverOptions } from './net/tls-driver.js';
 export {
   TLSStream,
