@@ -224,6 +224,7 @@ export class ConnectionError extends OSError {
   }
 }
 
+/** Python's `BrokenPipeError (errno 32, EPIPE)`. */
 export class BrokenPipeError extends ConnectionError {
   constructor(strerror = 'Broken pipe', code = 'EPIPE') {
     super(32, strerror, code);
@@ -231,6 +232,7 @@ export class BrokenPipeError extends ConnectionError {
   }
 }
 
+/** Python's `ConnectionAbortedError (errno 103)`. */
 export class ConnectionAbortedError extends ConnectionError {
   constructor(strerror = 'Software caused connection abort', code = 'ECONNABORTED') {
     super(103, strerror, code);
@@ -238,6 +240,7 @@ export class ConnectionAbortedError extends ConnectionError {
   }
 }
 
+/** Python's `ConnectionRefusedError (errno 111, ECONNREFUSED)`. */
 export class ConnectionRefusedError extends ConnectionError {
   constructor(strerror = 'Connection refused', code = 'ECONNREFUSED') {
     super(111, strerror, code);
@@ -245,6 +248,7 @@ export class ConnectionRefusedError extends ConnectionError {
   }
 }
 
+/** Python's `ConnectionResetError (errno 104, ECONNRESET)`. */
 export class ConnectionResetError extends ConnectionError {
   constructor(strerror = 'Connection reset by peer', code = 'ECONNRESET') {
     super(104, strerror, code);

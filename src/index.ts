@@ -21,6 +21,7 @@ export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions 
 export { SSLSession } from './ssl/session.js';
 export { RAND_add, RAND_bytes, RAND_pseudo_bytes, RAND_status } from './ssl/rand.js';
 export { setUnraisableHook, type UnraisableHook, type UnraisableInfo } from './ssl/unraisable.js';
+export type { MsgCallback } from './ssl/msg-callback.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
 export { decodeCertificate, type PeerCertDict, type DistinguishedName, type RelativeDistinguishedName, type NameEntry, type AltNameEntry } from './x509/decode.js';
 export { certTimeToSeconds } from './x509/cert-time.js';
@@ -42,6 +43,7 @@ export {
   type TLSStreamOptions,
   type ConnectOptions,
   type ServerOptions,
+  type SNIContext,
   type Pem,
   type SocketLike,
 } from './net/tls-stream.js';

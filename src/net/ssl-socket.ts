@@ -85,9 +85,11 @@ function enotconn(): OSError {
   return e;
 }
 
-/** Python's socket.SHUT_* values, for shutdown(how). */
+/** Python: `socket.SHUT_RD`, for SSLSocket.shutdown(how). */
 export const SHUT_RD = 0;
+/** Python: `socket.SHUT_WR`, for SSLSocket.shutdown(how). */
 export const SHUT_WR = 1;
+/** Python: `socket.SHUT_RDWR`, for SSLSocket.shutdown(how). */
 export const SHUT_RDWR = 2;
 
 /** A net.Socket made but not yet connected (new net.Socket()). */
@@ -210,6 +212,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   get context(): SSLContext {
     return this.#obj.context;
   }
+  /** Python: `SSLSocket.context = other` (from an SNI callback); see SSLObject.context. */
   set context(value: SSLContext) {
     this.#obj.context = value;
   }

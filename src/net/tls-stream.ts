@@ -82,7 +82,7 @@ export interface ConnectOptions extends TLSStreamOptions {
   family?: number;
 }
 
-/** node's SNICallback answer: an SSLContext, or node-style options (cert, key, ca...) to build one. */
+/** ssl-ts: what node's SNICallback may answer here: an SSLContext, or node-style options (cert, key, ca...) to build one. */
 export type SNIContext = SSLContext | TLSStreamOptions;
 
 /**

@@ -52,7 +52,9 @@ export enum SSLMethod {
 export const PROTOCOL_TLS = SSLMethod.PROTOCOL_TLS;
 /** Python: `ssl.PROTOCOL_SSLv23`. */
 export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_TLS;
+/** Python: `ssl.PROTOCOL_TLSv1` (deprecated; such a context cannot connect with ssl-ts). */
 export const PROTOCOL_TLSv1 = SSLMethod.PROTOCOL_TLSv1;
+/** Python: `ssl.PROTOCOL_TLSv1_1` (deprecated; such a context cannot connect with ssl-ts). */
 export const PROTOCOL_TLSv1_1 = SSLMethod.PROTOCOL_TLSv1_1;
 /** Python: `ssl.PROTOCOL_TLSv1_2`. */
 export const PROTOCOL_TLSv1_2 = SSLMethod.PROTOCOL_TLSv1_2;
@@ -137,6 +139,7 @@ export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 /** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/** OpenSSL's `SSL_OP_ALLOW_NO_DHE_KEX` (Python 3.11 does not name it): TLS 1.3 resumption without (EC)DHE. */
 export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 
 // --------------------------------------------------------------- verify flags

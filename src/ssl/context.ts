@@ -334,6 +334,7 @@ export class SSLContext {
   get _msgCallback(): MsgCallback | null {
     return this.#msgCallback;
   }
+  /** Python: `SSLContext._msg_callback = callback` (a function or null). */
   set _msgCallback(value: MsgCallback | null) {
     if (value !== null && value !== undefined && typeof value !== 'function') throw new TypeError(`${String(value)} is not callable.`);
     this.#msgCallback = value ?? null;
@@ -643,6 +644,7 @@ export class SSLContext {
   get sessionCacheSize(): number {
     return this.#sessions.cacheSize;
   }
+  /** Sets the session cache size (SSL_CTX_sess_set_cache_size; Python has no setter). */
   set sessionCacheSize(value: number) {
     const v = requireInt(value);
     if (v < 1) throw new ValueError('sessionCacheSize must be positive');
@@ -653,6 +655,7 @@ export class SSLContext {
   get sessionTimeout(): number {
     return this.#sessions.timeout;
   }
+  /** Sets the session timeout in seconds (SSL_CTX_set_timeout; Python has no setter). */
   set sessionTimeout(value: number) {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');

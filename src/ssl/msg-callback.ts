@@ -5,6 +5,7 @@
 import type { TraceEvent } from '../tls/config.js';
 import { ContentType, ProtocolVersion } from '../tls/constants.js';
 
+/** Python: the callable assigned to `SSLContext._msg_callback`. */
 export type MsgCallback = (
   conn: unknown,
   direction: 'read' | 'write',

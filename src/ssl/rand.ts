@@ -11,7 +11,7 @@ function count(n: unknown): number {
   return n;
 }
 
-/** `n` cryptographically strong random bytes. */
+/** Python: `ssl.RAND_bytes(n)`: `n` cryptographically strong random bytes. */
 export function RAND_bytes(n: number): Uint8Array {
   return new Uint8Array(randomBytes(count(n)));
 }
@@ -22,7 +22,7 @@ export function RAND_pseudo_bytes(n: number): [Uint8Array, boolean] {
   return [RAND_bytes(n), true];
 }
 
-/** Whether the generator is seeded: OpenSSL 3 seeds itself from the OS, so always true. */
+/** Python: `ssl.RAND_status()`: whether the generator is seeded; OpenSSL 3 seeds itself from the OS, so always true. */
 export function RAND_status(): boolean {
   return true;
 }

@@ -136,6 +136,7 @@ export class SSLObject {
   get context(): SSLContext {
     return this.#context;
   }
+  /** Python: `SSLObject.context = other` (from an SNI callback): switches certificate, key, ALPN and trust store. */
   set context(value: SSLContext) {
     if (!value || typeof value !== 'object' || !('_certs' in value)) throw new TypeError('The value must be a SSLContext');
     this.#context = value;

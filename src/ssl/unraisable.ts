@@ -3,6 +3,7 @@
 // CPython reports them with PyErr_WriteUnraisable, and the handshake goes on or fails as
 // Python's would.
 
+/** ssl-ts's counterpart of the argument of Python's `sys.unraisablehook`. */
 export interface UnraisableInfo {
   /** The exception thrown (or made, for a wrong return type). */
   exception: unknown;
@@ -12,6 +13,7 @@ export interface UnraisableInfo {
   errMsg: string;
 }
 
+/** ssl-ts's counterpart of Python's `sys.unraisablehook`. */
 export type UnraisableHook = (info: UnraisableInfo) => void;
 
 function defaultHook(info: UnraisableInfo): void {
@@ -22,7 +24,7 @@ function defaultHook(info: UnraisableInfo): void {
 
 let hook: UnraisableHook = defaultHook;
 
-/** Replace the hook (null restores the default, which prints to stderr); returns the previous one. */
+/** ssl-ts's counterpart of assigning Python's `sys.unraisablehook`: null restores the default (stderr); returns the previous hook. */
 export function setUnraisableHook(h: UnraisableHook | null): UnraisableHook {
   const prev = hook;
   hook = h ?? defaultHook;
