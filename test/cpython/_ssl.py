@@ -553,28 +553,48 @@ class _SSLSocket(_SSLObjectProxy):
         self._in = incoming
         self._out = outgoing
 
+    _pending = b''
+
     def _flush(self):
-        data = self._out.read()
-        if data:
+        """Send what ssl-ts produced; a non-blocking socket keeps what it cannot take yet."""
+        data = self._pending + self._out.read()
+        self._pending = b''
+        if not data:
+            return
+        if self._sock.gettimeout() == 0.0:
+            try:
+                n = _socket.socket.send(self._sock, data)
+            except BlockingIOError:
+                n = 0
+            self._pending = data[n:]
+        else:
             _socket.socket.sendall(self._sock, data)
 
     def _op(self, fn, what='read'):
         sock = self._sock
         timeout = sock.gettimeout()
         deadline = None if not timeout else time.monotonic() + timeout
+        if self._pending:
+            self._flush()
+            if self._pending:
+                raise SSLWantWriteError(3, 'The operation did not complete (write)')
         while True:
             try:
                 result = fn()
             except SSLWantReadError:
                 self._flush()
                 if timeout == 0.0:
-                    raise
-                wait = None if deadline is None else deadline - time.monotonic()
-                if wait is not None and wait <= 0:
-                    raise TimeoutError('The %s operation timed out' % what)
-                r, _, _ = select.select([sock], [], [], wait)
-                if not r:
-                    raise TimeoutError('The %s operation timed out' % what)
+                    # Non-blocking: take what the socket already has, else report the wait.
+                    r, _, _ = select.select([sock], [], [], 0)
+                    if not r:
+                        raise
+                else:
+                    wait = None if deadline is None else deadline - time.monotonic()
+                    if wait is not None and wait <= 0:
+                        raise TimeoutError('The %s operation timed out' % what)
+                    r, _, _ = select.select([sock], [], [], wait)
+                    if not r:
+                        raise TimeoutError('The %s operation timed out' % what)
                 data = _socket.socket.recv(sock, 65536)
                 if data:
                     self._in.write(data)

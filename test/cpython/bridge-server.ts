@@ -4,7 +4,7 @@
 // and call methods; ssl-ts does the work. Callbacks into Python (SNI, _msg_callback, passwords)
 // are requests the other way, answered before the call that made them returns. It translates
 // names, types and calls only: behaviour stays in ssl-ts.
-import { readSync, writeSync, readFileSync } from 'node:fs';
+import { appendFileSync, readSync, writeSync, readFileSync } from 'node:fs';
 import * as ssl from '../../src/index.js';
 import { decodeCertificate } from '../../src/index.js';
 
@@ -240,4 +240,10 @@ void emitWarning;
 
 ssl.setUnraisableHook((info) => send({ unraisable: encodeError(info.exception) }));
 
-for (;;) serve(JSON.parse(readLine()) as Record<string, Json>);
+const DEBUG = process.env['SSL_TS_BRIDGE_DEBUG'];
+for (;;) {
+  const line = readLine();
+  if (DEBUG) appendFileSync(DEBUG, `> ${line.slice(0, 300)}\n`);
+  serve(JSON.parse(line) as Record<string, Json>);
+  if (DEBUG) appendFileSync(DEBUG, `< done\n`);
+}

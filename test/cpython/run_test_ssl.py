@@ -46,6 +46,8 @@ class Recorder(unittest.TextTestResult):
 
 
 def main():
+    import faulthandler
+    faulthandler.dump_traceback_later(int(os.environ.get("TEST_SSL_TIMEOUT", "600")), repeat=True)
     out = sys.argv[1]
     only = sys.argv[2:]
     loader = unittest.TestLoader()
@@ -53,7 +55,7 @@ def main():
         suite = unittest.TestSuite(loader.loadTestsFromName(n, test_ssl) for n in only)
     else:
         suite = loader.loadTestsFromModule(test_ssl)
-    runner = unittest.TextTestRunner(resultclass=Recorder, verbosity=1, stream=sys.stderr)
+    runner = unittest.TextTestRunner(resultclass=Recorder, verbosity=2, stream=sys.stderr)
     runner.run(suite)
     with open(out, 'w') as f:
         json.dump(results, f, indent=0, sort_keys=True)
