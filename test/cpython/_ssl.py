@@ -127,6 +127,8 @@ def _decode(v):
             return base64.b64decode(v['$b'])
         if '$t' in v:
             return tuple(_decode(x) for x in v['$t'])
+        if '$cb' in v:
+            return _bridge.callables[v['$cb']]
         if '$h' in v:
             p = _bridge.proxies.get(v['$h'])
             if p is not None:
@@ -269,7 +271,12 @@ def _test_decode_cert(path):
     return _mod('_test_decode_cert', os.fsdecode(path))
 
 
+def _sync_env():
+    _mod('setenv', {k: os.environ.get(k) for k in ('SSL_CERT_FILE', 'SSL_CERT_DIR')})
+
+
 def get_default_verify_paths():
+    _sync_env()
     return tuple(_mod('get_default_verify_paths'))
 
 
@@ -347,8 +354,14 @@ class Certificate:
     def __hash__(self):
         return hash(self._der)
 
+    _SHORT = {'commonName': 'CN', 'organizationName': 'O', 'organizationalUnitName': 'OU', 'localityName': 'L',
+              'stateOrProvinceName': 'ST', 'countryName': 'C', 'emailAddress': 'emailAddress'}
+
     def __repr__(self):
-        return '<Certificate %d bytes>' % len(self._der)
+        # As CPython: the subject in RFC 2253 order and short names.
+        subject = self.get_info().get('subject', ())
+        parts = ['+'.join('%s=%s' % (self._SHORT.get(k, k), v) for k, v in rdn) for rdn in reversed(subject)]
+        return "<Certificate '%s'>" % ','.join(parts)
 
 
 def _prop(name, cast=None):
@@ -416,6 +429,7 @@ class _SSLContext(_Proxy):
         return self._call('loadDhParams', _path(path))
 
     def set_default_verify_paths(self):
+        _sync_env()
         return self._call('setDefaultVerifyPaths')
 
     def cert_store_stats(self):

@@ -48,7 +48,10 @@ function encode(v: unknown, tuples = false): Json {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encode(x, tuples);
     return out;
   }
-  if (typeof v === 'function') return { $h: handleOf(v), $type: 'function' };
+  if (typeof v === 'function') {
+    const cb = callableIds.get(v);
+    return cb !== undefined ? { $cb: cb } : { $h: handleOf(v), $type: 'function' };
+  }
   return String(v);
 }
 
@@ -120,9 +123,14 @@ function send(msg: Json): void {
 }
 
 let nextCall = 1;
+/** The Python callable behind each function made here, so that getters hand back the same object. */
+const callableIds = new WeakMap<object, number>();
+const callableById = new Map<number, (...args: unknown[]) => unknown>();
 
 /** A JS function that calls back into Python and waits (serving nested requests) for its answer. */
 function pythonCallable(id: number): (...args: unknown[]) => unknown {
+  const known = callableById.get(id);
+  if (known) return known;
   const f = (...args: unknown[]): unknown => {
     const cid = nextCall++;
     send({ cb: id, cid, args: args.map((a) => encode(a)) });
@@ -140,6 +148,8 @@ function pythonCallable(id: number): (...args: unknown[]) => unknown {
     }
   };
   Object.defineProperty(f, 'name', { value: `python_callable_${id}` });
+  callableIds.set(f, id);
+  callableById.set(id, f);
   return f;
 }
 
@@ -151,8 +161,15 @@ const MODULE: Record<string, (...a: unknown[]) => unknown> = {
   RAND_pseudo_bytes: (n) => ssl.RAND_pseudo_bytes(n as number),
   RAND_status: () => ssl.RAND_status(),
   RAND_add: (d, e) => ssl.RAND_add(d as Uint8Array, e as number),
-  _test_decode_cert: (path) => encode(decodeCertificate(readFileSync(path as string)), true),
+  _test_decode_cert: (path) => encode(decodeCertificate(readFileSync(path as string, 'latin1')), true),
   _test_decode_cert_der: (der) => encode(decodeCertificate(der as Uint8Array), true),
+  // The real _ssl reads the environment of the Python process: hand it over first.
+  setenv: (vars) => {
+    for (const [k, v] of Object.entries(vars as Record<string, string | null>)) {
+      if (v === null) delete process.env[k];
+      else process.env[k] = v;
+    }
+  },
   get_default_verify_paths: () => {
     const p = ssl.getDefaultVerifyPaths();
     return [p.openssl_cafile_env, p.openssl_cafile, p.openssl_capath_env, p.openssl_capath];
@@ -172,8 +189,9 @@ const MODULE: Record<string, (...a: unknown[]) => unknown> = {
   new_MemoryBIO: () => new ssl.MemoryBIO(),
 };
 
-/** Results that are certificate dicts come back with tuples, as CPython builds them. */
+/** Results CPython builds with tuples inside (certificate dicts, cipher tuples); the outer list stays a list. */
 const TUPLE_RESULTS = new Set(['getPeerCert', 'getCaCerts', 'cipher', 'sharedCiphers', 'getCiphers']);
+const LIST_RESULTS = new Set(['getCaCerts', 'sharedCiphers', 'getCiphers']);
 
 function serve(msg: Record<string, Json>): void {
   const id = msg.id as number;
@@ -221,7 +239,8 @@ function serve(msg: Record<string, Json>): void {
       default:
         throw new TypeError(`unknown op ${String(msg.op)}`);
     }
-    send({ id, ok: encode(result, tuples) });
+    const listOut = msg.op === 'call' && LIST_RESULTS.has(msg.name as string) && Array.isArray(result);
+    send({ id, ok: listOut ? (result as unknown[]).map((x) => encode(x, tuples)) : encode(result, tuples) });
   } catch (e) {
     send({ id, err: encodeError(e) });
   }
