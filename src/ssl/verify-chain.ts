@@ -96,8 +96,10 @@ export function purposeName(p: PurposeInput | null | undefined): 'serverAuth' | 
 
 /** The TrustStore of a context: its anchors, CRLs and capath directories. */
 export function contextStore(ctx: SSLContext): TrustStore {
-  const c = ctx as unknown as { _trusted: Uint8Array[]; _crls?: Uint8Array[]; _capaths?: string[] };
-  return trustStoreFor(c._trusted, c._crls ?? [], c._capaths ?? []);
+  const c = ctx as unknown as { _trusted: Uint8Array[]; _crls?: Uint8Array[]; _capaths?: string[]; _addFromCapath?: (der: Uint8Array) => void };
+  const store = trustStoreFor(c._trusted, c._crls ?? [], c._capaths ?? []);
+  store.onCapathLoad = c._addFromCapath ? (cert) => c._addFromCapath!(cert.der) : null;
+  return store;
 }
 
 function contextOptions(ctx: SSLContext | undefined): Pick<VerifyOptions, 'flags' | 'hostnameChecksCommonName' | 'securityLevel'> {

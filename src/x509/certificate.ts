@@ -483,7 +483,7 @@ export class Certificate {
   /** The subject public key; throws SSLError if node:crypto cannot load it. */
   get publicKey(): crypto.KeyObject {
     const k = this.tryPublicKey();
-    if (!k) throw new SSLError('unable to decode issuer public key', { library: 'X509', reason: 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY' });
+    if (!k) throw new SSLError('unable to get certs public key', { library: 'X509', reason: 'UNABLE_TO_GET_CERTS_PUBLIC_KEY' });
     return k;
   }
 
