@@ -79,6 +79,11 @@ export interface CertStoreStats {
 
 export type { SessionStats } from './session-cache.js';
 
+/** Python 3.13's PSK client callback: identity hint in, `[identity, psk]` out. */
+export type PskClientCallback = (hint: string | null) => [identity: string | null, psk: Uint8Array];
+/** Python 3.13's PSK server callback: the client's identity in, the PSK out (empty: unknown). */
+export type PskServerCallback = (identity: string | null) => Uint8Array;
+
 const DEFAULT_OPTIONS =
   (Options.OP_ALL |
     Options.OP_NO_SSLv3 |
@@ -159,6 +164,9 @@ export class SSLContext {
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
   readonly #sessions = new ContextSessions();
+  #pskClientCallback: PskClientCallback | null = null;
+  #pskServerCallback: PskServerCallback | null = null;
+  #pskIdentityHint: string | null = null;
   #hostnameChecksCommonName = true;
   #postHandshakeAuth = false;
   #securityLevel = 2;
@@ -309,6 +317,45 @@ export class SSLContext {
       throw new TypeError('not a callable object');
     }
     this.#sniCallback = value ?? null;
+  }
+
+  /**
+   * Python 3.13's `set_psk_client_callback`: `callback(hint)` returns
+   * `[identity, psk]` for an external PSK offered in TLS 1.3 (hint is always
+   * null there; an empty psk offers none). null removes the callback.
+   */
+  setPskClientCallback(callback: PskClientCallback | null): void {
+    if (this.#protocol === SSLMethod.PROTOCOL_TLS_SERVER) {
+      throw new ValueError('Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context');
+    }
+    if (callback !== null && typeof callback !== 'function') throw new TypeError('callback must be callable');
+    this.#pskClientCallback = callback;
+  }
+
+  /**
+   * Python 3.13's `set_psk_server_callback`: `callback(identity)` returns the
+   * PSK for that identity (empty: unknown, and the handshake goes on with a
+   * certificate if there is one). `identityHint` is kept for Python's sake;
+   * TLS 1.3 never sends it. null removes the callback.
+   */
+  setPskServerCallback(callback: PskServerCallback | null, identityHint: string | null = null): void {
+    if (this.#protocol === SSLMethod.PROTOCOL_TLS_CLIENT) {
+      throw new ValueError('Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context');
+    }
+    if (callback !== null && typeof callback !== 'function') throw new TypeError('callback must be callable');
+    if (identityHint !== null && typeof identityHint !== 'string') throw new TypeError('identity_hint must be str or None');
+    this.#pskServerCallback = callback;
+    this.#pskIdentityHint = callback ? identityHint : null;
+  }
+
+  /** @internal */
+  get _pskClientCallback(): PskClientCallback | null {
+    return this.#pskClientCallback;
+  }
+
+  /** @internal */
+  get _pskServerCallback(): PskServerCallback | null {
+    return this.#pskServerCallback;
   }
 
   /** Python's older spelling of `sniCallback = cb`. */

@@ -159,6 +159,8 @@ export class SSLObject {
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
       noTicket: (ctx.options & OP_NO_TICKET) !== 0,
+      externalPsk: !this.serverSide && ctx._pskClientCallback ? () => clientPsk(ctx._pskClientCallback!) : null,
+      externalPskLookup: this.serverSide && ctx._pskServerCallback ? (id) => serverPsk(ctx._pskServerCallback!, id) : null,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
@@ -515,6 +517,31 @@ function keylogSink(
     if (file) appendFileSync(file, line);
     hook?.(line);
   };
+}
+
+/** OpenSSL's limits on PSKs and identities (PSK_MAX_PSK_LEN, PSK_MAX_IDENTITY_LEN). */
+const MAX_PSK = 512;
+const MAX_PSK_IDENTITY = 256;
+
+/** Ask Python-style PSK client callback for the key to offer; TLS 1.3 has no identity hint. */
+function clientPsk(cb: (hint: string | null) => [string | null, Uint8Array]): { identity: Uint8Array; key: Uint8Array } | null {
+  const result = cb(null);
+  if (!Array.isArray(result) || result.length !== 2) throw new TypeError('PSK client callback must return a (identity, psk) tuple');
+  const [identity, key] = result;
+  if (identity !== null && typeof identity !== 'string') throw new TypeError('identity must be str or None');
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  const id = Buffer.from(identity ?? '', 'utf8');
+  if (id.length > MAX_PSK_IDENTITY) throw new ValueError('identity too long');
+  return key.length > 0 && id.length > 0 ? { identity: id, key: Uint8Array.from(key) } : null;
+}
+
+/** The server callback's key for an identity; empty means unknown. */
+function serverPsk(cb: (identity: string | null) => Uint8Array, identity: Uint8Array): Uint8Array | null {
+  const key = cb(Buffer.from(identity).toString('utf8'));
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  return key.length > 0 ? Uint8Array.from(key) : null;
 }
 
 /** Internal signal: an ignored unexpected EOF reads as end of stream. */

@@ -145,8 +145,12 @@ class ExpectClientHello implements HandshakeState {
   }
 
   private chooseSuite(conn: Connection, offered: number[]): CipherSuite13 {
-    // Server preference, as Python's default OP_CIPHER_SERVER_PREFERENCE asks.
-    for (const s of conn.config.tls13Suites) if (offered.includes(s.id)) return s;
+    // Server preference, as Python's default OP_CIPHER_SERVER_PREFERENCE asks. A server
+    // with a PSK callback and no certificate can only succeed with a PSK, whose hash is
+    // SHA-256: such suites go first, as OpenSSL orders them.
+    const c = conn.config;
+    const ours = c.externalPskLookup && c.certs.length === 0 ? [...c.tls13Suites].sort((a, b) => Number(b.hash === 'sha256') - Number(a.hash === 'sha256')) : c.tls13Suites;
+    for (const s of ours) if (offered.includes(s.id)) return s;
     throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   }
 

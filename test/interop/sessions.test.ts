@@ -241,3 +241,54 @@ for (const v of VERSIONS) {
 }
 
 void TLSVersion;
+
+describe('external PSK with openssl (TLS 1.3, no certificates)', () => {
+  const HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+  const KEY = Buffer.from(HEX, 'hex');
+
+  test('our client against openssl s_server -psk -psk_identity -nocert', T, async () => {
+    const srv = await startOpensslServer(['-naccept', '1', '-rev', '-tls1_3', '-nocert', '-psk', HEX, '-psk_identity', 'ssl-ts-id']);
+    try {
+      const ctx = ourClientContext({ versions: 'tls13', verifyMode: 'none' });
+      ctx.setPskClientCallback(() => ['ssl-ts-id', KEY]);
+      const c = await ourClientOnce(srv.port, ctx, null);
+      assert.equal(c.reply, 'gnip\n');
+      assert.equal(c.obj.sessionReused, true);
+      assert.equal(c.obj.getPeerCert(true), null);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('openssl s_client -psk -psk_identity against our server without a certificate', T, async () => {
+    const ctx = ourServerContext({ versions: 'tls13', cert: null });
+    const seen: (string | null)[] = [];
+    ctx.setPskServerCallback((id) => {
+      seen.push(id);
+      return id === 'ssl-ts-id' ? KEY : new Uint8Array(0);
+    });
+    const srv = await ourServer(ctx, 1);
+    try {
+      const r = await runOpensslClient(srv.port, ['-tls1_3', '-psk', HEX, '-psk_identity', 'ssl-ts-id'], 'ping\n', { ignEof: false, holdStdinMs: 1500 });
+      const objs = await srv.done;
+      assert.ok(r.brief.established, r.stderr);
+      assert.match(r.stdout, /ping/);
+      assert.deepEqual(seen, ['ssl-ts-id']);
+      assert.equal(objs[0]!.sessionReused, true);
+      assert.equal(r.brief.peerCertificate, undefined);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a wrong key: openssl s_server refuses the binder with illegal_parameter (OpenSSL 3.0)', T, async () => {
+    const srv = await startOpensslServer(['-naccept', '1', '-rev', '-tls1_3', '-nocert', '-psk', HEX, '-psk_identity', 'ssl-ts-id']);
+    try {
+      const ctx = ourClientContext({ versions: 'tls13', verifyMode: 'none' });
+      ctx.setPskClientCallback(() => ['ssl-ts-id', Buffer.alloc(32, 1)]);
+      await assert.rejects(ourClientOnce(srv.port, ctx, null), /ILLEGAL_PARAMETER/);
+    } finally {
+      await srv.stop();
+    }
+  });
+});

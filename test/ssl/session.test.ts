@@ -291,11 +291,21 @@ describe('sessions that must not resume', () => {
     assert.equal(connect(cctx, sctx, old2).server.sessionReused, false);
   });
 
-  test('TLS 1.3: a binder that does not verify is fatal (decrypt_error), as OpenSSL', () => {
+  test('TLS 1.3: a binder that does not verify is fatal (illegal_parameter, as OpenSSL 3.0)', () => {
     const { cctx, sctx } = contexts();
     const sess = connect(cctx, sctx).client.session!;
     sess._state!.secret[0]! ^= 1;
-    assert.equal(reasonOf(() => connect(cctx, sctx, sess)), 'BINDER_DOES_NOT_VERIFY');
+    const cIn = new MemoryBIO();
+    const cOut = new MemoryBIO();
+    const sIn = new MemoryBIO();
+    const sOut = new MemoryBIO();
+    const client = cctx.wrapBio(cIn, cOut, { serverHostname: 'localhost', session: sess });
+    const server = sctx.wrapBio(sIn, sOut, { serverSide: true });
+    assert.throws(() => client.doHandshake(), SSLWantReadError);
+    sIn.write(cOut.read());
+    assert.equal(reasonOf(() => server.doHandshake()), 'BINDER_DOES_NOT_VERIFY');
+    cIn.write(sOut.read());
+    assert.equal(reasonOf(() => client.doHandshake()), 'SSLV3_ALERT_ILLEGAL_PARAMETER');
   });
 
   test('TLS 1.3: a suite whose hash differs gives a full handshake', () => {
@@ -316,5 +326,56 @@ describe('sessions that must not resume', () => {
     const first = connect(cctx, sctx);
     sctx.setCiphers('ECDHE-ECDSA-CHACHA20-POLY1305');
     assert.equal(connect(cctx, sctx, first.client.session).server.sessionReused, false);
+  });
+});
+
+describe('external PSK (Python 3.13 callbacks, TLS 1.3)', () => {
+  const KEY = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+
+  test('our client and server agree on a PSK without certificates', () => {
+    const cctx = new SSLContext(PROTOCOL_TLS_CLIENT);
+    cctx.checkHostname = false;
+    cctx.verifyMode = 0;
+    const sctx = new SSLContext(PROTOCOL_TLS_SERVER);
+    const seen: (string | null)[] = [];
+    const hints: (string | null)[] = [];
+    cctx.setPskClientCallback((hint) => {
+      hints.push(hint);
+      return ['client-1', KEY];
+    });
+    sctx.setPskServerCallback((identity) => {
+      seen.push(identity);
+      return identity === 'client-1' ? KEY : new Uint8Array(0);
+    }, 'a hint TLS 1.3 never sends');
+    const p = connect(cctx, sctx);
+    assert.deepEqual(seen, ['client-1']);
+    assert.deepEqual(hints, [null]);
+    assert.equal(p.server.sessionReused, true);
+    assert.equal(p.client.sessionReused, true);
+    // SHA-256 is the hash of such keys: a server without certificates puts those suites first, as OpenSSL.
+    assert.equal(p.client.cipher()![0], 'TLS_CHACHA20_POLY1305_SHA256');
+    assert.equal(p.client.getPeerCert(true), null);
+  });
+
+  test('a wrong key fails on the binder, an unknown identity falls back to the certificate', () => {
+    const { cctx, sctx } = contexts();
+    // With a certificate the server keeps its SHA-384 preference, and a SHA-256 key would just not be used.
+    sctx._tls13Ciphers = ['TLS_AES_128_GCM_SHA256'];
+    cctx.setPskClientCallback(() => ['client-1', KEY]);
+    sctx.setPskServerCallback(() => Buffer.alloc(32, 7));
+    assert.throws(() => connect(cctx, sctx), (e: unknown) => (e as { reason?: string }).reason === 'BINDER_DOES_NOT_VERIFY');
+    sctx.setPskServerCallback(() => new Uint8Array(0));
+    const p = connect(cctx, sctx);
+    assert.equal(p.server.sessionReused, false);
+    assert.ok(p.client.getPeerCert(true));
+  });
+
+  test("Python's checks", () => {
+    const { cctx, sctx } = contexts();
+    assert.throws(() => cctx.setPskServerCallback(() => KEY), /PROTOCOL_TLS_CLIENT/);
+    assert.throws(() => sctx.setPskClientCallback(() => ['x', KEY]), /PROTOCOL_TLS_SERVER/);
+    assert.throws(() => cctx.setPskClientCallback('x' as never), TypeError);
+    cctx.setPskClientCallback(() => ['x', Buffer.alloc(513)]);
+    assert.throws(() => connect(cctx, sctx), /psk too long/);
   });
 });
