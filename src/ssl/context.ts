@@ -165,6 +165,7 @@ export class SSLContext {
   #numTickets = 2;
   readonly #sessions = new ContextSessions();
   #pskClientCallback: PskClientCallback | null = null;
+  #maxEarlyData = 0;
   #pskServerCallback: PskServerCallback | null = null;
   #pskIdentityHint: string | null = null;
   #hostnameChecksCommonName = true;
@@ -673,6 +674,20 @@ export class SSLContext {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
     this.#sessions.timeout = v;
+  }
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_CTX_set_max_early_data): a server accepts up
+   * to this many bytes of TLS 1.3 early data (0-RTT) on resumed sessions, and
+   * its tickets say so. 0 (the default) turns early data off.
+   */
+  get maxEarlyData(): number {
+    return this.#maxEarlyData;
+  }
+  set maxEarlyData(value: number) {
+    const v = requireInt(value);
+    if (v < 0 || v > 0xffffffff) throw new ValueError('maxEarlyData must be between 0 and 4294967295');
+    this.#maxEarlyData = v;
   }
 
   /** ssl-ts extra: drop every cached server session (tickets stay valid while their key is kept). */

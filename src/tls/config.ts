@@ -56,6 +56,10 @@ export interface EngineConfig {
   externalPsk?: (() => { identity: Uint8Array; key: Uint8Array } | null) | null;
   /** Server: the external PSK for an offered identity, or null when unknown. */
   externalPskLookup?: ((identity: Uint8Array) => Uint8Array | null) | null;
+  /** Server: early data accepted per connection (ctx.maxEarlyData); 0 = none, and tickets do not offer it. */
+  maxEarlyData?: number;
+  /** Client: early data to send after the ClientHello, when the resumed session allows it. */
+  earlyData?: Uint8Array | null;
   /** Client OP_NO_TICKET: no session_ticket extension in TLS 1.2 (ids only). */
   noTicket?: boolean;
   /** OP_ALLOW_NO_DHE_KEX: offer (client) or accept (server) psk_ke, resumption without (EC)DHE. */

@@ -3,7 +3,8 @@
 // and the tickets that make the next connection resumable.
 import { tlsError } from './alert.js';
 import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
-import { Reader, Writer } from './codec.js';
+import { Writer } from './codec.js';
+import { decodeMaxEarlyData } from './early-data.js';
 import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
 import type { Connection } from './connection.js';
 import { type Extension, findExtension } from './extensions.js';
@@ -121,6 +122,9 @@ export interface PskChoice {
   /** Set when the session came from the cache (stateful ticket): it is used once. */
   cacheId: Uint8Array | null;
   external: boolean;
+  /** The chosen identity and its obfuscated age, for 0-RTT's checks. */
+  identity: Uint8Array;
+  obfuscatedAge: number;
 }
 
 /**
@@ -147,7 +151,7 @@ export function choosePsk(conn: Connection, exts: readonly Extension[], msg: Han
     if (key && key.length > 0) {
       if (suite.hash !== 'sha256') continue;
       checkBinder(conn, msg, offered, i, suite, key, true);
-      return { index: i, state: externalState(key), mode, cacheId: null, external: true };
+      return { index: i, state: externalState(key), mode, cacheId: null, external: true, identity: ticket, obfuscatedAge: 0 };
     }
     if (!store) continue;
     const cached = store.cacheGet(ticket);
@@ -164,7 +168,8 @@ export function choosePsk(conn: Connection, exts: readonly Extension[], msg: Han
     const sessionSuite = tls13SuiteById(state.cipherSuite);
     if (!sessionSuite || sessionSuite.hash !== suite.hash) continue;
     checkBinder(conn, msg, offered, i, suite, state.secret, false);
-    return { index: i, state, mode, cacheId: cached ? Uint8Array.from(ticket) : null, external: false };
+    const obfuscatedAge = offered.identities[i]!.obfuscatedTicketAge;
+    return { index: i, state, mode, cacheId: cached ? Uint8Array.from(ticket) : null, external: false, identity: ticket, obfuscatedAge };
   }
   return null;
 }
@@ -218,7 +223,7 @@ export function sendTickets13(conn: Connection): void {
         serverName: n.serverName,
         peerCertificates: n.peerCertificates,
         verifiedChain: n.verifiedChain,
-        maxEarlyData: 0,
+        maxEarlyData: c.maxEarlyData ?? 0,
       };
       if (store.ticketsEnabled) {
         ticket = store.seal(state);
@@ -228,7 +233,9 @@ export function sendTickets13(conn: Connection): void {
         store.cachePut(ticket, state);
       }
     }
-    const msg: NewSessionTicketMsg = { lifetime, ageAdd, nonce, ticket, extensions: [] };
+    // The ticket allows 0-RTT when the server takes early data (RFC 8446 4.2.10).
+    const extensions = store && c.maxEarlyData ? [{ type: ExtensionType.early_data, data: encodeMaxEarlyData(c.maxEarlyData) }] : [];
+    const msg: NewSessionTicketMsg = { lifetime, ageAdd, nonce, ticket, extensions };
     conn.sendHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket(msg), false);
   }
 }
@@ -241,12 +248,7 @@ export function storeTicket13(conn: Connection, msg: HandshakeMessage): void {
   const p = conn.config.provider;
   const n = conn.negotiated;
   const early = findExtension(t.extensions, ExtensionType.early_data);
-  let maxEarlyData = 0;
-  if (early) {
-    const r = new Reader(early);
-    maxEarlyData = r.u32();
-    r.expectEnd('BAD_EXTENSION');
-  }
+  const maxEarlyData = early ? decodeMaxEarlyData(early) : 0;
   // A zero lifetime means "do not cache" (RFC 8446 4.6.1).
   if (t.lifetime === 0) return;
   conn.sessions.push({

@@ -379,3 +379,82 @@ describe('external PSK (Python 3.13 callbacks, TLS 1.3)', () => {
     assert.throws(() => connect(cctx, sctx), /psk too long/);
   });
 });
+
+describe('0-RTT early data between our client and server', () => {
+  function earlyPair(cctx: SSLContext, sctx: SSLContext, session: SSLSession, data: string) {
+    const cIn = new MemoryBIO();
+    const cOut = new MemoryBIO();
+    const sIn = new MemoryBIO();
+    const sOut = new MemoryBIO();
+    const client = cctx.wrapBio(cIn, cOut, { serverHostname: 'localhost', session });
+    const server = sctx.wrapBio(sIn, sOut, { serverSide: true });
+    assert.equal(client.writeEarlyData(Buffer.from(data)), data.length);
+    const step = (o: SSLObject): void => {
+      try {
+        o.doHandshake();
+      } catch (e) {
+        if (!(e instanceof SSLWantReadError)) throw e;
+      }
+    };
+    step(client);
+    const firstFlight = cOut.read();
+    sIn.write(firstFlight);
+    for (let i = 0; i < 6; i++) {
+      step(server);
+      cIn.write(sOut.read());
+      step(client);
+      sIn.write(cOut.read());
+    }
+    return { client, server, firstFlight };
+  }
+
+  test('accepted: the server reads it apart from read(), both ends say accepted', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const p = earlyPair(cctx, sctx, sess, 'GET / HTTP/1.0\r\n\r\n');
+    assert.equal(p.client.earlyDataStatus, 'accepted');
+    assert.equal(p.server.earlyDataStatus, 'accepted');
+    assert.equal(Buffer.from(p.server.readEarlyData(100)).toString(), 'GET / HTTP/1.0\r\n\r\n');
+    // The connection goes on normally.
+    p.client.write(Buffer.from('after'));
+    assert.equal(p.server.sessionReused, true);
+  });
+
+  test('a replayed ClientHello with early data: the early data is rejected the second time', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const p = earlyPair(cctx, sctx, sess, 'pay 100');
+    assert.equal(p.server.earlyDataStatus, 'accepted');
+    const rIn = new MemoryBIO();
+    const replay = sctx.wrapBio(rIn, new MemoryBIO(), { serverSide: true });
+    rIn.write(p.firstFlight);
+    assert.throws(() => replay.doHandshake(), SSLWantReadError);
+    assert.equal(replay.earlyDataStatus, 'rejected');
+    assert.equal(replay.readEarlyData(100).length, 0);
+  });
+
+  test('rejected by a server without maxEarlyData: reported, and the handshake completes', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    sctx.maxEarlyData = 0;
+    const p = earlyPair(cctx, sctx, sess, 'hello');
+    assert.equal(p.client.earlyDataStatus, 'rejected');
+    assert.equal(p.server.earlyDataStatus, 'rejected');
+    assert.equal(p.client.sessionReused, true);
+    assert.equal(p.server.readEarlyData(100).length, 0);
+  });
+
+  test('writeEarlyData checks', () => {
+    const { cctx, sctx } = contexts();
+    const sess = connect(cctx, sctx).client.session!;
+    const obj = cctx.wrapBio(new MemoryBIO(), new MemoryBIO(), { serverHostname: 'localhost', session: sess });
+    assert.throws(() => obj.writeEarlyData(Buffer.from('x')), /does not allow early data/);
+    sctx.maxEarlyData = 4;
+    const sess2 = connect(cctx, sctx).client.session!;
+    const obj2 = cctx.wrapBio(new MemoryBIO(), new MemoryBIO(), { serverHostname: 'localhost', session: sess2 });
+    assert.throws(() => obj2.writeEarlyData(Buffer.from('12345')), /limited to 4 bytes/);
+  });
+});
