@@ -18,6 +18,9 @@ import {
 } from '../../src/index.js';
 import { OP_ALLOW_NO_DHE_KEX } from '../../src/ssl/constants.js';
 import { fixture, leafFiles } from '../helpers/peers.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Pair {
   client: SSLObject;
@@ -445,6 +448,25 @@ describe('0-RTT early data between our client and server', () => {
     assert.equal(p.server.earlyDataStatus, 'rejected');
     assert.equal(p.client.sessionReused, true);
     assert.equal(p.server.readEarlyData(100).length, 0);
+  });
+
+  test('CLIENT_EARLY_TRAFFIC_SECRET: the same key log line on both ends', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-keylog-'));
+    try {
+      cctx.keylogFilename = join(dir, 'client.log');
+      sctx.keylogFilename = join(dir, 'server.log');
+      const p = earlyPair(cctx, sctx, sess, 'x');
+      assert.equal(p.server.earlyDataStatus, 'accepted');
+      const early = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET '));
+      assert.equal(early('client.log').length, 1);
+      assert.deepEqual(early('client.log'), early('server.log'));
+      assert.match(early('client.log')[0]!, /^CLIENT_EARLY_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{96}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('writeEarlyData checks', () => {
