@@ -1,5 +1,6 @@
 // The TLS 1.2 client handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from the shared ExpectServerHello once the server picks TLS 1.2.
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
@@ -122,7 +123,7 @@ class ExpectServerKeyExchange implements HandshakeState {
     if (msg.type !== HandshakeType.server_key_exchange) throw unexpectedMessage();
     const c = conn.config;
     const ske = decodeServerKeyExchange(msg.body);
-    if (!c.groups.includes(ske.params.group)) throw illegalParameter('WRONG_CURVE');
+    if (!c.groups.includes(ske.params.group) || isHybridGroup(ske.params.group)) throw illegalParameter('WRONG_CURVE');
     const key = this.hs.serverKey!;
     if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
       throw illegalParameter('WRONG_SIGNATURE_TYPE');

@@ -1,5 +1,6 @@
 // The TLS 1.2 server handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from ExpectClientHello when the client cannot do TLS 1.3.
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { chooseAlpn } from './alpn.js';
@@ -63,7 +64,8 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
 
   const groupsExt = findExtension(exts, ExtensionType.supported_groups);
   const clientGroups = groupsExt ? decodeU16List(groupsExt) : [0x0017];
-  const group = c.groups.find((g) => clientGroups.includes(g));
+  // The hybrid KEM is a TLS 1.3 group only; ECDHE in TLS 1.2 needs a plain (EC)DH one.
+  const group = c.groups.find((g) => clientGroups.includes(g) && !isHybridGroup(g));
   const sigExt = findExtension(exts, ExtensionType.signature_algorithms);
   // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
   const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
