@@ -136,7 +136,8 @@ describe('TLS 1.3 resumption between our client and server', () => {
     const first = connect(cctx, sctx);
     const second = connect(cctx, sctx, first.client.session);
     assert.equal(second.server.sessionReused, true);
-    assert.equal(second.server.handshakeInfo().group, 'x25519');
+    // A key exchange group means (EC)DHE: psk_dhe_ke, not psk_ke.
+    assert.notEqual(second.server.handshakeInfo().group, null);
   });
 
   test('HelloRetryRequest with a PSK', () => {
