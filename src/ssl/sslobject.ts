@@ -67,6 +67,8 @@ export interface HandshakeInfo {
   peerCertificateSubject: string | null;
   /** The handshake resumed a session. */
   sessionReused: boolean;
+  /** 0-RTT: 'not_sent', 'accepted' or 'rejected'. */
+  earlyData: 'not_sent' | 'rejected' | 'accepted';
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -544,6 +546,7 @@ export class SSLObject {
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
       sessionReused: this.sessionReused,
+      earlyData: this.earlyDataStatus,
     };
   }
 }
