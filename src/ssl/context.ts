@@ -718,6 +718,7 @@ export class SSLContext {
   get maxEarlyData(): number {
     return this.#maxEarlyData;
   }
+  /** Bytes of 0-RTT data a server accepts (OpenSSL's SSL_CTX_set_max_early_data); 0 turns it off. */
   set maxEarlyData(value: number) {
     const v = requireInt(value);
     if (v < 0 || v > 0xffffffff) throw new ValueError('maxEarlyData must be between 0 and 4294967295');
