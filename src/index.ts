@@ -12,6 +12,8 @@ export {
   type PasswordSource,
   type SessionStats,
   type SNICallback,
+  type PskClientCallback,
+  type PskServerCallback,
   type VerifyLocations,
   type WrapBioOptions,
 } from './ssl/context.js';

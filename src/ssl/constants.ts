@@ -308,7 +308,7 @@ export const HAS_TLSv1_2 = true;
 /** Python: `ssl.HAS_TLSv1_3`. */
 export const HAS_TLSv1_3 = true;
 /** Python: `ssl.HAS_PSK`. */
-export const HAS_PSK = false;
+export const HAS_PSK = true;
 
 /** Channel bindings SSLObject.getChannelBinding() can produce. Python: `ssl.CHANNEL_BINDING_TYPES`. */
 export const CHANNEL_BINDING_TYPES: readonly string[] = Object.freeze(['tls-unique']);

@@ -81,6 +81,11 @@ export interface CertStoreStats {
 
 export type { SessionStats } from './session-cache.js';
 
+/** Python 3.13's PSK client callback: identity hint in, `[identity, psk]` out. */
+export type PskClientCallback = (hint: string | null) => [identity: string | null, psk: Uint8Array];
+/** Python 3.13's PSK server callback: the client's identity in, the PSK out (empty: unknown). */
+export type PskServerCallback = (identity: string | null) => Uint8Array;
+
 const DEFAULT_OPTIONS =
   (Options.OP_ALL |
     Options.OP_NO_SSLv3 |
@@ -180,6 +185,10 @@ export class SSLContext {
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
   readonly #sessions = new ContextSessions();
+  #pskClientCallback: PskClientCallback | null = null;
+  #maxEarlyData = 0;
+  #pskServerCallback: PskServerCallback | null = null;
+  #pskIdentityHint: string | null = null;
   #hostnameChecksCommonName = true;
   #postHandshakeAuth = false;
   #securityLevel = 2;
@@ -352,6 +361,45 @@ export class SSLContext {
   set _msgCallback(value: MsgCallback | null) {
     if (value !== null && value !== undefined && typeof value !== 'function') throw new TypeError(`${String(value)} is not callable.`);
     this.#msgCallback = value ?? null;
+  }
+
+  /**
+   * Python 3.13's `set_psk_client_callback`: `callback(hint)` returns
+   * `[identity, psk]` for an external PSK offered in TLS 1.3 (hint is always
+   * null there; an empty psk offers none). null removes the callback.
+   */
+  setPskClientCallback(callback: PskClientCallback | null): void {
+    if (this.#protocol === SSLMethod.PROTOCOL_TLS_SERVER) {
+      throw new ValueError('Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context');
+    }
+    if (callback !== null && typeof callback !== 'function') throw new TypeError('callback must be callable');
+    this.#pskClientCallback = callback;
+  }
+
+  /**
+   * Python 3.13's `set_psk_server_callback`: `callback(identity)` returns the
+   * PSK for that identity (empty: unknown, and the handshake goes on with a
+   * certificate if there is one). `identityHint` is kept for Python's sake;
+   * TLS 1.3 never sends it. null removes the callback.
+   */
+  setPskServerCallback(callback: PskServerCallback | null, identityHint: string | null = null): void {
+    if (this.#protocol === SSLMethod.PROTOCOL_TLS_CLIENT) {
+      throw new ValueError('Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context');
+    }
+    if (callback !== null && typeof callback !== 'function') throw new TypeError('callback must be callable');
+    if (identityHint !== null && typeof identityHint !== 'string') throw new TypeError('identity_hint must be str or None');
+    this.#pskServerCallback = callback;
+    this.#pskIdentityHint = callback ? identityHint : null;
+  }
+
+  /** @internal */
+  get _pskClientCallback(): PskClientCallback | null {
+    return this.#pskClientCallback;
+  }
+
+  /** @internal */
+  get _pskServerCallback(): PskServerCallback | null {
+    return this.#pskServerCallback;
   }
 
   /** Python's older spelling of `sniCallback = cb`. */
@@ -694,6 +742,21 @@ export class SSLContext {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
     this.#sessions.timeout = v;
+  }
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_CTX_set_max_early_data): a server accepts up
+   * to this many bytes of TLS 1.3 early data (0-RTT) on resumed sessions, and
+   * its tickets say so. 0 (the default) turns early data off.
+   */
+  get maxEarlyData(): number {
+    return this.#maxEarlyData;
+  }
+  /** Bytes of 0-RTT data a server accepts (OpenSSL's SSL_CTX_set_max_early_data); 0 turns it off. */
+  set maxEarlyData(value: number) {
+    const v = requireInt(value);
+    if (v < 0 || v > 0xffffffff) throw new ValueError('maxEarlyData must be between 0 and 4294967295');
+    this.#maxEarlyData = v;
   }
 
   /** ssl-ts extra: drop every cached server session (tickets stay valid while their key is kept). */

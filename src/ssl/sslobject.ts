@@ -71,6 +71,8 @@ export interface HandshakeInfo {
   peerCertificateSubject: string | null;
   /** The handshake resumed a session. */
   sessionReused: boolean;
+  /** 0-RTT: 'not_sent', 'accepted' or 'rejected'. */
+  earlyData: 'not_sent' | 'rejected' | 'accepted';
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -202,6 +204,10 @@ export class SSLObject {
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
       noTicket: (ctx.options & OP_NO_TICKET) !== 0,
+      maxEarlyData: this.serverSide ? ctx.maxEarlyData : 0,
+      earlyData: this.serverSide || this.pendingEarly.length === 0 ? null : Buffer.concat(this.pendingEarly),
+      externalPsk: !this.serverSide && ctx._pskClientCallback ? () => clientPsk(ctx._pskClientCallback!) : null,
+      externalPskLookup: this.serverSide && ctx._pskServerCallback ? (id) => serverPsk(ctx._pskServerCallback!, id) : null,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
@@ -516,6 +522,46 @@ export class SSLObject {
   }
 
   private handshakeTime: number | null = null;
+  private pendingEarly: Uint8Array[] = [];
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_write_early_data): 0-RTT data, sent right
+   * after the ClientHello of a resumed TLS 1.3 session whose ticket allows it.
+   * Call it before the handshake starts, with `session` set. Early data can
+   * be replayed by an attacker: send only what is safe to repeat. After the
+   * handshake `earlyDataStatus` says whether the server took it; if it says
+   * 'rejected', the data was not delivered and should be sent again with write().
+   */
+  writeEarlyData(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
+    const bytes = toBytes(data);
+    if (this.serverSide) throw new ValueError('early data is written by a client');
+    if (this.conn) throw new ValueError('early data must be written before the handshake starts');
+    const allowed = this.requestedSession?._state?.maxEarlyData ?? 0;
+    if (allowed === 0) throw new ValueError('the session does not allow early data');
+    const total = this.pendingEarly.reduce((n, b) => n + b.length, 0) + bytes.length;
+    if (total > allowed) throw new ValueError(`early data is limited to ${allowed} bytes by the session`);
+    this.pendingEarly.push(Uint8Array.from(bytes));
+    return bytes.length;
+  }
+
+  /**
+   * ssl-ts extra: 0-RTT outcome. Client: 'not_sent', or after the handshake
+   * 'accepted' / 'rejected'. Server: 'accepted' when it read early data,
+   * 'rejected' when the client sent some that it refused, else 'not_sent'.
+   */
+  get earlyDataStatus(): 'not_sent' | 'rejected' | 'accepted' {
+    return this.conn?.earlyStatus ?? 'not_sent';
+  }
+
+  /**
+   * ssl-ts extra (server): up to `len` bytes of the early data, kept apart
+   * from read() so the application can decide what is safe to act on before
+   * the handshake completes. Complete once doHandshake() has returned.
+   */
+  readEarlyData(len = 1024): Uint8Array {
+    if (!this.serverSide) throw new ValueError('early data is read by a server');
+    return this.conn ? this.conn.readEarly(len) : new Uint8Array(0);
+  }
   private readonly sessionObjects = new WeakMap<object, SSLSession>();
 
   /** One SSLSession object per engine session, so repeated reads compare equal and keep their time. */
@@ -557,6 +603,7 @@ export class SSLObject {
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
       sessionReused: this.sessionReused,
+      earlyData: this.earlyDataStatus,
     };
   }
 }
@@ -572,6 +619,31 @@ function keylogSink(
     if (file) appendFileSync(file, line);
     hook?.(line);
   };
+}
+
+/** OpenSSL's limits on PSKs and identities (PSK_MAX_PSK_LEN, PSK_MAX_IDENTITY_LEN). */
+const MAX_PSK = 512;
+const MAX_PSK_IDENTITY = 256;
+
+/** Ask Python-style PSK client callback for the key to offer; TLS 1.3 has no identity hint. */
+function clientPsk(cb: (hint: string | null) => [string | null, Uint8Array]): { identity: Uint8Array; key: Uint8Array } | null {
+  const result = cb(null);
+  if (!Array.isArray(result) || result.length !== 2) throw new TypeError('PSK client callback must return a (identity, psk) tuple');
+  const [identity, key] = result;
+  if (identity !== null && typeof identity !== 'string') throw new TypeError('identity must be str or None');
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  const id = Buffer.from(identity ?? '', 'utf8');
+  if (id.length > MAX_PSK_IDENTITY) throw new ValueError('identity too long');
+  return key.length > 0 && id.length > 0 ? { identity: id, key: Uint8Array.from(key) } : null;
+}
+
+/** The server callback's key for an identity; empty means unknown. */
+function serverPsk(cb: (identity: string | null) => Uint8Array, identity: Uint8Array): Uint8Array | null {
+  const key = cb(Buffer.from(identity).toString('utf8'));
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  return key.length > 0 ? Uint8Array.from(key) : null;
 }
 
 /** Internal signal: an ignored unexpected EOF reads as end of stream. */

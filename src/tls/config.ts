@@ -65,6 +65,14 @@ export interface EngineConfig {
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */
   sessionStore?: ServerSessionStore | null;
+  /** Client: an external PSK to offer in TLS 1.3 (RFC 8446 4.2.11), null for none. Its hash is SHA-256, as OpenSSL's. */
+  externalPsk?: (() => { identity: Uint8Array; key: Uint8Array } | null) | null;
+  /** Server: the external PSK for an offered identity, or null when unknown. */
+  externalPskLookup?: ((identity: Uint8Array) => Uint8Array | null) | null;
+  /** Server: early data accepted per connection (ctx.maxEarlyData); 0 = none, and tickets do not offer it. */
+  maxEarlyData?: number;
+  /** Client: early data to send after the ClientHello, when the resumed session allows it. */
+  earlyData?: Uint8Array | null;
   /** Client OP_NO_TICKET: no session_ticket extension in TLS 1.2 (ids only). */
   noTicket?: boolean;
   /** OP_ALLOW_NO_DHE_KEX: offer (client) or accept (server) psk_ke, resumption without (EC)DHE. */

@@ -56,7 +56,7 @@ const OWN_TRUTH: Record<string, unknown> = {
   HAS_SSLv2: false,
   HAS_SSLv3: false,
   HAS_NPN: false,
-  HAS_PSK: false,
+  HAS_PSK: true,
 };
 /** OpenSSL options and verify flags ssl-ts names though Python 3.11 does not (documented in the README). */
 const EXTRAS = new Set(['OP_ALLOW_NO_DHE_KEX', 'VERIFY_X509_WEBPKI']);
@@ -149,7 +149,7 @@ test('capability flags are ssl-ts truth', () => {
   assert.equal(C.HAS_TLSv1, false);
   assert.equal(C.HAS_TLSv1_1, false);
   assert.equal(C.HAS_NPN, false);
-  assert.equal(C.HAS_PSK, false);
+  assert.equal(C.HAS_PSK, true);
 });
 
 test('OP_ALL and friends keep their unsigned values', () => {
