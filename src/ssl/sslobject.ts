@@ -148,6 +148,7 @@ export class SSLObject {
     if (c) {
       c.certs = value._certs;
       c.alpn = value._alpnProtocols;
+      c.alpnSelect = value._alpnSelect ?? undefined;
     }
   }
 
@@ -189,6 +190,7 @@ export class SSLObject {
       verify: (req) => this.verifyPeer(req),
       certs: ctx._certs,
       alpn: ctx._alpnProtocols,
+      alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
       tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
       cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,

@@ -38,6 +38,12 @@ export interface EngineConfig {
   verify: (req: VerifyRequest) => Uint8Array[];
   certs: CertifiedKey[];
   alpn: string[] | null;
+  /**
+   * Server: picks the protocol from the client's ALPN list instead of `alpn`
+   * (node's ALPNCallback). Returning undefined refuses them all, which is fatal
+   * (no_application_protocol); a name the client did not offer is an error.
+   */
+  alpnSelect?: (offered: string[], serverName: string | null) => string | undefined;
   tls13Suites: CipherSuite13[];
   tls12Suites: CipherSuite12[];
   /** OP_CIPHER_SERVER_PREFERENCE: the server's order decides among TLS 1.2 suites. */

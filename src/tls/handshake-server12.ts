@@ -3,7 +3,7 @@
 import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
-import { chooseAlpn } from './alpn.js';
+import { selectAlpn } from './alpn.js';
 import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
@@ -73,7 +73,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, groupsExt ? clientGroups : null);
   if (!pick || group === undefined) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   const { suite, cert, scheme } = pick;
-  const alpn = chooseAlpn(c.alpn, exts);
+  const alpn = selectAlpn(c, exts, conn.negotiated.serverName);
 
   const n = conn.negotiated;
   n.version = ProtocolVersion.TLS12;
