@@ -4,6 +4,7 @@ import * as nc from 'node:crypto';
 import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
+import { DhKeyPair } from './ffdhe.js';
 
 class NodeRunningHash implements RunningHash {
   constructor(private h: nc.Hash) {}
@@ -76,6 +77,7 @@ export const nodeCrypto: CryptoProvider = {
   aead: (name, key) => new NodeAead(name, key),
   keyShare: (group): KeyShare => createKeyShare(group),
   supportsGroup: isSupportedGroup,
+  finiteFieldDh: (prime, generator) => new DhKeyPair(prime, generator),
   randomBytes: (n) => nc.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,

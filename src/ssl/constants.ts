@@ -83,6 +83,11 @@ export const Options = Object.freeze({
   OP_NO_RENEGOTIATION: 0x40000000,
   OP_ENABLE_MIDDLEBOX_COMPAT: 0x00100000,
   OP_IGNORE_UNEXPECTED_EOF: 0x00000080,
+  /**
+   * OpenSSL's SSL_OP_NO_EXTENDED_MASTER_SECRET, which Python 3.11 has no name
+   * for (`ctx.options |= 0x1` there): TLS 1.2 neither offers nor accepts RFC 7627.
+   */
+  OP_NO_EXTENDED_MASTER_SECRET: 0x00000001,
 } as const);
 /** Any combination of `Options` bits. */
 export type Options = number;
@@ -102,6 +107,7 @@ export const OP_NO_TICKET = Options.OP_NO_TICKET;
 export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+export const OP_NO_EXTENDED_MASTER_SECRET = Options.OP_NO_EXTENDED_MASTER_SECRET;
 
 // --------------------------------------------------------------- verify flags
 

@@ -34,6 +34,11 @@ import { SSLSocket, type WrapSocketOptions } from '../net/ssl-socket.js';
 import { asUnsignedFlags, asn1Repr, bytesView, isAsn1Object, pyTruthy, pyTypeName, requireInt } from './py-types.js';
 import { CERT_LABELS, CERT_LABELS_WITH_TRUSTED, ERR_ASN1_LIB, ERR_BAD_BASE64_DECODE, ERR_KEY_VALUES_MISMATCH, ERR_NOT_ENOUGH_DATA, ERR_NO_START_LINE, type PathLike, certDerOf, fsPath, isPath, keySlot, loadPrivateKey, osError, passwordBytes, pemLibError, readCaFile, readFile } from './file-loading.js';
 import { encodeHostname, isAscii } from './idna.js';
+import { checkDhParams } from '../crypto/ffdhe.js';
+
+/** OpenSSL's SSL reason codes, which Python reports as errno. */
+const ERR_DH_KEY_TOO_SMALL = 394;
+const ERR_BAD_DH_VALUE = 102;
 
 export type { CipherInfo } from './cipher-string.js';
 export type { PathLike } from './file-loading.js';
@@ -91,8 +96,11 @@ const DEFAULT_OPTIONS =
     Options.OP_NO_COMPRESSION) >>>
   0;
 
-// OpenSSL 3.0's default group list and order; the client sends a key share for the first.
-const DEFAULT_GROUPS: readonly string[] = ['x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1'];
+// OpenSSL 3.0's default group list and order (checked against `openssl s_client -msg`); the client
+// sends a key share for the first. The ffdhe groups are offered for TLS 1.3 only.
+const DEFAULT_GROUPS: readonly string[] = [
+  'x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192',
+];
 
 /** set_ecdh_curve names (OpenSSL short names) we can honour, mapped to our group names. */
 const ECDH_CURVES: ReadonlyMap<string, string> = new Map([
@@ -150,6 +158,21 @@ export class SSLContext {
   _tls13Ciphers: string[] = [...TLS13_CIPHER_NAMES];
   /** Key-exchange groups in preference order. */
   _groups: string[] = [...DEFAULT_GROUPS];
+  /** DH parameters for TLS 1.2 DHE suites on the server, from loadDhParams(). */
+  _dhParams: { p: Uint8Array; g: Uint8Array } | null = null;
+  /**
+   * ssl-ts extra, OpenSSL's SSL_CTX_set_dh_auto(): without loadDhParams() the
+   * server still offers DHE, with parameters sized by its certificate as
+   * OpenSSL 3.0 picks them. Off by default, as in Python.
+   */
+  dhAuto = false;
+  /**
+   * ssl-ts extra: refuse TLS 1.2 peers that do not do RFC 7627 extended
+   * master secret (handshake_failure, INCONSISTENT_EXTMS). By default, as in
+   * OpenSSL, it is offered and used when the peer does, and its absence is
+   * accepted. Wins over OP_NO_EXTENDED_MASTER_SECRET.
+   */
+  requireExtendedMasterSecret = false;
 
   // ----- private state -----
 
@@ -561,8 +584,9 @@ export class SSLContext {
   }
 
   /**
-   * Checks a DH parameters file like Python does; ssl-ts has no finite-field
-   * DHE suites, so the parameters are not used.
+   * Loads DH parameters (PEM `DH PARAMETERS`, PKCS#3, as `openssl dhparam`
+   * writes) for the server's DHE suites, with OpenSSL's checks: a prime too
+   * small for the security level raises DH_KEY_TOO_SMALL, as in Python.
    */
   loadDhParams(path: PathLike): void {
     if (!isPath(path)) throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(path)}`);
@@ -574,6 +598,24 @@ export class SSLContext {
     if (dh.der === null || readTlv(dh.der, 0) === null) {
       throw new SSLError('[PEM] ASN1 lib', { library: 'PEM', reason: null, errno: ERR_ASN1_LIB });
     }
+    // DHParameter ::= SEQUENCE { prime INTEGER, base INTEGER, privateValueLength INTEGER OPTIONAL };
+    // the X9.42 form starts with p, g too (then q, which OpenSSL finds itself for the named groups).
+    const seq = readTlv(dh.der, 0)!;
+    const p = seq.tag === 0x30 ? readTlv(dh.der, seq.start, seq.end) : null;
+    const g = p && p.tag === 0x02 ? readTlv(dh.der, p.end, seq.end) : null;
+    if (!p || !g || g.tag !== 0x02) {
+      throw new SSLError('[PEM] ASN1 lib', { library: 'PEM', reason: null, errno: ERR_ASN1_LIB });
+    }
+    const params = { p: dh.der.slice(p.start, p.end), g: dh.der.slice(g.start, g.end) };
+    const problem = checkDhParams(params.p, params.g, this.#securityLevel);
+    if (problem === 'DH_KEY_TOO_SMALL') {
+      throw new SSLError('dh key too small', { library: 'SSL', reason: 'DH_KEY_TOO_SMALL', errno: ERR_DH_KEY_TOO_SMALL });
+    }
+    if (problem !== null) {
+      // OpenSSL takes such parameters and fails later; we say so now rather than never use them.
+      throw new SSLError('bad dh value', { library: 'SSL', reason: 'BAD_DH_VALUE', errno: ERR_BAD_DH_VALUE });
+    }
+    this._dhParams = params;
   }
 
   /** Session cache counters; ssl-ts keeps no server-side session cache, so all zero. */

@@ -21,7 +21,11 @@ import {
   OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
+  OP_NO_EXTENDED_MASTER_SECRET,
 } from './constants.js';
+
+/** OpenSSL's SSL_OP_NO_ENCRYPT_THEN_MAC: Python has no name for it, but the bit works in `options`. */
+const SSL_OP_NO_ENCRYPT_THEN_MAC = 0x00080000;
 import type { SSLContext } from './context.js';
 import {
   SSLCertVerificationError,
@@ -129,6 +133,11 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
+      noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
+      requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,
+      noEncryptThenMac: (ctx.options & SSL_OP_NO_ENCRYPT_THEN_MAC) !== 0,
+      dhParams: ctx._dhParams ?? (ctx.dhAuto ? 'auto' : null),
+      securityLevel: ctx.securityLevel,
       trace: (ev) => this.trace?.(ev),
       keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
     };

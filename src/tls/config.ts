@@ -46,6 +46,23 @@ export interface EngineConfig {
   maxVersion: number;
   middleboxCompat: boolean;
   numTickets: number;
+  /** OP_NO_EXTENDED_MASTER_SECRET: TLS 1.2 neither offers nor accepts RFC 7627, as OpenSSL. */
+  noExtendedMasterSecret?: boolean;
+  /**
+   * ssl-ts's strict opt-in (SSLContext.requireExtendedMasterSecret): a TLS 1.2
+   * peer without RFC 7627 is refused. Wins over noExtendedMasterSecret.
+   */
+  requireExtendedMasterSecret?: boolean;
+  /** OpenSSL's SSL_OP_NO_ENCRYPT_THEN_MAC: RFC 7366 is neither offered nor accepted. */
+  noEncryptThenMac?: boolean;
+  /**
+   * Server: the DH parameters of TLS 1.2 DHE suites (loadDhParams), 'auto' for
+   * OpenSSL's automatic choice, or none: then DHE suites are not chosen, as
+   * with Python's server before load_dh_params().
+   */
+  dhParams?: { p: Uint8Array; g: Uint8Array } | 'auto' | null;
+  /** OpenSSL's security level (0-5); it bounds DH sizes. Default 2, as Python's. */
+  securityLevel?: number;
   trace?: (ev: TraceEvent) => void;
   /** Secrets in the NSS key log format's terms (label, client random, secret), for SSLKEYLOGFILE. */
   keylog?: (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;

@@ -35,6 +35,13 @@ export interface Negotiated {
   offeredSuites: number[];
   clientFinished: Uint8Array | null;
   serverFinished: Uint8Array | null;
+  /**
+   * TLS 1.2: whether the master secret is RFC 7627's. A session must carry
+   * this: RFC 7627 5.3 forbids resuming across a difference (see handshake-*12.ts).
+   */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
+  encryptThenMac: boolean;
 }
 
 /** Secrets needed after the handshake (KeyUpdate, tickets, exporters). */
@@ -92,6 +99,8 @@ export class Connection {
     offeredSuites: [],
     clientFinished: null,
     serverFinished: null,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
   };
 
   constructor(readonly config: EngineConfig) {
