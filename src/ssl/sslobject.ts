@@ -56,6 +56,10 @@ export interface HandshakeInfo {
   helloRetryRequest: boolean;
   serverName: string | null;
   peerCertificateSubject: string | null;
+  /** TLS 1.2: the master secret is RFC 7627's (always true in TLS 1.3, which has no other kind). */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
+  encryptThenMac: boolean;
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -393,6 +397,8 @@ export class SSLObject {
       helloRetryRequest: n?.helloRetryRequest ?? false,
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
+      extendedMasterSecret: n?.version === 0x0304 ? true : (n?.extendedMasterSecret ?? false),
+      encryptThenMac: n?.encryptThenMac ?? false,
     };
   }
 }
