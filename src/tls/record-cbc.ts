@@ -173,7 +173,7 @@ export class CbcProtection implements RecordProtection {
     }
     // Collapse to all-or-nothing: 0xff only when every bit survived.
     good = leMask(0xff, good);
-    const strip = good & (padLen + 1); // 0 when the padding is bad: the MAC will not match
+    const strip = (good | (good << 8)) & (padLen + 1); // 0 when the padding is bad: the MAC will not match
     const dataLen = n - macLen - strip;
 
     // The MAC over the data, and a throwaway hash to even out the compression count.
