@@ -138,7 +138,7 @@ export async function runClient(argv: string[]): Promise<number> {
         err(ladder.render(style));
         live = ladder.widths(style.minWidth);
       }
-      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'client')));
       err('---');
       process.stdin.on('data', (d: Buffer) => {
         if (stream.writable) stream.write(d);

@@ -1,8 +1,6 @@
-// Pieces shared by the CLI commands: where the fixtures are, argument helpers,
+// Pieces shared by the CLI commands: argument helpers,
 // and the handshake summary block.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { HandshakeInfo } from '../ssl/sslobject.js';
 
 /** Bad command line: main prints the message and the usage text, exit 2. */
@@ -11,23 +9,6 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
-}
-
-/**
- * The fixtures directory. Compiled, this file sits in dist/src/cli/ and the
- * fixtures three levels up (the repo root, or the package root once
- * installed from a tarball); run from source via tsx it is two levels up.
- */
-export function fixturesDir(): string {
-  for (const rel of ['../../../fixtures/', '../../fixtures/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(dir + 'ca.pem')) return dir;
-  }
-  throw new Error('cannot find the fixtures directory (expected next to dist/ or src/)');
-}
-
-export function fixture(name: string): string {
-  return fixturesDir() + name;
 }
 
 /** "host:port", "[v6]:port" → parts; host may be a name, IPv4 or bracketed IPv6. */
@@ -57,8 +38,8 @@ export function keyValues(rows: Array<[string, string]>, indent = '  '): string 
   return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`).join('\n');
 }
 
-/** The summary rows for a finished handshake, as seen by one end. */
-export function summaryRows(info: HandshakeInfo, cipherBits?: number): Array<[string, string]> {
+/** The summary rows for a finished handshake, as seen by the end `side`. */
+export function summaryRows(info: HandshakeInfo, cipherBits: number | undefined, side: 'client' | 'server'): Array<[string, string]> {
   const none = '(none)';
   return [
     ['version', info.version ?? none],
@@ -67,7 +48,8 @@ export function summaryRows(info: HandshakeInfo, cipherBits?: number): Array<[st
     ['signature scheme', info.signatureScheme ?? none],
     ['ALPN', info.alpn ?? none],
     ['server name (SNI)', info.serverName ?? none],
-    ['peer certificate', info.peerCertificateSubject ?? none],
+    // Say whose certificate it is: the peer of a client is the server and vice versa.
+    [side === 'client' ? "peer certificate (the server's)" : "peer certificate (the client's)", info.peerCertificateSubject ?? none],
     ['HelloRetryRequest', info.helloRetryRequest ? 'yes' : 'no'],
   ];
 }

@@ -20,7 +20,8 @@ commands:
   server                    listen like openssl s_server; echo data back
       --port N              port to listen on (default 4433; 0 = any free port)
       --host H              address to bind (default 127.0.0.1)
-      --cert F --key F      certificate chain and key (default: the ECDSA test leaf)
+      --cert F --key F      certificate chain and key (default: made at start,
+                            its CA printed before ACCEPT)
       --alpn a,b            accept these ALPN protocols
       --www                 answer HTTP requests with a status page, then close
       --cafile F --verify   require a client certificate issued by these CAs

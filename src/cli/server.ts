@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { SSLContext } from '../ssl/context.js';
 import { CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
 import type { SSLObject } from '../ssl/sslobject.js';
-import { TLSStream } from '../net/tls-stream.js';
+import { TLSStream, addCertChain } from '../net/tls-stream.js';
+import { makeEphemeralCredentials } from './ephemeral-cert.js';
 import { Ladder, type LadderStyle } from './ladder.js';
-import { UsageError, errorText, fixture, formatAddress, keyValues, parseList, parsePort, summaryRows } from './common.js';
+import { UsageError, errorText, formatAddress, keyValues, parseList, parsePort, summaryRows } from './common.js';
 
 export interface ServerOptions {
   port: number;
@@ -60,10 +61,16 @@ export function parseServerArgs(argv: string[]): ServerOptions {
   };
 }
 
-function makeContext(o: ServerOptions): SSLContext {
+/** The server's context; without --cert, `ephemeralCa` receives the PEM of the CA made for this run. */
+function makeContext(o: ServerOptions, ephemeralCa: (pem: string) => void): SSLContext {
   const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
-  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null);
-  else ctx.loadCertChain(fixture('leaf-ecdsa-p256-chain.pem'), fixture('leaf-ecdsa-p256.key'));
+  if (o.cert) {
+    ctx.loadCertChain(o.cert, o.key ?? null);
+  } else {
+    const made = makeEphemeralCredentials();
+    addCertChain(ctx, made.chainPem, made.keyPem, undefined);
+    ephemeralCa(made.caPem);
+  }
   if (o.cafile) {
     ctx.loadVerifyLocations({ cafile: o.cafile });
     // A CA file alone asks for a certificate; --verify insists on one.
@@ -116,7 +123,10 @@ export async function runServer(argv: string[]): Promise<number> {
 
   let ctx: SSLContext;
   try {
-    ctx = makeContext(o);
+    // Printed before ACCEPT, on stdout, so that a client can be pointed at it.
+    ctx = makeContext(o, (pem) =>
+      process.stdout.write(`No --cert: serving a certificate for localhost, 127.0.0.1 and ::1 made for this run, issued by this CA:\n${pem}`),
+    );
   } catch (e) {
     err(`ssl-ts server: ${errorText(e)}`);
     return 1;
@@ -163,7 +173,7 @@ export async function runServer(argv: string[]): Promise<number> {
       handshook = true;
       err(`CONNECTION from ${peer}`);
       if (o.trace) err(ladder.render(style));
-      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'server')));
     });
   });
 

@@ -47,6 +47,13 @@ export interface SSLObjectOptions {
 }
 
 /** ssl-ts extra: what the handshake settled, for tools and tests. */
+/** @internal See SSLObject._nodeHooks. */
+export interface NodeHooks {
+  keylog?: (line: string) => void;
+  event?: (ev: TraceEvent) => void;
+  deferVerify?: boolean;
+}
+
 export interface HandshakeInfo {
   version: string | null;
   cipher: string | null;
@@ -88,6 +95,14 @@ export class SSLObject {
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
   trace: ((ev: TraceEvent) => void) | null = null;
+  /**
+   * @internal Hooks for the node-shaped TLSStream (node-tls-compat.ts): key log
+   * lines for its 'keylog' event, every handshake event (for 'session'), and
+   * `deferVerify` for node's requestCert without rejectUnauthorized, where a
+   * bad client certificate is reported by `authorized`, not a failed handshake.
+   * Set before the handshake starts.
+   */
+  _nodeHooks: NodeHooks | null = null;
   private readonly incoming: MemoryBIO;
   private readonly outgoing: MemoryBIO;
   private conn: Connection | null = null;
@@ -142,12 +157,16 @@ export class SSLObject {
       noEncryptThenMac: (ctx.options & SSL_OP_NO_ENCRYPT_THEN_MAC) !== 0,
       dhParams: ctx._dhParams ?? (ctx.dhAuto ? 'auto' : null),
       securityLevel: ctx.securityLevel,
-      trace: (ev) => this.trace?.(ev),
-      keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
+      trace: (ev) => {
+        this.trace?.(ev);
+        this._nodeHooks?.event?.(ev);
+      },
+      keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
   }
 
   private verifyPeer(req: VerifyRequest): Uint8Array[] {
+    if (this._nodeHooks?.deferVerify) return []; // judged after the handshake (TLSStream.authorized)
     try {
       // The context's store (cafile, capath, CRLs), verifyFlags, hostnameChecksCommonName and security level apply.
       return verifyPeerChain(this.context, req.presented, { hostname: req.hostname, purpose: req.purpose });
@@ -385,6 +404,11 @@ export class SSLObject {
     throw new ValueError('Post-handshake authentication is not supported');
   }
 
+  /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */
+  _negotiated(): Readonly<Connection['negotiated']> | null {
+    return this.conn?.handshakeDone ? this.conn.negotiated : null;
+  }
+
   handshakeInfo(): HandshakeInfo {
     const n = this.conn?.negotiated;
     const peer = n?.peerCertificates[0];
@@ -403,11 +427,16 @@ export class SSLObject {
   }
 }
 
-/** Append NSS key log lines, as OpenSSL does for Python's keylog_filename. */
-function keylogWriter(file: string): (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void {
+/** NSS key log lines, appended to Python's keylog_filename as OpenSSL does, and/or handed to a hook. */
+function keylogSink(
+  file: string | null | undefined,
+  hook: ((line: string) => void) | undefined,
+): ((label: string, clientRandom: Uint8Array, secret: Uint8Array) => void) | undefined {
+  if (!file && !hook) return undefined;
   return (label, clientRandom, secret) => {
     const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-    appendFileSync(file, line);
+    if (file) appendFileSync(file, line);
+    hook?.(line);
   };
 }
 
