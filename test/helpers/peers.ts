@@ -694,6 +694,8 @@ export interface PythonPeerResult {
   stage: string;
   version: string | null;
   cipher: [string, string, number] | null;
+  /** Server: SSLObject.shared_ciphers(). */
+  shared_ciphers: [string, string, number][];
   alpn: string | null;
   peer_cert_subject: Record<string, string> | null;
   peer_cert_der_b64: string | null;

@@ -259,6 +259,7 @@ class Peer:
             "stage": self.stage,
             "version": safe(obj.version),
             "cipher": list(cipher) if cipher else None,
+            "shared_ciphers": [list(c) for c in (safe(obj.shared_ciphers) or [])],
             "alpn": safe(obj.selected_alpn_protocol),
             "peer_cert_subject": peer_subject,
             "peer_cert_der_b64": base64.b64encode(peer_der).decode() if peer_der else None,

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { connectNodeTls, collectUntilEnd, fixture, fixtureText, leafFiles, listenTcp, runPythonPeer, startNodeTlsServer } from '../helpers/peers.js';
+import { bridgeSocketToPython, connectNodeTls, collectUntilEnd, fixture, fixtureText, leafFiles, listenTcp, runOpensslClient, runPythonPeer, startNodeTlsServer } from '../helpers/peers.js';
 import { acceptOurs, connectOurs, echoUntilClose, ourClientContext, ourOverStream, ourServerContext, text } from '../helpers/ours.js';
 import {
   dhParamsFile,
@@ -243,6 +243,50 @@ describe('DHE and CBC against Python ssl (MemoryBIO ferry)', () => {
         ours.pump.destroy();
         await py.kill();
       }
+    });
+  }
+});
+
+describe('sharedCiphers() equals Python\'s shared_ciphers() for the same client', () => {
+  for (const offer of [
+    ['-tls1_2', '-cipher', 'DHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA:DHE-RSA-AES256-GCM-SHA384'],
+    ['-cipher', 'ALL:@SECLEVEL=0'],
+    [],
+  ]) {
+    test(`openssl s_client ${offer.join(' ') || '(defaults)'}`, T, async () => {
+      const input = 'shared?\n';
+      const run = async (serve: (sock: import('node:net').Socket) => Promise<[string, string, number][] | null>) => {
+        const l = await listenTcp();
+        try {
+          const clientP = runOpensslClient(l.port, ['-servername', 'localhost', ...offer], input);
+          const shared = await serve(await l.accept());
+          const client = await clientP;
+          assert.equal(client.code, 0, client.stderr);
+          return shared;
+        } finally {
+          await l.close();
+        }
+      };
+      const f = leafFiles('rsa2048');
+      const python = await run(async (sock) => {
+        const py = runPythonPeer({ role: 'server', cert: f.chain, key: f.key, minVersion: 'TLSv1_2', maxVersion: 'TLSv1_3', dhparams: DH2048, echoBytes: input.length });
+        bridgeSocketToPython(sock, py);
+        const r = await py.result;
+        assert.equal(r.error, null, JSON.stringify(r.error));
+        return r.shared_ciphers;
+      });
+      const ours = await run(async (sock) => {
+        const ctx = ourServerContext({ versions: 'any', cert: 'rsa2048' });
+        ctx.loadDhParams(DH2048);
+        const o = acceptOurs(sock, ctx);
+        await o.pump.handshake();
+        await o.pump.write(await o.pump.readExactly(input.length));
+        await o.pump.close().catch(() => {});
+        o.pump.destroy();
+        return o.obj.sharedCiphers();
+      });
+      assert.ok(python && python.length > 0);
+      assert.deepEqual(ours, python);
     });
   }
 });
