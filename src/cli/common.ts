@@ -1,14 +1,72 @@
 // Pieces shared by the CLI commands: argument helpers,
 // and the handshake summary block.
 
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { HandshakeInfo } from '../ssl/sslobject.js';
+import { osError } from '../ssl/file-loading.js';
 
-/** Bad command line: main prints the message and the usage text, exit 2. */
+/** Bad command line: main prints the message and a one-line usage, exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+
+/**
+ * node's parseArgs with our own one-line messages instead of its
+ * ERR_PARSE_ARGS_* texts (which suggest '--' tricks irrelevant here).
+ */
+export function parseCommandArgs<O extends OptionSpec>(
+  argv: string[],
+  options: O,
+  allowPositionals: boolean,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> {
+  for (const a of argv) {
+    if (!a.startsWith('--') || a === '--') continue;
+    const name = a.slice(2).split('=', 1)[0]!;
+    if (!(name in options)) throw new UsageError(`unknown option '--${name}'`);
+  }
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const opt = /'(-[^']*)'/.exec((e as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option '${opt ?? '?'}'`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = /--([\w-]+)/.exec((e as Error).message)?.[1] ?? '?';
+      const spec = options[name];
+      throw new UsageError(spec?.type === 'boolean' ? `option '--${name}' takes no value` : `option '--${name}' needs a value`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument '${opt ?? /'([^']*)'/.exec((e as Error).message)?.[1] ?? '?'}'`);
+    throw new UsageError((e as Error).message.split('\n', 1)[0]!);
+  }
+}
+
+/**
+ * A file named on the command line must be readable; Python's message names
+ * it (`[Errno 2] No such file or directory: 'x.pem'`), where loading it
+ * through SSLContext would not, as in Python's ssl.
+ */
+export function requireFile(path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isDirectory()) readFileSync(path); // raises EISDIR
+  } catch (e) {
+    throw osError(e, path);
+  }
+}
+
+/** The key password from --pass, or the first line of --pass-file. */
+export function keyPassword(pass: string | undefined, passFile: string | undefined): string | undefined {
+  if (pass !== undefined && passFile !== undefined) throw new UsageError('give --pass or --pass-file, not both');
+  if (passFile === undefined) return pass;
+  requireFile(passFile);
+  return readFileSync(passFile, 'utf8').split(/\r?\n/, 1)[0] ?? '';
 }
 
 /** "host:port", "[v6]:port" → parts; host may be a name, IPv4 or bracketed IPv6. */

@@ -44,6 +44,7 @@ const STANDARD_NAMES: Record<string, string> = {
   'ECDHE-RSA-CHACHA20-POLY1305': 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 };
 
+/** node's `tls.TLSSocket#getCipher()` result. */
 export interface NodeCipher {
   name: string;
   standardName: string;
@@ -57,6 +58,7 @@ export function nodeCipher(cipher: CipherTuple | null): NodeCipher | null {
   return { name, standardName: STANDARD_NAMES[name] ?? name, version };
 }
 
+/** node's `tls.TLSSocket#getEphemeralKeyInfo()` result on a client. */
 export interface EphemeralKeyInfo {
   type: 'ECDH';
   name: string;

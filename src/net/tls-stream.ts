@@ -32,8 +32,10 @@ import {
   type NodePeerCertificate,
 } from './node-tls-compat.js';
 
-type Pem = string | Buffer | Uint8Array;
+/** PEM text, as a string or bytes, as node:tls takes it. */
+export type Pem = string | Buffer | Uint8Array;
 
+/** node:tls-style options of a TLSStream; an SSLContext is built from them unless `context` is given. */
 export interface TLSStreamOptions {
   /** Server role (accepting side). Default false. */
   isServer?: boolean;
@@ -66,6 +68,7 @@ export interface TLSStreamOptions {
   allowHalfOpen?: boolean;
 }
 
+/** Options of `connect()`: node's `tls.connect()` options that ssl-ts supports. */
 export interface ConnectOptions extends TLSStreamOptions {
   port?: number;
   /** IPC path, used only when no port is given (node:http passes the request path here too). */
@@ -94,6 +97,7 @@ export const UNSUPPORTED_NODE_OPTIONS = [
   'checkServerIdentity',
 ] as const;
 
+/** Options of `createServer()`: node's `tls.createServer()` options that ssl-ts supports. */
 export interface ServerOptions extends TLSStreamOptions {
   /** net.Server option: pause sockets on accept. Not supported; TLS must read at once. */
   pauseOnConnect?: never;
@@ -163,7 +167,8 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   return ctx;
 }
 
-type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
+/** The transport under a TLSStream: any node Duplex, with net.Socket's extras when it has them. */
+export type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
   remoteAddress?: string;
   remotePort?: number;
   remoteFamily?: string;
@@ -172,7 +177,10 @@ type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' 
   connecting?: boolean;
 };
 
-/** Plaintext Duplex over a TLS connection; events 'secureConnect' (client) / 'secure' (server), 'data', 'end', 'close', 'error'. */
+/**
+ * Plaintext Duplex over a TLS connection, a stand-in for node's `tls.TLSSocket` (Python's `SSLSocket` methods too);
+ * events 'secureConnect' (client) / 'secure' (server), 'data', 'end', 'close', 'error', 'keylog', 'session'.
+ */
 export class TLSStream extends Duplex {
   /** node's marker for TLS sockets (http.IncomingMessage reads it for req.protocol). */
   readonly encrypted = true;
@@ -290,6 +298,7 @@ export class TLSStream extends Duplex {
 
   // ------------------------------------------------------------ Duplex plumbing
 
+  /** Duplex internals: node wants more plaintext. */
   override _read(): void {
     this.#wantRead = true;
     this.#pump();
@@ -321,6 +330,7 @@ export class TLSStream extends Duplex {
     }
   }
 
+  /** Duplex internals: encrypt one chunk. */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     // Once secure, encrypt and hand the records to the transport now, as
     // node:tls does: a caller that writes and then destroys at once (node:http
@@ -362,6 +372,7 @@ export class TLSStream extends Duplex {
     );
   }
 
+  /** Duplex internals: tear the connection down. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.#clearShutdownTimer();
     if (err || !this.driver.writeClosed) this.driver.destroy();
@@ -386,16 +397,20 @@ export class TLSStream extends Duplex {
     return this.driver.closeNotifyReceived;
   }
 
+  /** Python's shape: `SSLSocket.getpeercert()`. node's is `getPeerCertificate()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** Python's shape: `SSLSocket.getpeercert()`. node's is `getPeerCertificate()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     return binaryForm ? this.sslobj.getPeerCert(true) : this.sslobj.getPeerCert(false);
   }
 
+  /** Python's shape: `SSLSocket.cipher()`. node's is `getCipher()`. */
   cipher(): CipherTuple | null {
     return this.sslobj.cipher();
   }
 
+  /** Python: `SSLSocket.version()`. node's is `getProtocol()`. */
   version(): string | null {
     return this.sslobj.version();
   }
@@ -405,10 +420,12 @@ export class TLSStream extends Duplex {
     return this.sslobj.version();
   }
 
+  /** Python: `SSLSocket.selected_alpn_protocol()`. node's is `alpnProtocol`. */
   selectedAlpnProtocol(): string | null {
     return this.sslobj.selectedAlpnProtocol();
   }
 
+  /** The session to resume with `session` (an SSLSession, where node gives a Buffer). Python: `SSLSocket.session`. */
   getSession(): SSLSession | null {
     return this.sslobj.session;
   }
@@ -435,6 +452,7 @@ export class TLSStream extends Duplex {
     return nodeCipher(this.sslobj.cipher());
   }
 
+  /** node: `tls.TLSSocket#isSessionReused()`. Python: `SSLSocket.session_reused`. */
   isSessionReused(): boolean {
     return this.sslobj.sessionReused;
   }
@@ -489,11 +507,13 @@ export class TLSStream extends Duplex {
   }
 
   // Counting happens at the stream's edges so the data path stays untouched.
+  /** Writable#write(): plaintext to send; counted in `bytesWritten`. */
   override write(chunk: unknown, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean {
     this.#bytesWritten += byteLength(chunk, typeof encoding === 'string' ? encoding : undefined);
     return super.write(chunk, encoding as BufferEncoding, cb);
   }
 
+  /** Writable#end(): the last plaintext, then close_notify and a TCP half-close, as node:tls does. */
   override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), cb?: () => void): this {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
       this.#bytesWritten += byteLength(chunk, typeof encoding === 'string' ? encoding : undefined);
@@ -501,6 +521,7 @@ export class TLSStream extends Duplex {
     return super.end(chunk as Buffer, encoding as BufferEncoding, cb);
   }
 
+  /** Readable internals: counts `bytesRead`. */
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk !== null && chunk !== undefined) this.#bytesRead += byteLength(chunk, encoding);
     return super.push(chunk, encoding);
@@ -508,6 +529,7 @@ export class TLSStream extends Duplex {
 
   // ------------------------------------------------------------ socket-ish methods (node:http uses them)
 
+  /** node: `net.Socket#setTimeout()`: 'timeout' after `ms` idle on the transport. */
   setTimeout(ms: number, cb?: () => void): this {
     if (cb) {
       if (ms === 0) this.off('timeout', cb);
@@ -517,50 +539,61 @@ export class TLSStream extends Duplex {
     return this;
   }
 
+  /** node: `net.Socket#setNoDelay()` of the transport. */
   setNoDelay(noDelay?: boolean): this {
     this.socket.setNoDelay?.(noDelay);
     return this;
   }
 
+  /** node: `net.Socket#setKeepAlive()` of the transport. */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     this.socket.setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
+  /** node: `net.Socket#ref()` of the transport. */
   ref(): this {
     this.socket.ref?.();
     return this;
   }
 
+  /** node: `net.Socket#unref()` of the transport. */
   unref(): this {
     this.socket.unref?.();
     return this;
   }
 
+  /** node: `net.Socket#address()` of the transport. */
   address(): net.AddressInfo | object {
     return this.socket.address?.() ?? {};
   }
 
+  /** node: `net.Socket#remoteAddress` of the transport. */
   get remoteAddress(): string | undefined {
     return this.socket.remoteAddress;
   }
 
+  /** node: `net.Socket#remotePort` of the transport. */
   get remotePort(): number | undefined {
     return this.socket.remotePort;
   }
 
+  /** node: `net.Socket#remoteFamily` of the transport. */
   get remoteFamily(): string | undefined {
     return this.socket.remoteFamily;
   }
 
+  /** node: `net.Socket#localAddress` of the transport. */
   get localAddress(): string | undefined {
     return this.socket.localAddress;
   }
 
+  /** node: `net.Socket#localPort` of the transport. */
   get localPort(): number | undefined {
     return this.socket.localPort;
   }
 
+  /** node: `net.Socket#connecting` of the transport. */
   get connecting(): boolean {
     return !!this.socket.connecting;
   }
@@ -662,7 +695,9 @@ export class TLSServer extends net.Server {
   }
 }
 
+/** node: `tls.createServer()`, handshakes by ssl-ts; 'secureConnection' gets a TLSStream. */
 export function createServer(options?: ServerOptions, secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
+/** node: `tls.createServer()`, handshakes by ssl-ts; 'secureConnection' gets a TLSStream. */
 export function createServer(secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
 export function createServer(
   a?: ServerOptions | ((stream: TLSStream) => void),

@@ -9,6 +9,8 @@ import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './h
 import type { KeySchedule } from './key-schedule.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
+import type { ClientSession } from './session-state.js';
+import type { HashName } from '../crypto/provider.js';
 
 /** One step of a handshake: consumes a message and says what comes next. */
 export interface HandshakeState {
@@ -42,6 +44,10 @@ export interface Negotiated {
   extendedMasterSecret: boolean;
   /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
   encryptThenMac: boolean;
+  /** The handshake resumed a session (abbreviated handshake). */
+  resumed: boolean;
+  /** Server: the id of this connection's session, as OpenSSL shows it (random in TLS 1.3). */
+  sessionId: Uint8Array;
 }
 
 /** Secrets needed after the handshake (KeyUpdate, tickets, exporters). */
@@ -50,14 +56,8 @@ export interface TrafficSecrets {
   clientSecret: Uint8Array;
   serverSecret: Uint8Array;
   resumptionSecret: Uint8Array | null;
-}
-
-export interface SessionTicket {
-  lifetime: number;
-  ageAdd: number;
-  nonce: Uint8Array;
-  ticket: Uint8Array;
-  receivedAt: number;
+  /** TLS 1.3 exporter_master_secret (RFC 8446 7.5). */
+  exporterSecret?: Uint8Array;
 }
 
 /** Before begin(): any message is out of place. */
@@ -84,7 +84,10 @@ export class Connection {
   sentClose = false;
   error: SSLError | null = null;
   secrets: TrafficSecrets | null = null;
-  tickets: SessionTicket[] = [];
+  /** Client: sessions the server gave us, newest last (bounded). */
+  sessions: ClientSession[] = [];
+  /** TLS 1.2: what exporters (RFC 5705) need. */
+  tls12Secrets: { master: Uint8Array; clientRandom: Uint8Array; serverRandom: Uint8Array; hash: HashName } | null = null;
   readonly negotiated: Negotiated = {
     version: null,
     cipherSuite: null,
@@ -101,11 +104,17 @@ export class Connection {
     serverFinished: null,
     extendedMasterSecret: false,
     encryptThenMac: false,
+    resumed: false,
+    sessionId: new Uint8Array(0),
   };
 
   constructor(readonly config: EngineConfig) {
     this.transcript = new Transcript(config.provider);
     this.state = NOT_STARTED;
+  }
+
+  now(): number {
+    return this.config.now ? this.config.now() : Date.now();
   }
 
   get isServer(): boolean {

@@ -19,6 +19,8 @@ export function installKeys12(
   serverRandom: Uint8Array,
 ): { read: RecordProtection; write: RecordProtection } {
   const p = conn.config.provider;
+  // Kept for exporters (RFC 5705) and for the session a ticket or id resumes.
+  conn.tls12Secrets = { master, clientRandom, serverRandom, hash: suite.hash };
   const kb = keyBlock(p, suite.hash, master, clientRandom, serverRandom, suite.keyLength, suite.fixedIvLength, suite.macLength);
   let client: RecordProtection;
   let server: RecordProtection;

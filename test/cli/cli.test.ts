@@ -406,12 +406,98 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
     bad.map(async (args) => {
       const s = cli(args);
       s.child.stdin!.end();
-      const code = await exitWithin(s, 20000);
+      const code = await exitWithin(s, 60000);
       assert.equal(code, 2, `ssl-ts ${args.join(' ')}: ${s.stderr()}`);
       assert.match(s.stderr(), /usage: ssl-ts/, `ssl-ts ${args.join(' ')}`);
     }),
   );
   const h = cli(['--help']);
-  assert.equal(await exitWithin(h, 20000), 0);
+  assert.equal(await exitWithin(h, 60000), 0);
   assert.match(h.stdout(), /usage: ssl-ts/);
+});
+
+// ---------------------------------------------------------------- polish
+
+test('client --help and server --help print their own options', { timeout: 60000 }, async () => {
+  const c = cli(['client', '--help']);
+  assert.equal(await exitWithin(c, 60000), 0);
+  assert.match(c.stdout(), /^usage: ssl-ts client HOST:PORT/);
+  assert.match(c.stdout(), /--servername N/);
+  assert.match(c.stdout(), /--pass-file F/);
+  assert.doesNotMatch(c.stdout(), /--www/);
+  const s = cli(['server', '--help']);
+  assert.equal(await exitWithin(s, 60000), 0);
+  assert.match(s.stdout(), /^usage: ssl-ts server/);
+  assert.match(s.stdout(), /--www/);
+  assert.doesNotMatch(s.stdout(), /--servername/);
+});
+
+test('unknown or malformed flags: one line naming the flag, not node\'s ERR_PARSE_ARGS text', { timeout: 60000 }, async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['client', '127.0.0.1:443', '--nope'], /^ssl-ts client: unknown option '--nope'; usage: ssl-ts client HOST:PORT \[options\] \(ssl-ts client --help\)\n$/],
+    [['server', '--bogus=1'], /^ssl-ts server: unknown option '--bogus'; usage: ssl-ts server/],
+    [['client', '127.0.0.1:443', '--cafile'], /^ssl-ts client: option '--cafile' needs a value; usage/],
+    [['server', '--www=yes'], /^ssl-ts server: option '--www' takes no value; usage/],
+    [['client', '127.0.0.1:443', '--pass', 'x'], /^ssl-ts client: --pass and --pass-file need --cert; usage/],
+  ];
+  await Promise.all(
+    cases.map(async ([args, re]) => {
+      const s = cli(args);
+      s.child.stdin!.end();
+      assert.equal(await exitWithin(s, 60000), 2, args.join(' '));
+      assert.match(s.stderr(), re);
+      assert.doesNotMatch(s.stderr(), /ERR_PARSE_ARGS/);
+    }),
+  );
+});
+
+test('a missing file is named as Python names it', { timeout: 60000 }, async () => {
+  const runs: Array<[string[], string]> = [
+    [['client', '127.0.0.1:1', '--cafile', 'no-such-ca.pem'], 'no-such-ca.pem'],
+    [['server', '--port', '0', '--cert', 'no-such-cert.pem'], 'no-such-cert.pem'],
+    [['server', '--port', '0', '--cert', FIX + 'leaf-ecdsa-p256-chain.pem', '--key', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key', '--pass-file', 'no-such-pass.txt'], 'no-such-pass.txt'],
+  ];
+  await Promise.all(
+    runs.map(async ([args, file]) => {
+      const s = cli(args);
+      s.child.stdin!.end();
+      assert.equal(await exitWithin(s, 60000), 1, s.stderr());
+      assert.match(s.stderr(), new RegExp(`\\[Errno 2\\] No such file or directory: '${file}'`));
+    }),
+  );
+});
+
+test('server --pass / --pass-file open an encrypted key; a wrong one fails; --cafile alone warns', { timeout: 60000 }, async () => {
+  const passFile = join(mkdtempSync(join(tmpdir(), 'ssl-ts-cli-')), 'pass.txt');
+  writeFileSync(passFile, 'somepass\n');
+  const key = ['--cert', FIX + 'leaf-ecdsa-p256-chain.pem', '--key', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key'];
+  for (const pass of [['--pass', 'somepass'], ['--pass-file', passFile]]) {
+    const { s, port } = await cliServer([...key, ...pass, '--www']);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port, path: '/', ca: readFileSync(CA), servername: 'localhost', agent: false }, (res) => {
+            let t = '';
+            res.on('data', (d: Buffer) => (t += d));
+            res.on('end', () => resolve(t));
+          })
+          .on('error', reject);
+      });
+      assert.match(body, /Protocol\s+TLSv1\.3/);
+    } finally {
+      await stop(s);
+    }
+  }
+  const wrong = cli(['server', '--port', '0', ...key, '--pass', 'wrong']);
+  assert.equal(await exitWithin(wrong, 60000), 1);
+  assert.match(wrong.stderr(), /^ssl-ts server: /);
+
+  const { s } = await cliServer(['--cafile', CA]);
+  try {
+    // stderr and stdout are separate pipes: give the warning a moment to arrive.
+    for (let i = 0; i < 50 && !/warning/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(s.stderr(), /warning: --cafile without --verify/);
+  } finally {
+    await stop(s);
+  }
 });

@@ -1,8 +1,8 @@
 // The published package as its users get it: `npm pack` the repository,
 // install the tarball into a scratch project, and run a handshake from a
 // CommonJS app, an ESM app, and TypeScript apps compiled under node16 (to
-// CommonJS), nodenext (to ESM) and bundler resolution. The tarball must not
-// hold a private key.
+// CommonJS), nodenext (to ESM) and bundler resolution; then the same apps
+// under Bun and Deno. The tarball must not hold a private key.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +15,9 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 const NPM_TIMEOUT = 5 * 60_000;
+// Deno and Bun come from their npm packages (devDependencies), binaries included.
+const BUN = join(REPO, 'node_modules', '.bin', 'bun');
+const DENO = join(REPO, 'node_modules', '.bin', 'deno');
 
 let root = '';
 let tarball = '';
@@ -76,14 +79,14 @@ function app(name: string, pkg: object, files: Record<string, string>): string {
   return dir;
 }
 
-function run(dir: string, entry: string): string {
-  const r = spawnSync(process.execPath, [entry], {
+function run(dir: string, entry: string, runtime: string[] = [process.execPath]): string {
+  const r = spawnSync(runtime[0]!, [...runtime.slice(1), entry], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, SSLTS_FIXTURES: FIX },
+    env: { ...process.env, SSLTS_FIXTURES: FIX, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
-  assert.equal(r.status, 0, `${entry} failed:\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, `${runtime.join(' ')} ${entry} failed:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -176,4 +179,23 @@ test('CommonJS types resolve to the CommonJS build, ESM types to the ESM build',
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs' });
   assert.match(readFileSync(join(dir, pkg.exports['.']!.require.types), 'utf8'), /SSLContext/);
   assert.match(readFileSync(join(dir, pkg.exports['.']!.import.types), 'utf8'), /SSLContext/);
+});
+
+test('Bun runs the package: ESM import and CommonJS require', { timeout: 120000 }, () => {
+  const esm = app('bun-esm', { type: 'module' }, {
+    'app.mjs': `import * as lib from 'ssl-ts';\nimport * as fs from 'node:fs';\n${JS_BODY}`,
+  });
+  assert.match(run(esm, 'app.mjs', [BUN]), EXPECTED);
+  const cjs = app('bun-cjs', { type: 'commonjs' }, {
+    'app.js': `const lib = require('ssl-ts');\nconst fs = require('node:fs');\n${JS_BODY}`,
+  });
+  assert.match(run(cjs, 'app.js', [BUN]), EXPECTED);
+  assert.match(execFileSync(BUN, ['--version'], { encoding: 'utf8' }), /^\d+\.\d+/);
+});
+
+test('Deno runs the package from node_modules', { timeout: 120000 }, () => {
+  const dir = app('deno-esm', { type: 'module' }, {
+    'app.mjs': `import * as lib from 'ssl-ts';\nimport * as fs from 'node:fs';\n${JS_BODY}`,
+  });
+  assert.match(run(dir, 'app.mjs', [DENO, 'run', '--allow-all']), EXPECTED);
 });

@@ -59,7 +59,7 @@ const OWN_TRUTH: Record<string, unknown> = {
   HAS_PSK: false,
 };
 /** OpenSSL option names ssl-ts adds where Python 3.11 has only the bit (README: "Python names and ours"). */
-const EXTRAS = new Set(['OP_NO_EXTENDED_MASTER_SECRET']);
+const EXTRAS = new Set(['OP_NO_EXTENDED_MASTER_SECRET', 'OP_ALLOW_NO_DHE_KEX']);
 /** Python names ssl-ts leaves out: protocol methods it cannot speak. */
 const ABSENT = new Set(['PROTOCOL_TLSv1', 'PROTOCOL_TLSv1_1']);
 
