@@ -100,7 +100,8 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   if (secureReneg) shExts.push({ type: ExtensionType.renegotiation_info, data: Uint8Array.of(0) });
   if (etm) shExts.push({ type: ExtensionType.encrypt_then_mac, data: new Uint8Array(0) });
   if (ems) shExts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-  if (findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
+  // RFC 8422 5.2: only an ECC suite answers ec_point_formats.
+  if (suite.kx === 'ECDHE' && findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
   if (sniSeen && n.serverName !== null) shExts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
   if (alpn) shExts.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
 

@@ -131,7 +131,8 @@ export async function startGnutlsServer(args: string[]): Promise<GnutlsServer> {
   child.stderr!.on('data', (d) => (out += d));
   const ready = (async () => {
     for (;;) {
-      if (/listening on IPv4/.test(out)) return;
+      // It prints the line before bind() and adds 'done' after listen().
+      if (/listening on IPv4[^\n]*done/.test(out)) return;
       if (child.exitCode !== null) throw new Error(`gnutls-serv exited:\n${out}`);
       await delay(50);
     }
