@@ -29,6 +29,17 @@ import {
 
 export type Tweak = (ctx: SSLContext) => void;
 
+/**
+ * Keep a peer process from holding the test file open when a failing test
+ * never reaches its stop(): it is killed when the test process exits.
+ */
+function detach(child: ChildProcess): ChildProcess {
+  child.unref();
+  for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+  process.once('exit', () => child.kill('SIGKILL'));
+  return child;
+}
+
 /** Scratch files for one test file; removed at exit. */
 const scratch = mkdtempSync(join(tmpdir(), 'ssl-ts-tls12-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
@@ -125,7 +136,7 @@ export interface GnutlsServer {
 /** `gnutls-serv --echo` on a free port, ready once it says it listens. */
 export async function startGnutlsServer(args: string[]): Promise<GnutlsServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('gnutls-serv', ['--echo', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = detach(spawn('gnutls-serv', ['--echo', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -292,7 +303,7 @@ function parseGo(code: number | null, stdout: string): GoResult {
 
 /** Start the Go server; resolves with its port and a promise of its report. */
 export async function startGoServer(cert: string, key: string, suite = 'default'): Promise<{ port: number; result: Promise<GoResult>; stop: () => Promise<void> }> {
-  const child = spawn(goPeer(), ['server', '127.0.0.1:0', cert, key, fixture('ca.pem'), suite], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = detach(spawn(goPeer(), ['server', '127.0.0.1:0', cert, key, fixture('ca.pem'), suite], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stdout += d));
