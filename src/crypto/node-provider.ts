@@ -3,6 +3,7 @@
 import * as nc from 'node:crypto';
 import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
+import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
 import { DhKeyPair } from './ffdhe.js';
 
@@ -68,6 +69,8 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
+const classical = { keyShare: createKeyShare, randomBytes: (n: number): Uint8Array => nc.randomBytes(n) };
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -75,8 +78,9 @@ export const nodeCrypto: CryptoProvider = {
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
-  keyShare: (group): KeyShare => createKeyShare(group),
-  supportsGroup: isSupportedGroup,
+  keyShare: (group): KeyShare => keyShareFor(classical, group),
+  acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
+  supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
   finiteFieldDh: (prime, generator) => new DhKeyPair(prime, generator),
   randomBytes: (n) => nc.randomBytes(n),
   sign: signWithScheme,

@@ -73,6 +73,8 @@ export interface HandshakeInfo {
   extendedMasterSecret: boolean;
   /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
   encryptThenMac: boolean;
+  /** The handshake resumed a session. */
+  sessionReused: boolean;
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -169,6 +171,7 @@ export class SSLObject {
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
+      noTicket: (ctx.options & OP_NO_TICKET) !== 0,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
@@ -515,6 +518,7 @@ export class SSLObject {
       peerCertificateSubject: peer ? subjectLine(peer) : null,
       extendedMasterSecret: n?.version === 0x0304 ? true : (n?.extendedMasterSecret ?? false),
       encryptThenMac: n?.encryptThenMac ?? false,
+      sessionReused: this.sessionReused,
     };
   }
 }

@@ -133,8 +133,10 @@ export const NamedGroup = {
   ffdhe4096: 0x0102,
   ffdhe6144: 0x0103,
   ffdhe8192: 0x0104,
+  // draft-ietf-tls-ecdhe-mlkem, with OpenSSL 3.5's name.
+  X25519MLKEM768: 0x11ec,
 } as const;
-export type GroupName = 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519' | 'x448';
+export type GroupName = 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519' | 'x448' | 'X25519MLKEM768';
 
 const groupNames = new Map<number, string>(Object.entries(NamedGroup).map(([k, v]) => [v, k]));
 export function groupName(g: number): string {

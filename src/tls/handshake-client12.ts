@@ -1,5 +1,6 @@
 // The TLS 1.2 client handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from the shared ExpectServerHello once the server picks TLS 1.2.
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
@@ -25,11 +26,16 @@ import { encodeCertificateVerify } from './tls13-messages.js';
 import { extendedMasterSecret, legacyMasterSecret } from './prf.js';
 import { checkDhParams, dhePremaster } from '../crypto/ffdhe.js';
 import { decodeServerKeyExchangeDhe, encodeClientKeyExchangeDhe } from './dhe12-messages.js';
+import { clientSession12, decodeNewSessionTicket12, type NewSessionTicket12, serverResumed12, startResumedClient12 } from './resumption12.js';
 
 interface Client12 {
   hello: ClientHandshake['hello'];
   serverRandom: Uint8Array;
   suite: CipherSuite12;
+  /** The server said it will send a NewSessionTicket (RFC 5077 3.2). */
+  ticketExpected: boolean;
+  ticket?: NewSessionTicket12;
+  serverSessionId: Uint8Array;
   serverKey?: KeyObject;
   certRequest?: { schemes: number[] };
   master?: Uint8Array;
@@ -48,6 +54,7 @@ const SERVER_HELLO12_EXTENSIONS = new Set<number>([
   ExtensionType.ec_point_formats,
   ExtensionType.alpn,
   ExtensionType.server_name,
+  ExtensionType.session_ticket,
 ]);
 
 export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: ServerHello, msg: HandshakeMessage): HandshakeState {
@@ -91,7 +98,12 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
   conn.transcript.start(suite.hash);
   conn.transcript.add(msg.raw);
-  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ems });
+  // The server echoed the id of the session we offered: the abbreviated handshake (resumption12.ts).
+  if (serverResumed12(hs.resume12 ?? null, hs.hello, sh.sessionId, sh.cipherSuite, sh.extensions)) {
+    return startResumedClient12(conn, hs.resume12!, suite, hs.hello.random, sh.random, sh.extensions);
+  }
+  const ticketExpected = findExtension(sh.extensions, ExtensionType.session_ticket) !== undefined;
+  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ticketExpected, serverSessionId: sh.sessionId, ems });
 }
 
 function authMatches(suite: CipherSuite12, key: KeyObject): boolean {
@@ -138,7 +150,8 @@ class ExpectServerKeyExchange implements HandshakeState {
       ske = dhe;
     } else {
       const ecdhe = decodeServerKeyExchange(msg.body);
-      if (!c.groups.includes(ecdhe.params.group) || ecdhe.params.group >= 0x0100) throw illegalParameter('WRONG_CURVE');
+      // ffdhe groups and the hybrid KEM are TLS 1.3 groups, never TLS 1.2 curves.
+      if (!c.groups.includes(ecdhe.params.group) || ecdhe.params.group >= 0x0100 || isHybridGroup(ecdhe.params.group)) throw illegalParameter('WRONG_CURVE');
       kx = { kind: 'ECDHE', group: ecdhe.params.group, point: ecdhe.params.publicKey };
       ske = ecdhe;
     }
@@ -215,11 +228,16 @@ class ExpectServerChangeCipherSpec implements HandshakeState {
   readonly name = 'ExpectChangeCipherSpec';
   constructor(private readonly hs: Client12, private readonly readKeys: ReturnType<typeof installKeys12>['read']) {}
 
-  handle(): HandshakeState {
-    throw unexpectedMessage();
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    // RFC 5077 3.3: the promised NewSessionTicket comes before the server's CCS.
+    if (msg.type !== HandshakeType.new_session_ticket || !this.hs.ticketExpected || this.hs.ticket) throw unexpectedMessage();
+    this.hs.ticket = decodeNewSessionTicket12(msg.body);
+    conn.transcript.add(msg.raw);
+    return this;
   }
 
   changeCipherSpec(conn: Connection): HandshakeState {
+    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
     conn.setReadProtection(this.readKeys);
     return new ExpectServerFinished12(this.hs);
   }
@@ -232,6 +250,7 @@ class ExpectServerFinished12 implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
     conn.negotiated.serverFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
+    clientSession12(conn, this.hs.suite, this.hs.master!, this.hs.ems, this.hs.serverSessionId, this.hs.ticket ?? null);
     conn.handshakeDone = true;
     conn.reader.plainAlertsAllowed = false;
     return new ConnectedState12();
