@@ -30,12 +30,10 @@ import {
 export type Tweak = (ctx: SSLContext) => void;
 
 /**
- * Keep a peer process from holding the test file open when a failing test
- * never reaches its stop(): it is killed when the test process exits.
+ * Peer processes die with the test process; each test also stops its peer in
+ * a finally block (a live child keeps a test file from ending).
  */
 function detach(child: ChildProcess): ChildProcess {
-  child.unref();
-  for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
   process.once('exit', () => child.kill('SIGKILL'));
   return child;
 }

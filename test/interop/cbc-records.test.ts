@@ -74,15 +74,16 @@ describe('CBC records tampered in flight', () => {
     test(`${label}: our client's record flipped on the way to openssl s_server: bad record mac there, alert here`, T, async () => {
       const server = await startOpensslServer(['-rev', '-naccept', '1', '-tls1_2', ...serveRsa(), '-cipher', SUITE, ...(etm ? [] : ['-no_etm'])]);
       const proxy = await tamperingProxy(server.port, 'up');
-      const ours = await connectOurs(proxy.port, ourClientContext({ versions: 'tls12' }));
+      let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
       try {
+        ours = await connectOurs(proxy.port, ourClientContext({ versions: 'tls12' }));
         await ours.pump.handshake();
         assert.equal(ours.obj.handshakeInfo().encryptThenMac, etm);
         await ours.pump.write('flip me\n');
         await assert.rejects(ours.pump.read(), (e: unknown) => e instanceof SSLError && e.reason === 'SSLV3_ALERT_BAD_RECORD_MAC');
         assert.match(await server.finished(), /bad record mac/);
       } finally {
-        ours.pump.destroy();
+        ours?.pump.destroy();
         await proxy.close();
         await server.stop();
       }
@@ -91,15 +92,16 @@ describe('CBC records tampered in flight', () => {
     test(`${label}: openssl s_server's record flipped on the way to us: DECRYPTION_FAILED_OR_BAD_RECORD_MAC`, T, async () => {
       const server = await startOpensslServer(['-rev', '-naccept', '1', '-tls1_2', ...serveRsa(), '-cipher', SUITE, ...(etm ? [] : ['-no_etm'])]);
       const proxy = await tamperingProxy(server.port, 'down');
-      const ours = await connectOurs(proxy.port, ourClientContext({ versions: 'tls12' }));
+      let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
       try {
+        ours = await connectOurs(proxy.port, ourClientContext({ versions: 'tls12' }));
         await ours.pump.handshake();
         await ours.pump.write('flip the answer\n');
         await assert.rejects(ours.pump.read(), (e: unknown) => e instanceof SSLError && e.reason === 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
         // s_server does not print the alert it receives; the connection just ends.
         assert.match(await server.finished(), /CONNECTION CLOSED|ERROR|shutting down/);
       } finally {
-        ours.pump.destroy();
+        ours?.pump.destroy();
         await proxy.close();
         await server.stop();
       }
@@ -217,8 +219,9 @@ describe('crafted CBC records: the peer and ssl-ts agree', () => {
     for (const [label, make] of CRAFTED) {
       test(`${etm ? 'EtM' : 'MtE'}, openssl s_server: ${label}`, T, async () => {
         const server = await startOpensslServer(['-rev', '-naccept', '1', '-tls1_2', ...serveRsa(), '-cipher', SUITE, ...(etm ? [] : ['-no_etm'])]);
-        const ours = await connectOurs(server.port, ourClientContext({ versions: 'tls12' }));
+        let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
         try {
+          ours = await connectOurs(server.port, ourClientContext({ versions: 'tls12' }));
           await ours.pump.handshake();
           const { k } = writeState(ours);
           const { data, tail } = make(k);
@@ -227,7 +230,7 @@ describe('crafted CBC records: the peer and ssl-ts agree', () => {
           if (label === 'minimal padding' || label.startsWith('255')) assert.equal(theirs, 'accepted');
           else assert.equal(theirs, 'bad_record_mac');
         } finally {
-          ours.pump.destroy();
+          ours?.pump.destroy();
           await server.stop();
         }
       });
@@ -240,8 +243,9 @@ describe('crafted CBC records: the peer and ssl-ts agree', () => {
       const srv = await startGnutlsServer(['--x509certfile', f.chain, '--x509keyfile', f.key, '--priority', gnutlsPriority(SUITE)]);
       const ctx = ourClientContext({ versions: 'tls12' });
       if (!etm) ctx.options |= 0x00080000; // SSL_OP_NO_ENCRYPT_THEN_MAC
-      const ours = await connectOurs(srv.port, ctx);
+      let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
       try {
+        ours = await connectOurs(srv.port, ctx);
         await ours.pump.handshake();
         const { k } = writeState(ours);
         assert.equal(k.encryptThenMac, etm);
@@ -256,7 +260,7 @@ describe('crafted CBC records: the peer and ssl-ts agree', () => {
           assert.equal(theirs, mine, `gnutls said ${theirs}; output:\n${srv.output()}`);
         }
       } finally {
-        ours.pump.destroy();
+        ours?.pump.destroy();
         await srv.stop();
       }
     });

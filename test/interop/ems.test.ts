@@ -21,8 +21,9 @@ describe('Go 1.19 (no RFC 7627) in both roles', () => {
     test(`our client -> Go server, ${suite}`, T, async () => {
       const f = leafFiles(kind);
       const go = await startGoServer(f.chain, f.key, suite);
-      const ours = await connectOurs(go.port, ourClientContext({ versions: 'any' }));
+      let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
       try {
+        ours = await connectOurs(go.port, ourClientContext({ versions: 'any' }));
         await ours.pump.handshake();
         assert.equal(ours.obj.version(), 'TLSv1.2');
         assert.equal(ours.obj.handshakeInfo().extendedMasterSecret, false);
@@ -33,7 +34,7 @@ describe('Go 1.19 (no RFC 7627) in both roles', () => {
         assert.equal(r.error, undefined, r.stdout);
         assert.equal(r.version, '303');
       } finally {
-        ours.pump.destroy();
+        ours?.pump.destroy();
         await go.stop();
       }
     });
@@ -63,13 +64,14 @@ describe('Go 1.19 (no RFC 7627) in both roles', () => {
     const go = await startGoServer(f.chain, f.key);
     const ctx = ourClientContext({ versions: 'any' });
     ctx.requireExtendedMasterSecret = true;
-    const ours = await connectOurs(go.port, ctx);
+    let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
     try {
+      ours = await connectOurs(go.port, ctx);
       await assert.rejects(ours.pump.handshake(), (e: unknown) => e instanceof SSLError && e.reason === 'INCONSISTENT_EXTMS');
       const r = await go.result;
       assert.match(r.error ?? '', /handshake failure/);
     } finally {
-      ours.pump.destroy();
+      ours?.pump.destroy();
       await go.stop();
     }
   });

@@ -78,8 +78,9 @@ describe('ffdhe groups in TLS 1.3', () => {
 
   test('our client (default groups) -> openssl s_server -groups ffdhe2048: HelloRetryRequest, then ffdhe2048', T, async () => {
     const server = await startOpensslServer(['-rev', '-naccept', '1', '-groups', 'ffdhe2048', '-cert', fixture('leaf-ecdsa-p256.pem'), '-key', fixture('leaf-ecdsa-p256.key'), '-cert_chain', fixture('inter.pem')]);
-    const ours = await connectOurs(server.port, ourClientContext({ versions: 'tls13' }));
+    let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
     try {
+      ours = await connectOurs(server.port, ourClientContext({ versions: 'tls13' }));
       await ours.pump.handshake();
       assert.equal(ours.obj.handshakeInfo().group, 'ffdhe2048');
       assert.equal(ours.obj.handshakeInfo().helloRetryRequest, true);
@@ -87,7 +88,7 @@ describe('ffdhe groups in TLS 1.3', () => {
       assert.equal(text(await ours.pump.readUntil('\n')), 'puorg\n');
       await ours.pump.close();
     } finally {
-      ours.pump.destroy();
+      ours?.pump.destroy();
       await server.stop();
     }
   });
@@ -95,15 +96,16 @@ describe('ffdhe groups in TLS 1.3', () => {
   for (const group of ['ffdhe3072', 'ffdhe8192']) {
     test(`our client with groups [${group}] -> openssl s_server -groups ${group}: first key share`, T, async () => {
       const server = await startOpensslServer(['-rev', '-naccept', '1', '-groups', group, '-cert', fixture('leaf-ecdsa-p256.pem'), '-key', fixture('leaf-ecdsa-p256.key'), '-cert_chain', fixture('inter.pem')]);
-      const ours = await connectOurs(server.port, ourClientContext({ versions: 'tls13', groups: [group] }));
+      let ours: Awaited<ReturnType<typeof connectOurs>> | undefined;
       try {
+        ours = await connectOurs(server.port, ourClientContext({ versions: 'tls13', groups: [group] }));
         await ours.pump.handshake();
         assert.equal(ours.obj.handshakeInfo().group, group);
         assert.equal(ours.obj.handshakeInfo().helloRetryRequest, false);
         await ours.pump.write('abc\n');
         assert.equal(text(await ours.pump.readUntil('\n')), 'cba\n');
       } finally {
-        ours.pump.destroy();
+        ours?.pump.destroy();
         await server.stop();
       }
     });
