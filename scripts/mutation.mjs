@@ -33,8 +33,8 @@ export const CRITICAL = [
 // The tests that exercise each group quickly (in memory, no peers): Stryker
 // runs, for each mutant, only those of them that reach its code. The engine
 // tests under test/tls are kept fast for this reason.
-// Fastest and most direct first: the runner stops at the first failing file.
-const TLS_TESTS = ['test/tls/record-layer.test.ts', 'test/tls/key-schedule.test.ts', 'test/tls/engine.test.ts', 'test/tls/engine12.test.ts', 'test/tls/alert.test.ts'];
+// One process with all of them (test/mutation/engine-suite.ts).
+const TLS_TESTS = ['test/mutation/engine-suite.ts'];
 const X509_TESTS = ['test/x509/**/*.test.ts'];
 
 const argv = process.argv.slice(2);
