@@ -3,6 +3,7 @@
 import * as nc from 'node:crypto';
 import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
+import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
 
 class NodeRunningHash implements RunningHash {
@@ -85,6 +86,9 @@ export function setEntropySourceForTests(source: EntropySource | null): void {
   entropy = source ?? systemEntropy;
 }
 
+/** The hybrid group's classical half and randomness come from the same (possibly seeded) source. */
+const classical = { keyShare: (g: number): KeyShare => entropy.keyShare(g), randomBytes: (n: number): Uint8Array => entropy.randomBytes(n) };
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -92,8 +96,9 @@ export const nodeCrypto: CryptoProvider = {
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
-  keyShare: (group): KeyShare => entropy.keyShare(group),
-  supportsGroup: isSupportedGroup,
+  keyShare: (group): KeyShare => keyShareFor(classical, group),
+  acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
+  supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
   randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,

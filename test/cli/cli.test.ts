@@ -310,6 +310,31 @@ test('client: openssl s_server -rev reverses a line', { timeout: 30000 }, async 
   }
 });
 
+test('client --reconnect: five resumptions against openssl s_server, then the session goes on', { timeout: 40000 }, async () => {
+  const srv = start('openssl', [
+    's_server',
+    '-accept', '127.0.0.1:0',
+    '-rev',
+    '-cert', FIX + 'leaf-ecdsa-p256.pem',
+    '-cert_chain', FIX + 'inter.pem',
+    '-key', FIX + 'leaf-ecdsa-p256.key',
+  ]);
+  try {
+    const m = await srv.waitStdout(/ACCEPT\s+\S*:(\d+)/, 15000);
+    const c = cli(['client', `127.0.0.1:${m[1]}`, '--cafile', CA, '--servername', 'localhost', '--reconnect']);
+    c.child.stdin!.end('hello world\n');
+    const code = await exitWithin(c, 30000);
+    assert.equal(code, 0, c.stderr());
+    assert.equal(c.stdout(), 'dlrow olleh\n');
+    const err = c.stderr();
+    assert.match(err, /^New, TLSv1\.3, Cipher is TLS_AES_256_GCM_SHA384$/m);
+    for (let i = 1; i <= 5; i++) assert.match(err, new RegExp(`^reconnect ${i}: Reused, TLSv1\\.3`, 'm'));
+    assert.match(err, /session\s+resumed/);
+  } finally {
+    await stop(srv);
+  }
+});
+
 test('client: node:tls echo server, ALPN, IPv4 form', { timeout: 30000 }, async () => {
   const server = await nodeEchoServer({ ALPNProtocols: ['h2'] });
   try {
