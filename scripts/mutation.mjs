@@ -2,7 +2,8 @@
 // `npm run mutation [-- FILE...]`: StrykerJS mutation testing of the
 // security-critical files, then the score per file. Not part of `npm test` or
 // CI (it takes long). FILE may be a path or a name ('record-layer.ts' or
-// 'record-layer'); without one, every file in CRITICAL is mutated.
+// 'record-layer'), optionally with a line range ('record-layer.ts:132-256');
+// without one, every file in CRITICAL is mutated.
 // Incremental: results are kept in reports/stryker-incremental.json, so a
 // second run only tests mutants whose code or tests changed.
 // Options: --concurrency N (default 2), --fresh
@@ -50,13 +51,15 @@ const fresh = argv.includes('--fresh');
 const wanted = argv.filter((a) => !a.startsWith('--'));
 const files = wanted.length === 0
   ? CRITICAL
-  : wanted.map((w) => {
+  : wanted.map((arg) => {
+      // FILE or FILE:START-END (a line range, as Stryker's `mutate` accepts).
+      const [w, range] = arg.split(/:(?=\d+-\d+$)/);
       const hit = CRITICAL.find((f) => f === w || basename(f) === w || basename(f, '.ts') === w) ?? (existsSync(w) ? w : null);
       if (!hit) {
         console.error(`not a file: ${w}`);
         process.exit(2);
       }
-      return hit;
+      return range ? `${hit}:${range}` : hit;
     });
 
 const testFiles = [...new Set(files.flatMap((f) => (f.startsWith('src/x509/') ? X509_TESTS : TLS_TESTS)))];
