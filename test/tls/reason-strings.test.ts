@@ -149,6 +149,12 @@ test('OpenSSL alerts without a reason of their own: 1000+N has no name', () => {
   // The check above relies on this: the unnamed alerts are exactly those OpenSSL leaves unnamed.
   const codes = new Set(reasonCodes('SSL').values());
   for (let alert = 1; alert < 256; alert++) {
+    // CPython 3.11's table has no name for these two OpenSSL reasons: python3 reports reason None
+    // (test/tls/alert.test.ts compares every code with python3).
+    if (alert === 115 || alert === 120) {
+      assert.equal(peerAlertError(alert).reason, null, `alert ${alert}`);
+      continue;
+    }
     assert.equal(peerAlertError(alert).reason !== null, codes.has(1000 + alert), `alert ${alert}`);
   }
 });
