@@ -55,9 +55,19 @@ class NodeAead implements AeadKey {
   }
 }
 
+const HASH_LENGTH: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
+const ONE = Buffer.of(1);
+
 function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   // RFC 5869 2.3, built from Node's HMAC: T(i) = HMAC(PRK, T(i-1) | info | i).
-  const out = Buffer.allocUnsafe(length);
+  // Most outputs (traffic secrets, keys, IVs) fit one block: the digest itself,
+  // in its own memory. Secrets live as long as the connection, and a slice of
+  // Buffer's shared pool would keep a whole 8 KiB pool slab alive with them.
+  if (length <= HASH_LENGTH[name]) {
+    const t1 = nc.createHmac(name, prk).update(info).update(ONE).digest();
+    return length === t1.length ? t1 : t1.subarray(0, length);
+  }
+  const out = Buffer.alloc(length);
   let prev: Buffer = Buffer.alloc(0);
   let done = 0;
   for (let i = 1; done < length; i++) {

@@ -21,6 +21,7 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
+import { coalesce, RECORD_PLAINTEXT } from './coalesce.js';
 
 type Pem = string | Buffer | Uint8Array;
 
@@ -156,6 +157,11 @@ export class TLSStream extends Duplex {
   #secure = false;
   #wantRead = false;
   #pumping = false;
+  /** A small write waiting for the end of the tick, its callback not yet called. */
+  #held: { chunks: Uint8Array[]; cb: (err?: Error | null) => void } | null = null;
+  /** Held bytes whose callback has run: they go in front of the next chunks written. */
+  #carry: Uint8Array[] | null = null;
+  #flushingHeld = false;
   #shutdownTimer: NodeJS.Timeout | null = null;
   readonly #shutdownTimeout: number;
 
@@ -264,15 +270,87 @@ export class TLSStream extends Duplex {
     }
   }
 
+  // Writing. Plaintext is sealed synchronously once the handshake is done, and
+  // the callback of a write waits for the transport's own write callback, so
+  // that writes made meanwhile queue up in the Writable and reach _writev
+  // together. A small write that finds the stream idle is held until the next
+  // tick (auto-corking): the writes that follow it in the same tick join it,
+  // and coalesce() turns them into full records rather than one per write.
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.driver.writeAll(chunk).then(
-      () => cb(),
-      (err: Error) => cb(err),
-    );
+    this.#writeChunks([chunk], cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    const list: Uint8Array[] = new Array(chunks.length);
+    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
+    this.#writeChunks(list, cb);
+  }
+
+  #writeChunks(chunks: Uint8Array[], cb: (err?: Error | null) => void): void {
+    if (!this.driver.handshakeDone) {
+      // Writes made before the handshake wait for it (and queue up meanwhile).
+      this.driver.handshake().then(
+        () => this.#writeChunks(chunks, cb),
+        (err: Error) => cb(err),
+      );
+      return;
+    }
+    if (this.#carry) {
+      chunks = [...this.#carry, ...chunks];
+      this.#carry = null;
+    }
+    if (!this.#flushingHeld && chunks.length === 1 && chunks[0]!.length < RECORD_PLAINTEXT) {
+      this.#held = { chunks, cb };
+      process.nextTick(this.#flushHeld);
+      return;
+    }
+    this.#seal(chunks, cb);
+  }
+
+  /** Seal `chunks` as full records and send them as one transport write; `cb` once the transport took them. */
+  #seal(chunks: Uint8Array[], cb: (err?: Error | null) => void): void {
+    try {
+      this.driver.writeFlight(chunks.length === 1 ? chunks : coalesce(chunks), cb);
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+
+  /**
+   * The held write's tick is over. Releasing its callback makes the Writable
+   * hand over whatever was written meanwhile (in _write or _writev, right
+   * inside cb()), which picks the held bytes up from #carry; if nothing came,
+   * the held bytes are sealed alone.
+   */
+  readonly #flushHeld = (): void => {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = null;
+    if (this.destroyed) {
+      held.cb(new Error('write after the stream was destroyed'));
+      return;
+    }
+    this.#carry = held.chunks;
+    this.#flushingHeld = true;
+    try {
+      held.cb();
+    } finally {
+      this.#flushingHeld = false;
+    }
+    this.#sealCarry();
+  };
+
+  /** Seal held bytes whose callback already ran (nothing followed them, or end() came first). */
+  #sealCarry(): void {
+    const carry = this.#carry;
+    this.#carry = null;
+    if (carry && !this.destroyed) this.#seal(carry, (err) => (err ? this.destroy(err) : undefined));
   }
 
   /** end(): close_notify, then a TCP half-close, as node:tls does. */
   override _final(cb: (err?: Error | null) => void): void {
+    this.#sealCarry();
     this.driver.handshake().then(
       () => {
         this.driver.closeWrite();

@@ -53,6 +53,15 @@ export interface SessionTicket {
   receivedAt: number;
 }
 
+/** A copy with its own (exactly sized) memory. */
+function ownCopy(b: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(b);
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
 /** Before begin(): any message is out of place. */
 const NOT_STARTED: HandshakeState = {
   name: 'NotStarted',
@@ -73,6 +82,8 @@ export class Connection {
 
   state: HandshakeState;
   handshakeDone = false;
+  /** settle() has run. */
+  private settled = false;
   peerClosed = false;
   sentClose = false;
   error: SSLError | null = null;
@@ -194,6 +205,22 @@ export class Connection {
       this.flush();
       if (this.error) return;
     }
+    if (this.handshakeDone && !this.settled) this.settle();
+  }
+
+  /**
+   * The handshake is over: drop what only it needed, so that an idle
+   * connection holds little. Values kept for the API are copied out of the
+   * decrypted flights they point into, which would otherwise stay alive whole.
+   */
+  private settle(): void {
+    this.settled = true;
+    this.transcript.release();
+    const n = this.negotiated;
+    const shared = n.verifiedChain ?? [];
+    n.peerCertificates = n.peerCertificates.map((der) => shared.find((v) => bytesEqual(v, der)) ?? ownCopy(der));
+    if (n.clientFinished) n.clientFinished = ownCopy(n.clientFinished);
+    if (n.serverFinished) n.serverFinished = ownCopy(n.serverFinished);
   }
 
   /** Key changes must fall on a record boundary (RFC 8446 5.1). */

@@ -37,6 +37,12 @@ export class Transcript {
     this.running.update(frameHandshake(HandshakeType.message_hash, digest));
   }
 
+  /** The handshake is over: the raw messages are no longer needed (the running hash stays). */
+  release(): void {
+    this.held = [];
+    this.messages.length = 0;
+  }
+
   hash(): Uint8Array {
     if (!this.running) throw new Error('transcript not started');
     return this.running.peek();
