@@ -9,6 +9,8 @@ import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './h
 import type { KeySchedule } from './key-schedule.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
+import type { ClientSession } from './session-state.js';
+import type { HashName } from '../crypto/provider.js';
 
 /** One step of a handshake: consumes a message and says what comes next. */
 export interface HandshakeState {
@@ -35,6 +37,10 @@ export interface Negotiated {
   offeredSuites: number[];
   clientFinished: Uint8Array | null;
   serverFinished: Uint8Array | null;
+  /** The handshake resumed a session (abbreviated handshake). */
+  resumed: boolean;
+  /** Server: the id of this connection's session, as OpenSSL shows it (random in TLS 1.3). */
+  sessionId: Uint8Array;
 }
 
 /** Secrets needed after the handshake (KeyUpdate, tickets, exporters). */
@@ -43,14 +49,8 @@ export interface TrafficSecrets {
   clientSecret: Uint8Array;
   serverSecret: Uint8Array;
   resumptionSecret: Uint8Array | null;
-}
-
-export interface SessionTicket {
-  lifetime: number;
-  ageAdd: number;
-  nonce: Uint8Array;
-  ticket: Uint8Array;
-  receivedAt: number;
+  /** TLS 1.3 exporter_master_secret (RFC 8446 7.5). */
+  exporterSecret?: Uint8Array;
 }
 
 /** A copy with its own (exactly sized) memory. */
@@ -88,7 +88,10 @@ export class Connection {
   sentClose = false;
   error: SSLError | null = null;
   secrets: TrafficSecrets | null = null;
-  tickets: SessionTicket[] = [];
+  /** Client: sessions the server gave us, newest last (bounded). */
+  sessions: ClientSession[] = [];
+  /** TLS 1.2: what exporters (RFC 5705) need. */
+  tls12Secrets: { master: Uint8Array; clientRandom: Uint8Array; serverRandom: Uint8Array; hash: HashName } | null = null;
   readonly negotiated: Negotiated = {
     version: null,
     cipherSuite: null,
@@ -103,11 +106,17 @@ export class Connection {
     offeredSuites: [],
     clientFinished: null,
     serverFinished: null,
+    resumed: false,
+    sessionId: new Uint8Array(0),
   };
 
   constructor(readonly config: EngineConfig) {
     this.transcript = new Transcript(config.provider);
     this.state = NOT_STARTED;
+  }
+
+  now(): number {
+    return this.config.now ? this.config.now() : Date.now();
   }
 
   get isServer(): boolean {
