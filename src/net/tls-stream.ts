@@ -21,9 +21,7 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
-<<<<<<< HEAD
 import { coalesce, RECORD_PLAINTEXT } from './coalesce.js';
-=======
 import { HandshakeType } from '../tls/constants.js';
 import {
   nodeAuthorizationError,
@@ -34,7 +32,6 @@ import {
   type NodeCipher,
   type NodePeerCertificate,
 } from './node-tls-compat.js';
->>>>>>> main
 
 /** PEM text, as a string or bytes, as node:tls takes it. */
 export type Pem = string | Buffer | Uint8Array;
@@ -339,7 +336,6 @@ export class TLSStream extends Duplex {
     }
   }
 
-<<<<<<< HEAD
   // Writing. Plaintext is sealed synchronously once the handshake is done, and
   // the callback of a write waits for the transport's own write callback, so
   // that writes made meanwhile queue up in the Writable and reach _writev
@@ -416,29 +412,6 @@ export class TLSStream extends Duplex {
     const carry = this.#carry;
     this.#carry = null;
     if (carry && !this.destroyed) this.#seal(carry, (err) => (err ? this.destroy(err) : undefined));
-=======
-  /** Duplex internals: encrypt one chunk. */
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    // Once secure, encrypt and hand the records to the transport now, as
-    // node:tls does: a caller that writes and then destroys at once (node:http
-    // answering a malformed request with 400) still gets its bytes out.
-    if (this.driver.handshakeDone) {
-      let more: boolean;
-      try {
-        more = this.driver.write(chunk);
-      } catch (e) {
-        cb(e as Error);
-        return;
-      }
-      if (more) cb();
-      else this.driver.drained().then(() => cb(), (err: Error) => cb(err));
-      return;
-    }
-    this.driver.writeAll(chunk).then(
-      () => cb(),
-      (err: Error) => cb(err),
-    );
->>>>>>> main
   }
 
   /** end(): close_notify, then a TCP half-close, as node:tls does. */
@@ -464,6 +437,17 @@ export class TLSStream extends Duplex {
   /** Duplex internals: tear the connection down. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.#clearShutdownTimer();
+    // A write still held for coalescing goes out first: node:tls sends a
+    // write that is followed at once by destroy() (node:http's 400 answers).
+    const pending = this.#carry ?? this.#held?.chunks;
+    this.#carry = this.#held = null;
+    if (pending && this.driver.handshakeDone) {
+      try {
+        this.driver.writeFlight(coalesce(pending));
+      } catch {
+        // the connection is already gone
+      }
+    }
     if (err || !this.driver.writeClosed) this.driver.destroy();
     else this.driver.release(); // both close_notify sent: flush ours, then drop the transport
     cb(err);
