@@ -3,6 +3,8 @@
 // Standalone-friendly so it can be run under `node --cpu-prof`; set
 // BENCH_ONLY=handshake|handshake_verify|handshake_noverify|bulk16k|bulk1k to
 // profile one path.
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import * as ssl from '../dist/src/index.js';
 import {
   CA_FILE,
@@ -46,12 +48,12 @@ function step(obj) {
 }
 
 /** A connected client/server pair over four MemoryBIOs, handshake done. */
-function handshakePair(ctxs) {
+function handshakePair(ctxs, session = null) {
   const ci = new MemoryBIO();
   const co = new MemoryBIO();
   const si = new MemoryBIO();
   const so = new MemoryBIO();
-  const client = ctxs.client.wrapBio(ci, co, { serverHostname: HOSTNAME });
+  const client = ctxs.client.wrapBio(ci, co, { serverHostname: HOSTNAME, session });
   const server = ctxs.server.wrapBio(si, so, { serverSide: true });
   let cDone = false;
   let sDone = false;
@@ -71,6 +73,20 @@ function benchHandshake(cfg, verify) {
   const info = p.client.handshakeInfo();
   const r = measureSync(() => (handshakePair(ctxs), 1), cfg);
   return { ...r, negotiated: { version: info.version, cipher: info.cipher, group: info.group, sig: info.signatureScheme } };
+}
+
+/** TLS 1.3 resumption with a ticket from a first full handshake (verify + hostname), as python_bench.py does. */
+function benchResumed(cfg) {
+  const ctxs = makeContexts(true);
+  const { client } = handshakePair(ctxs);
+  try {
+    client.read(1); // processes the NewSessionTickets
+  } catch (e) {
+    if (!(e instanceof SSLWantReadError)) throw e;
+  }
+  const session = client.session;
+  if (!handshakePair(ctxs, session).client.sessionReused) throw new Error('ssl-ts: session not reused');
+  return measureSync(() => (handshakePair(ctxs, session), 1), cfg);
 }
 
 /** One direction, client -> server: write, ferry the records, read all. */
@@ -100,6 +116,60 @@ function benchBulk(cfg, size) {
   return r;
 }
 
+/**
+ * The engine's own cost per record: one application-data record written by
+ * the client, moved between the MemoryBIOs and read by the server, minus the
+ * node:crypto calls that record needs (the same calls NodeAead makes: one
+ * createCipheriv/setAAD/update x2/final/getAuthTag to seal, one
+ * createDecipheriv/setAAD/setAuthTag/update/final to open). Both are timed
+ * here, interleaved, and the fastest of several runs is kept for each.
+ */
+function benchRecordCost(cfg, size) {
+  const ctxs = makeContexts(true);
+  const { client, server, co, si } = handshakePair(ctxs);
+  const data = payload(size);
+  const suite = client.cipher()[0];
+  const alg = suite === 'TLS_AES_128_GCM_SHA256' ? 'aes-128-gcm' : 'aes-256-gcm';
+  const key = createSecretKey(randomBytes(alg === 'aes-128-gcm' ? 16 : 32));
+  const nonce = randomBytes(12);
+  const header = Buffer.from([23, 3, 3, (size + 17) >> 8, (size + 17) & 0xff]);
+  const trailer = Uint8Array.of(23);
+  const viaEngine = () => {
+    client.write(data);
+    si.write(co.read());
+    server.read(size);
+  };
+  const cryptoOnly = () => {
+    const c = createCipheriv(alg, key, nonce, { authTagLength: 16 });
+    c.setAAD(header, { plaintextLength: size + 1 });
+    const body = c.update(data);
+    const type = c.update(trailer);
+    c.final();
+    const tag = c.getAuthTag();
+    const d = createDecipheriv(alg, key, nonce, { authTagLength: 16 });
+    d.setAAD(header, { plaintextLength: size + 1 });
+    d.setAuthTag(tag);
+    d.update(body.length === size + 1 ? body : Buffer.concat([body, type]));
+    d.final();
+  };
+  const perRecordUs = (f, n) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  const n = size >= 16384 ? 400 : 2000;
+  let engine = Infinity;
+  let crypto = Infinity;
+  perRecordUs(viaEngine, n);
+  perRecordUs(cryptoOnly, n);
+  const until = performance.now() + cfg.warmupMs + cfg.runs * cfg.runMs;
+  do {
+    engine = Math.min(engine, perRecordUs(viaEngine, n));
+    crypto = Math.min(crypto, perRecordUs(cryptoOnly, n));
+  } while (performance.now() < until);
+  return { recordUs: engine, cryptoUs: crypto, engineUs: engine - crypto, suite };
+}
+
 const cfg = childConfig();
 const only = process.env.BENCH_ONLY;
 const out = { impl: 'ssl-ts', results: {} };
@@ -109,8 +179,14 @@ if (!only || only === 'handshake' || only === 'handshake_verify') {
 if (!only || only === 'handshake' || only === 'handshake_noverify') {
   out.results.handshake_noverify = benchHandshake(cfg, false);
 }
+if (!only || only === 'handshake' || only === 'handshake_resumed') {
+  out.results.handshake_resumed = benchResumed(cfg);
+}
 for (const size of cfg.writeSizes) {
   const key = size === 16384 ? 'bulk16k' : size === 1024 ? 'bulk1k' : `bulk${size}`;
   if (!only || only === key) out.results[`bulk_${size}`] = benchBulk(cfg, size);
+}
+if (!only || only === 'record') {
+  out.record = { 16384: benchRecordCost(cfg, 16384), 1024: benchRecordCost(cfg, 1024) };
 }
 emit(out);

@@ -77,6 +77,26 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
+// Randomness for the handshake (hello randoms, session ids, ticket nonces...)
+// comes in many small requests; one OpenSSL RAND call per request costs more
+// than the bytes. Small requests are served from a block drawn ahead; every
+// byte is handed out once, in its own copy.
+const RANDOM_BLOCK = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomBytes(n: number): Uint8Array {
+  if (n > 256) return nc.randomBytes(n);
+  if (randomOffset + n > randomPool.length) {
+    randomPool = nc.randomBytes(RANDOM_BLOCK);
+    randomOffset = 0;
+  }
+  const out = Uint8Array.prototype.slice.call(randomPool, randomOffset, randomOffset + n);
+  randomPool.fill(0, randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
+}
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -86,7 +106,7 @@ export const nodeCrypto: CryptoProvider = {
   aead: (name, key) => new NodeAead(name, key),
   keyShare: (group): KeyShare => createKeyShare(group),
   supportsGroup: isSupportedGroup,
-  randomBytes: (n) => nc.randomBytes(n),
+  randomBytes,
   sign: signWithScheme,
   verify: verifyWithScheme,
   timingSafeEqual: (a, b) => a.length === b.length && nc.timingSafeEqual(a, b),

@@ -241,9 +241,9 @@ export class TLSDriver extends EventEmitter {
     if (this.state === 'handshaking') return null;
     if (this.state !== 'open') return EMPTY;
     if (this.incoming.pending < this.readHwm) this.pull();
-    let chunk: Uint8Array;
+    let chunk: Uint8Array | null;
     try {
-      chunk = this.sslobj.read(n);
+      chunk = this.sslobj._readOrNull(n);
     } catch (e) {
       this.flush();
       if (e instanceof SSLWantReadError) return null;
@@ -256,6 +256,7 @@ export class TLSDriver extends EventEmitter {
       throw e;
     }
     this.flush();
+    if (chunk === null) return null;
     if (chunk.length === 0 && n > 0) {
       // An empty read is close_notify, or a bare EOF that the context's
       // OP_IGNORE_UNEXPECTED_EOF turns into one.

@@ -329,7 +329,7 @@ export class TLSStream extends Duplex {
           this.push(null);
           return;
         }
-        this.#wantRead = this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        this.#wantRead = this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
     } finally {
       this.#pumping = false;
@@ -343,10 +343,12 @@ export class TLSStream extends Duplex {
   // tick (auto-corking): the writes that follow it in the same tick join it,
   // and coalesce() turns them into full records rather than one per write.
 
+  /** Duplex internals: encrypt one chunk (a small one may wait for the tick's other writes). */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.#writeChunks([chunk], cb);
   }
 
+  /** Duplex internals: encrypt the writes queued meanwhile (or uncorked) together, as full records. */
   override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
     const list: Uint8Array[] = new Array(chunks.length);
     for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;

@@ -274,7 +274,18 @@ export class SSLObject {
     return data.length;
   }
 
-  private readData(len: number, cap?: number): Uint8Array {
+  /**
+   * For the event-loop drivers: read() that returns null where read() would
+   * throw SSLWantReadError. A stream reads until the records run out, so the
+   * exception would be thrown at the end of every batch of records.
+   */
+  _readOrNull(len: number): Uint8Array | null {
+    return this.readData(len, undefined, true);
+  }
+
+  private readData(len: number, cap?: number): Uint8Array;
+  private readData(len: number, cap: number | undefined, nullOnWant: true): Uint8Array | null;
+  private readData(len: number, cap?: number, nullOnWant = false): Uint8Array | null {
     if (!Number.isInteger(len)) throw new TypeError('an integer is required');
     if (len < 0) throw new ValueError('size should not be negative');
     if (cap !== undefined && len > cap) throw new ValueError('buffer too small for requested bytes');
@@ -289,6 +300,7 @@ export class SSLObject {
           return new Uint8Array(0);
         }
         if (!this.pullRecord(conn)) {
+          if (nullOnWant && !this.incoming.eof && conn.handshakeDone) return null;
           try {
             this.starved(conn, false);
           } catch (e) {
