@@ -610,6 +610,7 @@ export class SSLContext {
   get sessionCacheSize(): number {
     return this.#sessions.cacheSize;
   }
+  /** Sets the server cache's size; a positive int. */
   set sessionCacheSize(value: number) {
     const v = requireInt(value);
     if (v < 1) throw new ValueError('sessionCacheSize must be positive');
@@ -620,6 +621,7 @@ export class SSLContext {
   get sessionTimeout(): number {
     return this.#sessions.timeout;
   }
+  /** Sets the timeout of sessions made from now on, 1 to 604800 seconds. */
   set sessionTimeout(value: number) {
     const v = requireInt(value);
     if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
