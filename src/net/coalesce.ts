@@ -13,9 +13,14 @@ export const RECORD_PLAINTEXT = 16384;
 /** A group of small chunks is copied out once it reaches this size, so one group never grows without bound. */
 const MAX_GROUP = 16 * RECORD_PLAINTEXT;
 
-function concat(parts: Uint8Array[], length: number): Uint8Array {
+/** Where merged bytes are written: a fresh buffer, or scratch memory the caller reuses. */
+export type Allocator = (length: number) => Uint8Array;
+
+const fresh: Allocator = (n) => Buffer.allocUnsafe(n);
+
+function concat(parts: Uint8Array[], length: number, alloc: Allocator): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = Buffer.allocUnsafe(length);
+  const out = alloc(length);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -26,14 +31,15 @@ function concat(parts: Uint8Array[], length: number): Uint8Array {
 
 /**
  * The bytes of `chunks`, in order, as buffers whose lengths are multiples of
- * `recordSize` except the last one.
+ * `recordSize` except the last one. Merged pieces are written to memory from
+ * `alloc`, so a caller that seals them at once can reuse that memory.
  */
-export function coalesce(chunks: readonly Uint8Array[], recordSize = RECORD_PLAINTEXT): Uint8Array[] {
+export function coalesce(chunks: readonly Uint8Array[], recordSize = RECORD_PLAINTEXT, alloc: Allocator = fresh): Uint8Array[] {
   const out: Uint8Array[] = [];
   let group: Uint8Array[] = [];
   let groupLen = 0;
   const flushGroup = (): void => {
-    if (groupLen > 0) out.push(concat(group, groupLen));
+    if (groupLen > 0) out.push(concat(group, groupLen, alloc));
     group = [];
     groupLen = 0;
   };
@@ -49,7 +55,7 @@ export function coalesce(chunks: readonly Uint8Array[], recordSize = RECORD_PLAI
         groupLen += rest.length;
         if (groupLen >= MAX_GROUP) {
           // Emit the whole records and keep the unfinished tail as a view.
-          const merged = concat(group, groupLen);
+          const merged = concat(group, groupLen, alloc);
           const cut = groupLen - (groupLen % recordSize);
           out.push(merged.subarray(0, cut));
           group = cut < groupLen ? [merged.subarray(cut)] : [];

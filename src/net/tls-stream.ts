@@ -168,6 +168,28 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   return ctx;
 }
 
+/**
+ * Memory for merging small writes before they are sealed, shared by every
+ * stream: sealing copies the plaintext into fresh ciphertext synchronously
+ * (writeFlight), so the merged bytes are dead by the time the next merge
+ * starts, and small writes cost no large allocation each.
+ */
+const scratch = {
+  buf: Buffer.allocUnsafeSlow(0),
+  used: 0,
+  reset(): (n: number) => Uint8Array {
+    this.used = 0;
+    return this.alloc;
+  },
+  alloc: (n: number): Uint8Array => {
+    if (scratch.buf.length === 0) scratch.buf = Buffer.allocUnsafeSlow(4 * RECORD_PLAINTEXT);
+    if (scratch.used + n > scratch.buf.length) return Buffer.allocUnsafe(n);
+    const out = scratch.buf.subarray(scratch.used, scratch.used + n);
+    scratch.used += n;
+    return out;
+  },
+};
+
 /** The transport under a TLSStream: any node Duplex, with net.Socket's extras when it has them. */
 export type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
   remoteAddress?: string;
@@ -379,7 +401,7 @@ export class TLSStream extends Duplex {
   /** Seal `chunks` as full records and send them as one transport write; `cb` once the transport took them. */
   #seal(chunks: Uint8Array[], cb: (err?: Error | null) => void): void {
     try {
-      this.driver.writeFlight(chunks.length === 1 ? chunks : coalesce(chunks), cb);
+      this.driver.writeFlight(chunks.length === 1 ? chunks : coalesce(chunks, RECORD_PLAINTEXT, scratch.reset()), cb);
     } catch (e) {
       cb(e as Error);
     }
