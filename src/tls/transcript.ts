@@ -8,12 +8,14 @@ export class Transcript {
   private held: Uint8Array[] = [];
   private running: RunningHash | null = null;
   private hashName: HashName | null = null;
+  private released = false;
   /** Every message as sent, for TLS 1.2 CertificateVerify, which signs them raw. */
   readonly messages: Uint8Array[] = [];
 
   constructor(private readonly p: CryptoProvider) {}
 
   add(raw: Uint8Array): void {
+    if (this.released) throw new Error('transcript released after the handshake');
     this.messages.push(raw);
     if (this.running) this.running.update(raw);
     else this.held.push(raw);
@@ -37,10 +39,16 @@ export class Transcript {
     this.running.update(frameHandshake(HandshakeType.message_hash, digest));
   }
 
-  /** The handshake is over: the raw messages are no longer needed (the running hash stays). */
+  /**
+   * The handshake is over: nothing hashes or signs the transcript any more
+   * (post-handshake messages stay out of it), so its messages and running
+   * hash are dropped; an idle connection should not keep them.
+   */
   release(): void {
     this.held = [];
     this.messages.length = 0;
+    this.running = null;
+    this.released = true;
   }
 
   /** The hash as if `extra` came next, without adding it (PSK binders). */
@@ -56,6 +64,7 @@ export class Transcript {
   }
 
   hash(): Uint8Array {
+    if (this.released) throw new Error('transcript released after the handshake');
     if (!this.running) throw new Error('transcript not started');
     return this.running.peek();
   }
