@@ -3,6 +3,7 @@
 import * as nc from 'node:crypto';
 import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
+import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
 
 class NodeRunningHash implements RunningHash {
@@ -97,6 +98,27 @@ function randomBytes(n: number): Uint8Array {
   return out;
 }
 
+/** Where randomness and ephemeral key shares come from: node:crypto, unless a test swaps it. */
+export interface EntropySource {
+  randomBytes(n: number): Uint8Array;
+  keyShare(group: number): KeyShare;
+}
+
+const systemEntropy: EntropySource = { randomBytes, keyShare: createKeyShare };
+let entropy: EntropySource = systemEntropy;
+
+/**
+ * Tests only: the fuzzer replays recorded conversations deterministically by
+ * drawing randoms and ephemeral keys from a seeded DRBG (test/fuzz/seeded-entropy.ts).
+ * `null` restores node:crypto. Not exported from the package's index.
+ */
+export function setEntropySourceForTests(source: EntropySource | null): void {
+  entropy = source ?? systemEntropy;
+}
+
+/** The hybrid group's classical half and randomness come from the same (possibly seeded) source. */
+const classical = { keyShare: (g: number): KeyShare => entropy.keyShare(g), randomBytes: (n: number): Uint8Array => entropy.randomBytes(n) };
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -104,9 +126,10 @@ export const nodeCrypto: CryptoProvider = {
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
-  keyShare: (group): KeyShare => createKeyShare(group),
-  supportsGroup: isSupportedGroup,
-  randomBytes,
+  keyShare: (group): KeyShare => keyShareFor(classical, group),
+  acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
+  supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
+  randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,
   timingSafeEqual: (a, b) => a.length === b.length && nc.timingSafeEqual(a, b),

@@ -65,6 +65,8 @@ export interface HandshakeInfo {
   helloRetryRequest: boolean;
   serverName: string | null;
   peerCertificateSubject: string | null;
+  /** The handshake resumed a session. */
+  sessionReused: boolean;
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -156,6 +158,7 @@ export class SSLObject {
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
+      noTicket: (ctx.options & OP_NO_TICKET) !== 0,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
@@ -508,6 +511,7 @@ export class SSLObject {
       helloRetryRequest: n?.helloRetryRequest ?? false,
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
+      sessionReused: this.sessionReused,
     };
   }
 }
