@@ -35,6 +35,8 @@ export async function tcpImpl(name) {
         const context = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
         context.loadVerifyLocations({ cadata: ca.toString('latin1') });
         context.minimumVersion = ssl.TLSVersion.TLSv1_3;
+        // The group node:tls negotiates (ssl-ts would offer X25519MLKEM768 first).
+        context.setGroups('X25519');
         return {
           connect: (port, servername) => ssl.connect({ host: '127.0.0.1', port, servername, context }),
         };
