@@ -348,7 +348,18 @@ export class SSLObject {
     return data.length;
   }
 
-  private readData(len: number, cap?: number): Uint8Array {
+  /**
+   * For the event-loop drivers: read() that returns null where read() would
+   * throw SSLWantReadError. A stream reads until the records run out, so the
+   * exception would be thrown at the end of every batch of records.
+   */
+  _readOrNull(len: number): Uint8Array | null {
+    return this.readData(len, undefined, true);
+  }
+
+  private readData(len: number, cap?: number): Uint8Array;
+  private readData(len: number, cap: number | undefined, nullOnWant: true): Uint8Array | null;
+  private readData(len: number, cap?: number, nullOnWant = false): Uint8Array | null {
     if (!Number.isInteger(len)) throw new TypeError('an integer is required');
     // As CPython: with a buffer, a length <= 0 or beyond it means the buffer's length.
     if (cap !== undefined && (len <= 0 || len > cap)) len = cap;
@@ -364,6 +375,7 @@ export class SSLObject {
           return new Uint8Array(0);
         }
         if (!this.pullRecord(conn)) {
+          if (nullOnWant && !this.incoming.eof && conn.handshakeDone) return null;
           try {
             this.starved(conn, false);
           } catch (e) {
