@@ -9,6 +9,7 @@ import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './h
 import type { KeySchedule } from './key-schedule.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
+import { postHandshakeAuthPossible } from './post-handshake-auth.js';
 import type { ClientSession } from './session-state.js';
 import type { HashName } from '../crypto/provider.js';
 
@@ -284,7 +285,7 @@ export class Connection {
   private settle(): void {
     this.settled = true;
     // TLS 1.3 post-handshake authentication hashes its messages onto the handshake's transcript.
-    this.transcript.release(this.config.postHandshakeAuth === true && this.negotiated.version === 0x0304);
+    this.transcript.release(postHandshakeAuthPossible(this));
     const n = this.negotiated;
     const shared = n.verifiedChain ?? [];
     n.peerCertificates = n.peerCertificates.map((der) => shared.find((v) => bytesEqual(v, der)) ?? ownCopy(der));

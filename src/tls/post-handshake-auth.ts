@@ -66,6 +66,17 @@ export function postHandshakeAuthExtension(conn: Connection): Extension | null {
   return { type: ExtensionType.post_handshake_auth, data: new Uint8Array(0) };
 }
 
+/**
+ * Whether post-handshake authentication can still happen on this connection, so that
+ * the transcript hash it builds on must be kept: a TLS 1.3 client that offered it, or
+ * a TLS 1.3 server whose client did.
+ */
+export function postHandshakeAuthPossible(conn: Connection): boolean {
+  if (conn.negotiated.version !== ProtocolVersion.TLS13) return false;
+  if (!conn.isServer) return !!conn.config.postHandshakeAuth;
+  return (SERVER_STATE.get(conn)?.state ?? 'none') !== 'none';
+}
+
 /** Server: remember whether the (TLS 1.3) ClientHello offered post_handshake_auth. */
 export function noteClientPostHandshakeAuth(conn: Connection, extensions: readonly Extension[]): void {
   const ext = findExtension(extensions, ExtensionType.post_handshake_auth);
