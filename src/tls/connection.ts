@@ -7,6 +7,7 @@ import { Alert, AlertLevel, ContentType, ProtocolVersion } from './constants.js'
 import type { EngineConfig } from './config.js';
 import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
+import { maxMessageSize } from './message-limits.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
 
@@ -65,7 +66,9 @@ export class Connection {
   readonly transcript: Transcript;
   readonly reader = new RecordReader();
   readonly writer = new RecordWriter();
-  private readonly reassembler = new HandshakeReassembler();
+  private readonly reassembler = new HandshakeReassembler((type) =>
+    maxMessageSize(this.isServer, this.negotiated.version, type),
+  );
   private out: Uint8Array[] = [];
   private pendingHandshake: Uint8Array[] = [];
   private appIn: Uint8Array[] = [];
