@@ -77,6 +77,8 @@ class ExpectClientHello implements HandshakeState {
 
     const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
+    // RFC 8446 D.5: legacy_version 0x0300 or below is refused even beside supported_versions.
+    if (versionsExt && ch.legacyVersion <= 0x0300) throw tlsError(Alert.protocol_version, 'BAD_LEGACY_VERSION');
     const can13 = versions.includes(ProtocolVersion.TLS13) && c.minVersion <= ProtocolVersion.TLS13 && c.maxVersion >= ProtocolVersion.TLS13;
     if (!can13) {
       // Without supported_versions, legacy_version is the client's highest version (RFC 8446 4.2.1).

@@ -1,6 +1,7 @@
-// Largest handshake message body we accept, per message type and role, as
-// OpenSSL 3.0 limits them (ossl_statem_{server,client}_max_message_size): the
-// check runs on the 4-byte header, before anything is buffered.
+// Limits on what a peer may make us hold or loop over, as OpenSSL 3.0 has them:
+// the largest handshake message body per message type and role
+// (ossl_statem_{server,client}_max_message_size, checked on the 4-byte header,
+// before anything is buffered), and floods of records that carry nothing.
 import { HandshakeType as HT, ProtocolVersion } from './constants.js';
 
 /** SSL_CTX_set_max_cert_list's default (SSL_MAX_CERT_LIST_DEFAULT). */
@@ -37,6 +38,11 @@ const FROM_SERVER: Record<number, number> = {
   [HT.finished]: 64,
   [HT.key_update]: 1,
 };
+
+/** Records in a row that carry nothing (OpenSSL's MAX_EMPTY_RECORDS). */
+export const MAX_EMPTY_RECORDS = 32;
+/** Warning alerts in a row; the fifth is refused (OpenSSL's MAX_WARN_ALERT_COUNT). */
+export const MAX_WARN_ALERTS = 5;
 
 const TICKET_MAX_TLS13 = 131338;
 const TICKET_MAX_TLS12 = 65541;

@@ -56,3 +56,31 @@ export function feed(conn: Connection, records: readonly Uint8Array[]): void {
 export function server(serverOver: Partial<EngineConfig> = {}): Connection {
   return pair({}, serverOver).server;
 }
+
+/** Run both sides until neither has more to say. */
+export function handshake(client: Connection, server: Connection): void {
+  client.begin(startClient);
+  for (let i = 0; i < 6 && !(client.handshakeDone && server.handshakeDone); i++) {
+    ferryAll(client, server);
+    ferryAll(server, client);
+  }
+}
+
+function ferryAll(from: Connection, to: Connection): void {
+  feed(to, from.takeOutput());
+}
+
+/** A protected record of `type` holding `data`, sealed under `conn`'s current write keys. */
+export function sealed(conn: Connection, type: number, data: Uint8Array, padding = 0): Buffer {
+  const p = conn.writer.protection;
+  if (!p) throw new Error('no write keys yet');
+  return Buffer.concat(p.seal(type, data, padding));
+}
+
+/** The alert record `conn` has queued, as [level, description], or null. */
+export function sentAlert(conn: Connection): number[] | null {
+  const out = Buffer.concat(conn.takeOutput());
+  // Only plaintext alerts can be read back; protected ones are checked by the peer.
+  if (out.length === 7 && out[0] === 21) return [out[5]!, out[6]!];
+  return null;
+}
