@@ -37,6 +37,7 @@ import {
   findExtension,
   PSK_DHE_KE,
 } from './extensions.js';
+import { checkEncryptedExtensions } from './extension-checks.js';
 import { decodeServerHello, encodeClientHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { acceptServerHello12 } from './handshake-client12.js';
@@ -230,6 +231,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
         throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
       }
     }
+    checkEncryptedExtensions(exts);
     const alpn = findExtension(exts, ExtensionType.alpn);
     if (alpn) {
       const list = decodeAlpn(alpn);

@@ -33,6 +33,7 @@ import {
   findExtension,
   type KeyShareEntry,
 } from './extensions.js';
+import { checkClientHelloExtensions } from './extension-checks.js';
 import { decodeClientHello, encodeServerHello, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions, encodeNewSessionTicket } from './tls13-messages.js';
@@ -85,11 +86,13 @@ class ExpectClientHello implements HandshakeState {
       const offers12 = versionsExt ? versions.includes(ProtocolVersion.TLS12) : ch.legacyVersion >= ProtocolVersion.TLS12;
       const can12 = offers12 && c.minVersion <= ProtocolVersion.TLS12 && c.maxVersion >= ProtocolVersion.TLS12;
       if (!can12 || this.retry) throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+      checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS12);
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
       return startServer12(conn, ch, msg, sni !== undefined);
     }
+    checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS13);
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
       throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
     }
