@@ -3,17 +3,26 @@
 
 /** SSL_ERROR_* codes, used as `errno` exactly as CPython's _ssl does. */
 export const SSL_ERROR_SSL = 1;
+/** Python: `ssl.SSL_ERROR_WANT_READ`. */
 export const SSL_ERROR_WANT_READ = 2;
+/** Python: `ssl.SSL_ERROR_WANT_WRITE`. */
 export const SSL_ERROR_WANT_WRITE = 3;
+/** Python: `ssl.SSL_ERROR_WANT_X509_LOOKUP`. */
 export const SSL_ERROR_WANT_X509_LOOKUP = 4;
+/** Python: `ssl.SSL_ERROR_SYSCALL`. */
 export const SSL_ERROR_SYSCALL = 5;
+/** Python: `ssl.SSL_ERROR_ZERO_RETURN`. */
 export const SSL_ERROR_ZERO_RETURN = 6;
+/** Python: `ssl.SSL_ERROR_WANT_CONNECT`. */
 export const SSL_ERROR_WANT_CONNECT = 7;
+/** Python: `ssl.SSL_ERROR_EOF`. */
 export const SSL_ERROR_EOF = 8;
+/** Python: `ssl.SSL_ERROR_INVALID_ERROR_CODE`. */
 export const SSL_ERROR_INVALID_ERROR_CODE = 10;
 
 /** Python's ValueError. `SSLCertVerificationError` is also one, as in Python. */
 export class ValueError extends Error {
+  /** `SSLCertVerificationError` is a ValueError too, as in Python. */
   static override [Symbol.hasInstance](obj: unknown): boolean {
     if (obj instanceof SSLCertVerificationError) return true;
     return Function.prototype[Symbol.hasInstance].call(this, obj);
@@ -44,6 +53,7 @@ export class TimeoutError extends OSError {
   }
 }
 
+/** The attributes of Python's `ssl.SSLError`: `library`, `reason`, `errno`. */
 export interface SSLErrorOptions {
   /** OpenSSL library name: 'SSL' for protocol errors, 'X509'/'PEM'/... otherwise. */
   library?: string | null;
@@ -70,7 +80,7 @@ export class SSLError extends OSError {
   }
 }
 
-/** The peer closed the TLS connection cleanly (close_notify). */
+/** The peer closed the TLS connection cleanly (close_notify). Python: `ssl.SSLZeroReturnError`. */
 export class SSLZeroReturnError extends SSLError {
   constructor(text = 'TLS/SSL connection has been closed (EOF)') {
     super(text, { errno: SSL_ERROR_ZERO_RETURN, library: null, reason: null });
@@ -93,7 +103,7 @@ function stackless<T>(make: () => T): T {
   }
 }
 
-/** More bytes from the peer are needed before the operation can go on. */
+/** More bytes from the peer are needed before the operation can go on. Python: `ssl.SSLWantReadError`. */
 export class SSLWantReadError extends SSLError {
   constructor(text = 'The operation did not complete (read)') {
     super(text, { errno: SSL_ERROR_WANT_READ, library: null, reason: null });
@@ -106,7 +116,7 @@ export class SSLWantReadError extends SSLError {
   }
 }
 
-/** The outgoing buffer must be drained before the operation can go on. */
+/** The outgoing buffer must be drained before the operation can go on. Python: `ssl.SSLWantWriteError`. */
 export class SSLWantWriteError extends SSLError {
   constructor(text = 'The operation did not complete (write)') {
     super(text, { errno: SSL_ERROR_WANT_WRITE, library: null, reason: null });
@@ -114,7 +124,7 @@ export class SSLWantWriteError extends SSLError {
   }
 }
 
-/** A transport-level failure below TLS. */
+/** A transport-level failure below TLS. Python: `ssl.SSLSyscallError`. */
 export class SSLSyscallError extends SSLError {
   constructor(text = 'Some I/O error occurred') {
     super(text, { errno: SSL_ERROR_SYSCALL, library: null, reason: null });
@@ -122,7 +132,7 @@ export class SSLSyscallError extends SSLError {
   }
 }
 
-/** The transport ended without a close_notify. */
+/** The transport ended without a close_notify. Python: `ssl.SSLEOFError`. */
 export class SSLEOFError extends SSLError {
   constructor(text = 'EOF occurred in violation of protocol') {
     super(text, { errno: SSL_ERROR_EOF, library: 'SSL', reason: 'UNEXPECTED_EOF_WHILE_READING' });
@@ -130,7 +140,7 @@ export class SSLEOFError extends SSLError {
   }
 }
 
-/** Certificate verification failed; carries OpenSSL's X509_V_ERR_* code and text. */
+/** Certificate verification failed; carries OpenSSL's X509_V_ERR_* code and text. Python: `ssl.SSLCertVerificationError`. */
 export class SSLCertVerificationError extends SSLError {
   verifyCode: number;
   verifyMessage: string;

@@ -2,11 +2,25 @@
 export * from './errors.js';
 export * from './ssl/constants.js';
 export { MemoryBIO } from './ssl/memory-bio.js';
-export { SSLContext, createDefaultContext } from './ssl/context.js';
+export {
+  SSLContext,
+  createDefaultContext,
+  type CaData,
+  type CertKeyPair,
+  type CertStoreStats,
+  type DefaultContextOptions,
+  type PasswordSource,
+  type SessionStats,
+  type SNICallback,
+  type VerifyLocations,
+  type WrapBioOptions,
+} from './ssl/context.js';
+export type { CipherInfo } from './ssl/cipher-string.js';
+export type { PathLike } from './ssl/file-loading.js';
 export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions } from './ssl/sslobject.js';
 export { SSLSession } from './ssl/session.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
-export { decodeCertificate, type PeerCertDict } from './x509/decode.js';
+export { decodeCertificate, type PeerCertDict, type DistinguishedName, type RelativeDistinguishedName, type NameEntry, type AltNameEntry } from './x509/decode.js';
 export { certTimeToSeconds } from './x509/cert-time.js';
 export { DefaultVerifyPaths, getDefaultVerifyPaths } from './ssl/verify-paths.js';
 export {
@@ -26,5 +40,8 @@ export {
   type TLSStreamOptions,
   type ConnectOptions,
   type ServerOptions,
+  type Pem,
+  type SocketLike,
 } from './net/tls-stream.js';
+export type { NodeCipher, EphemeralKeyInfo, NodePeerCertificate } from './net/node-tls-compat.js';
 export { getServerCertificate, type GetServerCertificateOptions } from './net/get-server-certificate.js';

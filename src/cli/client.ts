@@ -1,12 +1,22 @@
 // `ssl-ts client HOST:PORT`: an `openssl s_client` look-alike on the ssl-ts
 // engine. Summary (and ladder) on stderr; stdin → TLS → stdout.
 
-import { parseArgs } from 'node:util';
 import { SSLContext, createDefaultContext } from '../ssl/context.js';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../ssl/constants.js';
 import { connect, type TLSStream } from '../net/tls-stream.js';
 import { Ladder, formatEntry, type LadderStyle } from './ladder.js';
-import { UsageError, errorText, formatAddress, keyValues, parseHostPort, parseList, summaryRows } from './common.js';
+import {
+  UsageError,
+  errorText,
+  formatAddress,
+  keyPassword,
+  keyValues,
+  parseCommandArgs,
+  parseHostPort,
+  parseList,
+  requireFile,
+  summaryRows,
+} from './common.js';
 
 export interface ClientOptions {
   host: string;
@@ -18,32 +28,35 @@ export interface ClientOptions {
   trace: boolean;
   cert?: string;
   key?: string;
+  /** Password of an encrypted key. */
+  pass?: string;
+  /** File whose first line is the key's password. */
+  passFile?: string;
 }
 
 /** Parse argv into options; throws UsageError on anything unexpected. */
 export function parseClientArgs(argv: string[]): ClientOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        cafile: { type: 'string' },
-        servername: { type: 'string' },
-        alpn: { type: 'string' },
-        insecure: { type: 'boolean' },
-        trace: { type: 'boolean' },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(errorText(e));
-  }
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      cafile: { type: 'string' },
+      servername: { type: 'string' },
+      alpn: { type: 'string' },
+      insecure: { type: 'boolean' },
+      trace: { type: 'boolean' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      pass: { type: 'string' },
+      'pass-file': { type: 'string' },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('client needs exactly one HOST:PORT');
   if (values.key !== undefined && values.cert === undefined) throw new UsageError('--key needs --cert');
+  if ((values.pass !== undefined || values['pass-file'] !== undefined) && values.cert === undefined) {
+    throw new UsageError('--pass and --pass-file need --cert');
+  }
   const { host, port } = parseHostPort(positionals[0]!);
   return {
     host,
@@ -55,10 +68,14 @@ export function parseClientArgs(argv: string[]): ClientOptions {
     trace: values.trace ?? false,
     cert: values.cert,
     key: values.key,
+    pass: values.pass,
+    passFile: values['pass-file'],
   };
 }
 
 function makeContext(o: ClientOptions): SSLContext {
+  for (const f of [o.cafile, o.cert, o.key]) requireFile(f);
+  const password = keyPassword(o.pass, o.passFile);
   let ctx: SSLContext;
   if (o.insecure) {
     ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
@@ -68,7 +85,7 @@ function makeContext(o: ClientOptions): SSLContext {
   } else {
     ctx = createDefaultContext(o.cafile ? { cafile: o.cafile } : {});
   }
-  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null);
+  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null, password ?? null);
   if (o.alpn) ctx.setAlpnProtocols(o.alpn);
   return ctx;
 }
@@ -138,7 +155,7 @@ export async function runClient(argv: string[]): Promise<number> {
         err(ladder.render(style));
         live = ladder.widths(style.minWidth);
       }
-      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'client')));
       err('---');
       process.stdin.on('data', (d: Buffer) => {
         if (stream.writable) stream.write(d);

@@ -1,11 +1,12 @@
-// Pieces shared by the CLI commands: where the fixtures are, argument helpers,
+// Pieces shared by the CLI commands: argument helpers,
 // and the handshake summary block.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { HandshakeInfo } from '../ssl/sslobject.js';
+import { osError } from '../ssl/file-loading.js';
 
-/** Bad command line: main prints the message and the usage text, exit 2. */
+/** Bad command line: main prints the message and a one-line usage, exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -13,21 +14,59 @@ export class UsageError extends Error {
   }
 }
 
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+
 /**
- * The fixtures directory. Compiled, this file sits in dist/src/cli/ and the
- * fixtures three levels up (the repo root, or the package root once
- * installed from a tarball); run from source via tsx it is two levels up.
+ * node's parseArgs with our own one-line messages instead of its
+ * ERR_PARSE_ARGS_* texts (which suggest '--' tricks irrelevant here).
  */
-export function fixturesDir(): string {
-  for (const rel of ['../../../fixtures/', '../../fixtures/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(dir + 'ca.pem')) return dir;
+export function parseCommandArgs<O extends OptionSpec>(
+  argv: string[],
+  options: O,
+  allowPositionals: boolean,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>> {
+  for (const a of argv) {
+    if (!a.startsWith('--') || a === '--') continue;
+    const name = a.slice(2).split('=', 1)[0]!;
+    if (!(name in options)) throw new UsageError(`unknown option '--${name}'`);
   }
-  throw new Error('cannot find the fixtures directory (expected next to dist/ or src/)');
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const opt = /'(-[^']*)'/.exec((e as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option '${opt ?? '?'}'`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = /--([\w-]+)/.exec((e as Error).message)?.[1] ?? '?';
+      const spec = options[name];
+      throw new UsageError(spec?.type === 'boolean' ? `option '--${name}' takes no value` : `option '--${name}' needs a value`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument '${opt ?? /'([^']*)'/.exec((e as Error).message)?.[1] ?? '?'}'`);
+    throw new UsageError((e as Error).message.split('\n', 1)[0]!);
+  }
 }
 
-export function fixture(name: string): string {
-  return fixturesDir() + name;
+/**
+ * A file named on the command line must be readable; Python's message names
+ * it (`[Errno 2] No such file or directory: 'x.pem'`), where loading it
+ * through SSLContext would not, as in Python's ssl.
+ */
+export function requireFile(path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isDirectory()) readFileSync(path); // raises EISDIR
+  } catch (e) {
+    throw osError(e, path);
+  }
+}
+
+/** The key password from --pass, or the first line of --pass-file. */
+export function keyPassword(pass: string | undefined, passFile: string | undefined): string | undefined {
+  if (pass !== undefined && passFile !== undefined) throw new UsageError('give --pass or --pass-file, not both');
+  if (passFile === undefined) return pass;
+  requireFile(passFile);
+  return readFileSync(passFile, 'utf8').split(/\r?\n/, 1)[0] ?? '';
 }
 
 /** "host:port", "[v6]:port" → parts; host may be a name, IPv4 or bracketed IPv6. */
@@ -57,8 +96,8 @@ export function keyValues(rows: Array<[string, string]>, indent = '  '): string 
   return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`).join('\n');
 }
 
-/** The summary rows for a finished handshake, as seen by one end. */
-export function summaryRows(info: HandshakeInfo, cipherBits?: number): Array<[string, string]> {
+/** The summary rows for a finished handshake, as seen by the end `side`. */
+export function summaryRows(info: HandshakeInfo, cipherBits: number | undefined, side: 'client' | 'server'): Array<[string, string]> {
   const none = '(none)';
   return [
     ['version', info.version ?? none],
@@ -67,7 +106,8 @@ export function summaryRows(info: HandshakeInfo, cipherBits?: number): Array<[st
     ['signature scheme', info.signatureScheme ?? none],
     ['ALPN', info.alpn ?? none],
     ['server name (SNI)', info.serverName ?? none],
-    ['peer certificate', info.peerCertificateSubject ?? none],
+    // Say whose certificate it is: the peer of a client is the server and vice versa.
+    [side === 'client' ? "peer certificate (the server's)" : "peer certificate (the client's)", info.peerCertificateSubject ?? none],
     ['HelloRetryRequest', info.helloRetryRequest ? 'yes' : 'no'],
   ];
 }

@@ -1,7 +1,7 @@
-// `ssl-ts demo`: three short handshakes with the bundled fixtures, each shown
-// as a ladder plus a summary. Offline and loopback-only.
+// `ssl-ts demo`: three short handshakes, each shown as a ladder plus a
+// summary. Offline and loopback-only. The certificates are made at start-up
+// (ephemeral-cert.ts): the package ships no private key.
 
-import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { once } from 'node:events';
@@ -10,13 +10,19 @@ import { SSLContext } from '../ssl/context.js';
 import { PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
 import { SSLWantReadError } from '../errors.js';
 import type { SSLObject } from '../ssl/sslobject.js';
-import { TLSStream } from '../net/tls-stream.js';
+import { TLSStream, addCertChain } from '../net/tls-stream.js';
+import { makeEphemeralCredentials, type EphemeralCredentials } from './ephemeral-cert.js';
 import { Ladder, type LadderStyle } from './ladder.js';
-import { errorText, fixture, keyValues, summaryRows } from './common.js';
+import { errorText, keyValues, summaryRows } from './common.js';
 
 const ALPN = ['h2', 'http/1.1'];
-const LEAF_CHAIN = 'leaf-ecdsa-p256-chain.pem';
-const LEAF_KEY = 'leaf-ecdsa-p256.key';
+let credentials: EphemeralCredentials | null = null;
+
+/** The demo's CA and localhost certificate, made once per run. */
+function creds(): EphemeralCredentials {
+  credentials ??= makeEphemeralCredentials();
+  return credentials;
+}
 
 interface Out {
   (text?: string): void;
@@ -40,14 +46,14 @@ function heading(out: Out, title: string): void {
 
 function clientContext(): SSLContext {
   const ctx = new SSLContext(PROTOCOL_TLS_CLIENT);
-  ctx.loadVerifyLocations({ cafile: fixture('ca.pem') });
+  ctx.loadVerifyLocations({ cadata: creds().caPem });
   ctx.setAlpnProtocols(ALPN);
   return ctx;
 }
 
 function serverContext(): SSLContext {
   const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
-  ctx.loadCertChain(fixture(LEAF_CHAIN), fixture(LEAF_KEY));
+  addCertChain(ctx, creds().chainPem, creds().keyPem, undefined);
   ctx.setAlpnProtocols(ALPN);
   return ctx;
 }
@@ -143,11 +149,11 @@ function demoInMemory(out: Out): void {
   out(ladder.render(out.style, { client: 'ssl-ts client', server: 'ssl-ts server' }));
   out();
   const cipher = pair.client.cipher();
-  const clientRows = summaryRows(pair.client.handshakeInfo(), cipher?.[2]);
+  const clientRows = summaryRows(pair.client.handshakeInfo(), cipher?.[2], 'client');
   // The server saw the same handshake; only list where its view differs.
-  const serverRows = summaryRows(pair.server.handshakeInfo(), cipher?.[2]);
+  const serverRows = summaryRows(pair.server.handshakeInfo(), cipher?.[2], 'server');
   const differs = serverRows.filter(([k, v]) => clientRows.find(([k2]) => k2 === k)?.[1] !== v);
-  out(keyValues([...clientRows, ...differs.map(([k, v]): [string, string] => [`server's ${k}`, v])]));
+  out(keyValues([...clientRows, ...differs.map(([k, v]): [string, string] => [k.startsWith('peer certificate') ? k : `server's ${k}`, v])]));
   out();
   out(keyValues([
     ['client → server', JSON.stringify(got)],
@@ -191,8 +197,8 @@ async function demoClientToNode(out: Out): Promise<void> {
   let nodeInfo: Array<[string, string]> = [];
   const server = tls.createServer(
     {
-      key: readFileSync(fixture(LEAF_KEY)),
-      cert: readFileSync(fixture(LEAF_CHAIN)),
+      key: creds().keyPem,
+      cert: creds().chainPem,
       ALPNProtocols: ALPN,
       minVersion: 'TLSv1.3',
     },
@@ -232,7 +238,7 @@ async function demoClientToNode(out: Out): Promise<void> {
 
     out(ladder.render(out.style, { client: 'ssl-ts client (trace)', server: 'node:tls server' }));
     out();
-    out(keyValues([...summaryRows(obj.handshakeInfo(), obj.cipher()?.[2]), ...nodeInfo, ['reply', JSON.stringify(got)]]));
+    out(keyValues([...summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'client'), ...nodeInfo, ['reply', JSON.stringify(got)]]));
   } finally {
     server.close();
   }
@@ -271,7 +277,7 @@ async function demoNodeToServer(out: Out): Promise<void> {
       host: '127.0.0.1',
       port,
       servername: 'localhost',
-      ca: readFileSync(fixture('ca.pem')),
+      ca: creds().caPem,
       ALPNProtocols: ALPN,
     });
     await once(client, 'secureConnect');
@@ -288,7 +294,7 @@ async function demoNodeToServer(out: Out): Promise<void> {
     out();
     const obj = serverObj as SSLObject | null;
     if (!obj) throw new Error('the ssl-ts server saw no connection');
-    out(keyValues([...summaryRows(obj.handshakeInfo(), obj.cipher()?.[2]), ...nodeInfo, ['reply', JSON.stringify(got)]]));
+    out(keyValues([...summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'server'), ...nodeInfo, ['reply', JSON.stringify(got)]]));
   } finally {
     server.close();
   }
@@ -297,8 +303,8 @@ async function demoNodeToServer(out: Out): Promise<void> {
 export async function runDemo(): Promise<number> {
   const out = makeOut();
   const started = Date.now();
-  out('ssl-ts demo: TLS 1.3 handshakes with the bundled test certificates');
-  out('(certificate chain: fixtures/' + LEAF_CHAIN + ', trust anchor: fixtures/ca.pem)');
+  out('ssl-ts demo: TLS 1.3 handshakes');
+  out('(an ECDSA P-256 CA and a localhost certificate made for this run; their keys live only in memory)');
   // Whatever goes wrong, never hang: the demo is meant to take well under a second.
   const guard = setTimeout(() => {
     process.stderr.write('ssl-ts demo: timed out\n');

@@ -6,28 +6,45 @@ import { UsageError } from './common.js';
 import { runDemo } from './demo.js';
 import { runServer } from './server.js';
 
-export const USAGE = `usage: ssl-ts <command> [options]
-
-commands:
-  demo                      handshakes in memory and against node:tls, with ladders
-  client HOST:PORT          connect like openssl s_client; stdin -> TLS -> stdout
+const CLIENT_OPTIONS = `  client HOST:PORT          connect like openssl s_client; stdin -> TLS -> stdout
       --cafile F            trust these CAs (default: the system trust store)
       --servername N        SNI / hostname to verify (default: HOST)
       --alpn a,b            offer these ALPN protocols
       --insecure            do not verify the certificate or hostname
       --cert F --key F      present a client certificate
+      --pass P              password of an encrypted --key
+      --pass-file F         read that password from the first line of F
       --trace               print the handshake ladder
-  server                    listen like openssl s_server; echo data back
+`;
+
+const SERVER_OPTIONS = `  server                    listen like openssl s_server; echo data back
       --port N              port to listen on (default 4433; 0 = any free port)
       --host H              address to bind (default 127.0.0.1)
-      --cert F --key F      certificate chain and key (default: the ECDSA test leaf)
+      --cert F --key F      certificate chain and key (default: made at start,
+                            its CA printed before ACCEPT)
+      --pass P              password of an encrypted --key
+      --pass-file F         read that password from the first line of F
       --alpn a,b            accept these ALPN protocols
       --www                 answer HTTP requests with a status page, then close
       --cafile F --verify   require a client certificate issued by these CAs
       --trace               print each connection's handshake ladder
-
-  -h, --help                show this text
 `;
+
+const DEMO_OPTIONS = `  demo                      handshakes in memory and against node:tls, with ladders
+`;
+
+export const USAGE = `usage: ssl-ts <command> [options]
+
+commands:
+${DEMO_OPTIONS}${CLIENT_OPTIONS}${SERVER_OPTIONS}
+  -h, --help                show this text; ssl-ts COMMAND --help shows one command's
+`;
+
+const COMMANDS: Record<string, { synopsis: string; help: string }> = {
+  demo: { synopsis: 'ssl-ts demo', help: DEMO_OPTIONS },
+  client: { synopsis: 'ssl-ts client HOST:PORT [options]', help: CLIENT_OPTIONS },
+  server: { synopsis: 'ssl-ts server [options]', help: SERVER_OPTIONS },
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,8 +56,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const known = COMMANDS[command];
+  if (!known) {
+    process.stderr.write(`ssl-ts: unknown command '${command}'; usage: ssl-ts <command> [options] (ssl-ts --help)\n`);
+    return 2;
+  }
   if (rest.includes('-h') || rest.includes('--help')) {
-    process.stdout.write(USAGE);
+    process.stdout.write(`usage: ${known.synopsis}\n\n${known.help}`);
     return 0;
   }
   try {
@@ -50,14 +72,13 @@ async function main(argv: string[]): Promise<number> {
         return await runDemo();
       case 'client':
         return await runClient(rest);
-      case 'server':
-        return await runServer(rest);
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        return await runServer(rest);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ssl-ts: ${e.message}\n\n${USAGE}`);
+      // One line: what is wrong, and where the options are.
+      process.stderr.write(`ssl-ts ${command}: ${e.message}; usage: ${known.synopsis} (ssl-ts ${command} --help)\n`);
       return 2;
     }
     throw e;

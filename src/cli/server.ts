@@ -2,13 +2,24 @@
 // Echoes data back, or with --www answers HTTP requests with a status page.
 
 import * as net from 'node:net';
-import { parseArgs } from 'node:util';
 import { SSLContext } from '../ssl/context.js';
 import { CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_SERVER } from '../ssl/constants.js';
 import type { SSLObject } from '../ssl/sslobject.js';
-import { TLSStream } from '../net/tls-stream.js';
+import { TLSStream, addCertChain } from '../net/tls-stream.js';
+import { makeEphemeralCredentials } from './ephemeral-cert.js';
 import { Ladder, type LadderStyle } from './ladder.js';
-import { UsageError, errorText, fixture, formatAddress, keyValues, parseList, parsePort, summaryRows } from './common.js';
+import {
+  UsageError,
+  errorText,
+  formatAddress,
+  keyPassword,
+  keyValues,
+  parseCommandArgs,
+  parseList,
+  parsePort,
+  requireFile,
+  summaryRows,
+} from './common.js';
 
 export interface ServerOptions {
   port: number;
@@ -20,32 +31,35 @@ export interface ServerOptions {
   trace: boolean;
   cafile?: string;
   verify: boolean;
+  /** Password of an encrypted key. */
+  pass?: string;
+  /** File whose first line is the key's password. */
+  passFile?: string;
 }
 
 export function parseServerArgs(argv: string[]): ServerOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        alpn: { type: 'string' },
-        www: { type: 'boolean' },
-        trace: { type: 'boolean' },
-        cafile: { type: 'string' },
-        verify: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(errorText(e));
-  }
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      pass: { type: 'string' },
+      'pass-file': { type: 'string' },
+      alpn: { type: 'string' },
+      www: { type: 'boolean' },
+      trace: { type: 'boolean' },
+      cafile: { type: 'string' },
+      verify: { type: 'boolean' },
+    },
+    false,
+  );
   const v = parsed.values;
   if (v.key !== undefined && v.cert === undefined) throw new UsageError('--key needs --cert');
+  if ((v.pass !== undefined || v['pass-file'] !== undefined) && v.cert === undefined) {
+    throw new UsageError('--pass and --pass-file need --cert');
+  }
   if (v.verify && v.cafile === undefined) throw new UsageError('--verify needs --cafile');
   return {
     port: v.port === undefined ? 4433 : parsePort(v.port, true),
@@ -57,13 +71,23 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     trace: v.trace ?? false,
     cafile: v.cafile,
     verify: v.verify ?? false,
+    pass: v.pass,
+    passFile: v['pass-file'],
   };
 }
 
-function makeContext(o: ServerOptions): SSLContext {
+/** The server's context; without --cert, `ephemeralCa` receives the PEM of the CA made for this run. */
+function makeContext(o: ServerOptions, ephemeralCa: (pem: string) => void): SSLContext {
+  for (const f of [o.cert, o.key, o.cafile]) requireFile(f);
+  const password = keyPassword(o.pass, o.passFile);
   const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
-  if (o.cert) ctx.loadCertChain(o.cert, o.key ?? null);
-  else ctx.loadCertChain(fixture('leaf-ecdsa-p256-chain.pem'), fixture('leaf-ecdsa-p256.key'));
+  if (o.cert) {
+    ctx.loadCertChain(o.cert, o.key ?? null, password ?? null);
+  } else {
+    const made = makeEphemeralCredentials();
+    addCertChain(ctx, made.chainPem, made.keyPem, undefined);
+    ephemeralCa(made.caPem);
+  }
   if (o.cafile) {
     ctx.loadVerifyLocations({ cafile: o.cafile });
     // A CA file alone asks for a certificate; --verify insists on one.
@@ -114,9 +138,15 @@ export async function runServer(argv: string[]): Promise<number> {
   };
   const style: LadderStyle = { color: !!process.stderr.isTTY && !process.env['NO_COLOR'], indent: '  ', minWidth: 30 };
 
+  if (o.cafile && !o.verify) {
+    err('ssl-ts server: warning: --cafile without --verify asks clients for a certificate but lets them in without one (add --verify to require it)');
+  }
   let ctx: SSLContext;
   try {
-    ctx = makeContext(o);
+    // Printed before ACCEPT, on stdout, so that a client can be pointed at it.
+    ctx = makeContext(o, (pem) =>
+      process.stdout.write(`No --cert: serving a certificate for localhost, 127.0.0.1 and ::1 made for this run, issued by this CA:\n${pem}`),
+    );
   } catch (e) {
     err(`ssl-ts server: ${errorText(e)}`);
     return 1;
@@ -163,7 +193,7 @@ export async function runServer(argv: string[]): Promise<number> {
       handshook = true;
       err(`CONNECTION from ${peer}`);
       if (o.trace) err(ladder.render(style));
-      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2])));
+      err(keyValues(summaryRows(obj.handshakeInfo(), obj.cipher()?.[2], 'server')));
     });
   });
 

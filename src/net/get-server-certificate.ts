@@ -7,6 +7,7 @@ import { CERT_NONE, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, Purpose, type SSLMethod 
 import { TimeoutError } from '../errors.js';
 import { DER_cert_to_PEM_cert } from '../x509/pem.js';
 
+/** Keyword arguments of Python's `ssl.get_server_certificate()`. */
 export interface GetServerCertificateOptions {
   /** Python's ssl_version; default PROTOCOL_TLS_CLIENT. */
   sslVersion?: SSLMethod;
@@ -38,6 +39,7 @@ function createConnection(host: string, port: number, timeoutMs: number | null):
   });
 }
 
+/** The PEM certificate of a server. Python: `ssl.get_server_certificate()`. */
 export async function getServerCertificate(
   addr: readonly [host: string, port: number],
   opts: GetServerCertificateOptions = {},

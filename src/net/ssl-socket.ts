@@ -22,6 +22,7 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../errors.js';
 import { TLSDriver } from './tls-driver.js';
 
+/** Keyword arguments of Python's `SSLContext.wrap_socket()`. */
 export interface WrapSocketOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
@@ -140,6 +141,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     return this.#driver.closeNotifyReceived;
   }
 
+  /** ssl-ts only: see `SSLObject.handshakeInfo()`. */
   handshakeInfo(): HandshakeInfo {
     return this.#obj.handshakeInfo();
   }
@@ -158,6 +160,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     this.#timeout = value;
   }
 
+  /** Python: `socket.gettimeout()`. */
   gettimeout(): number | null {
     return this.#timeout;
   }
@@ -345,6 +348,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     return this.#closing;
   }
 
+  /** ssl-ts only: the socket has been closed. */
   get closed(): boolean {
     return this.#state !== 'open';
   }
@@ -355,45 +359,56 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     return this.#state === 'open' ? this.#obj : null;
   }
 
+  /** Python: `SSLSocket.getpeercert()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** Python: `SSLSocket.getpeercert()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     this.#checkOpen();
     return binaryForm ? this.#obj.getPeerCert(true) : this.#obj.getPeerCert(false);
   }
 
+  /** The chain as verified, leaf first (DER). Python 3.13: `SSLSocket.get_verified_chain()`. */
   getVerifiedChain(): Uint8Array[] {
     return this.#obj.getVerifiedChain();
   }
 
+  /** The chain as the peer sent it (DER). Python 3.13: `SSLSocket.get_unverified_chain()`. */
   getUnverifiedChain(): Uint8Array[] {
     return this.#obj.getUnverifiedChain();
   }
 
+  /** Python: `SSLSocket.cipher()`. */
   cipher(): CipherTuple | null {
     return this.#obj_()?.cipher() ?? null;
   }
 
+  /** Python: `SSLSocket.shared_ciphers()`. */
   sharedCiphers(): CipherTuple[] | null {
     return this.#obj_()?.sharedCiphers() ?? null;
   }
 
+  /** Python: `SSLSocket.version()`. */
   version(): string | null {
     return this.#obj_()?.version() ?? null;
   }
 
+  /** Python: `SSLSocket.selected_alpn_protocol()`. */
   selectedAlpnProtocol(): string | null {
     return this.#obj_()?.selectedAlpnProtocol() ?? null;
   }
 
+  /** Always null. Python: `SSLSocket.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
     return null;
   }
 
+  /** Always null. Python: `SSLSocket.compression()`. */
   compression(): null {
     return null;
   }
 
+  /** Python: `SSLSocket.get_channel_binding()`. */
   getChannelBinding(cbType = 'tls-unique'): Uint8Array | null {
     const obj = this.#obj_();
     if (obj) return obj.getChannelBinding(cbType);
@@ -401,14 +416,17 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     return null;
   }
 
+  /** Python: `SSLSocket.verify_client_post_handshake()`. */
   verifyClientPostHandshake(): void {
     this.#obj.verifyClientPostHandshake();
   }
 
+  /** Python: `SSLSocket.session`. */
   get session(): SSLSession | null {
     return this.#obj.session;
   }
 
+  /** Python: `SSLSocket.session_reused`. */
   get sessionReused(): boolean {
     return this.#obj.sessionReused;
   }

@@ -32,6 +32,7 @@ import { OP_IGNORE_UNEXPECTED_EOF } from '../ssl/constants.js';
 import type { MemoryBIO } from '../ssl/memory-bio.js';
 import type { SSLObject } from '../ssl/sslobject.js';
 
+/** ssl-ts only: timeouts and EOF handling of a TLSDriver. */
 export interface TLSDriverOptions {
   /** Milliseconds the handshake may take before the connection is aborted (asyncio's default: 60 s). 0 disables. */
   handshakeTimeout?: number;
@@ -88,13 +89,19 @@ function brokenPipe(): OSError {
   return e;
 }
 
+/** The events of a TLSDriver. */
 export interface TLSDriver {
+  /** 'readable': plaintext or an end may be read; 'drain': room to write again; 'handshake': done; 'close': the transport closed. */
   on(event: 'readable' | 'drain' | 'handshake' | 'close', listener: () => void): this;
+  /** 'error': the connection failed. */
   on(event: 'error', listener: (err: Error) => void): this;
+  /** As `on()`, once. */
   once(event: 'readable' | 'drain' | 'handshake' | 'close', listener: () => void): this;
+  /** As `on()`, once. */
   once(event: 'error', listener: (err: Error) => void): this;
 }
 
+/** Drives an SSLObject over a node stream (no Python counterpart; the role of asyncio's `SSLProtocol`). Used by SSLSocket and TLSStream. */
 export class TLSDriver extends EventEmitter {
   readonly sslobj: SSLObject;
   readonly transport: Duplex;
@@ -170,6 +177,7 @@ export class TLSDriver extends EventEmitter {
     return this.started;
   }
 
+  /** The handshake has completed. */
   get handshakeDone(): boolean {
     return this.hsDone;
   }

@@ -21,9 +21,21 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
+import { HandshakeType } from '../tls/constants.js';
+import {
+  nodeAuthorizationError,
+  nodeCipher,
+  nodeEphemeralKeyInfo,
+  nodePeerCertificate,
+  type EphemeralKeyInfo,
+  type NodeCipher,
+  type NodePeerCertificate,
+} from './node-tls-compat.js';
 
-type Pem = string | Buffer | Uint8Array;
+/** PEM text, as a string or bytes, as node:tls takes it. */
+export type Pem = string | Buffer | Uint8Array;
 
+/** node:tls-style options of a TLSStream; an SSLContext is built from them unless `context` is given. */
 export interface TLSStreamOptions {
   /** Server role (accepting side). Default false. */
   isServer?: boolean;
@@ -56,6 +68,7 @@ export interface TLSStreamOptions {
   allowHalfOpen?: boolean;
 }
 
+/** Options of `connect()`: node's `tls.connect()` options that ssl-ts supports. */
 export interface ConnectOptions extends TLSStreamOptions {
   port?: number;
   /** IPC path, used only when no port is given (node:http passes the request path here too). */
@@ -68,6 +81,23 @@ export interface ConnectOptions extends TLSStreamOptions {
   family?: number;
 }
 
+/**
+ * node:tls options ssl-ts does not implement yet. Passing one is an error, not
+ * a setting silently dropped.
+ */
+export const UNSUPPORTED_NODE_OPTIONS = [
+  'SNICallback',
+  'ALPNCallback',
+  'sessionTimeout',
+  'ticketKeys',
+  'pfx',
+  'secureContext',
+  'pskCallback',
+  'sessionIdContext',
+  'checkServerIdentity',
+] as const;
+
+/** Options of `createServer()`: node's `tls.createServer()` options that ssl-ts supports. */
 export interface ServerOptions extends TLSStreamOptions {
   /** net.Server option: pause sockets on accept. Not supported; TLS must read at once. */
   pauseOnConnect?: never;
@@ -85,7 +115,7 @@ function pemText(v: Pem): string {
 }
 
 /** Add a certificate chain and key given as PEM text (node's way), not as files (Python's). */
-function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
+export function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
   const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
   if (chain.length === 0) throw new SSLError('no certificate in cert', { library: 'PEM', reason: 'NO_START_LINE' });
   const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });
@@ -95,8 +125,18 @@ function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, 
   ctx._certs.push({ chain, key: keyObj });
 }
 
+/**
+ * Contexts built for node's `requestCert: true, rejectUnauthorized: false`:
+ * a client certificate is asked for but any is accepted, and judged after the
+ * handshake (`authorized`, `authorizationError`), as node does.
+ */
+const DEFER_VERIFY = new WeakSet<SSLContext>();
+
 /** An SSLContext built from node:tls-style options. */
 export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): SSLContext {
+  for (const k of UNSUPPORTED_NODE_OPTIONS) {
+    if ((opts as Record<string, unknown>)[k] !== undefined) throw new TypeError(`node:tls option '${k}' is not supported by ssl-ts yet`);
+  }
   if (opts.context) {
     for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
       if (opts[k] !== undefined) throw new TypeError(`option '${k}' cannot be combined with 'context'; configure the SSLContext instead`);
@@ -107,6 +147,7 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   const reject = opts.rejectUnauthorized !== false;
   if (isServer) {
     if (opts.requestCert) ctx.verifyMode = reject ? CERT_REQUIRED : CERT_OPTIONAL;
+    if (opts.requestCert && !reject) DEFER_VERIFY.add(ctx);
   } else if (!reject) {
     ctx.checkHostname = false;
     ctx.verifyMode = CERT_NONE;
@@ -126,7 +167,8 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   return ctx;
 }
 
-type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
+/** The transport under a TLSStream: any node Duplex, with net.Socket's extras when it has them. */
+export type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
   remoteAddress?: string;
   remotePort?: number;
   remoteFamily?: string;
@@ -135,7 +177,10 @@ type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' 
   connecting?: boolean;
 };
 
-/** Plaintext Duplex over a TLS connection; events 'secureConnect' (client) / 'secure' (server), 'data', 'end', 'close', 'error'. */
+/**
+ * Plaintext Duplex over a TLS connection, a stand-in for node's `tls.TLSSocket` (Python's `SSLSocket` methods too);
+ * events 'secureConnect' (client) / 'secure' (server), 'data', 'end', 'close', 'error', 'keylog', 'session'.
+ */
 export class TLSStream extends Duplex {
   /** node's marker for TLS sockets (http.IncomingMessage reads it for req.protocol). */
   readonly encrypted = true;
@@ -151,12 +196,18 @@ export class TLSStream extends Duplex {
   authorizationError: string | null = null;
   /** The agreed ALPN protocol; false when none (after the handshake). */
   alpnProtocol: string | false | null = null;
-  /** Client: the name sent/checked; server: the SNI the client sent. */
-  servername: string | null;
+  /** Client: the name sent as SNI; server: the SNI the client sent; false when none (node's values). */
+  servername: string | false;
   #secure = false;
   #wantRead = false;
   #pumping = false;
   #shutdownTimer: NodeJS.Timeout | null = null;
+  /** The chain verified after the handshake when the context itself did not verify. */
+  #verifiedChain: Uint8Array[] = [];
+  #bytesWritten = 0;
+  #bytesRead = 0;
+  /** The name the client checks the certificate against (its servername option, else host). */
+  readonly #checkedName: string | null;
   readonly #shutdownTimeout: number;
 
   constructor(transport: Duplex, opts: TLSStreamOptions = {}) {
@@ -167,7 +218,9 @@ export class TLSStream extends Duplex {
     this.socket = transport as SocketLike;
     this.#shutdownTimeout = opts.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     const name = isServer ? null : opts.servername || opts.host || null;
-    this.servername = name;
+    this.#checkedName = name;
+    // No SNI for IP literals (RFC 6066 3): node reports false then.
+    this.servername = name !== null && net.isIP(name.replace(/^\[|\]$/g, '')) === 0 ? name : false;
     const incoming = new MemoryBIO();
     const outgoing = new MemoryBIO();
     this.sslobj = this.context.wrapBio(incoming, outgoing, {
@@ -175,6 +228,16 @@ export class TLSStream extends Duplex {
       serverHostname: name,
       session: opts.session ?? null,
     });
+    this.sslobj._nodeHooks = {
+      deferVerify: isServer && DEFER_VERIFY.has(this.context),
+      keylog: (line) => this.emit('keylog', Buffer.from(line, 'latin1')),
+      event: (ev) => {
+        // node emits 'session' on the client for each ticket it receives.
+        if (!isServer && ev.direction === 'received' && ev.kind === 'handshake' && ev.type === HandshakeType.new_session_ticket) {
+          process.nextTick(() => this.emit('session', this.getSession()));
+        }
+      },
+    };
     this.driver = new TLSDriver(this.sslobj, incoming, outgoing, transport, {
       handshakeTimeout: opts.handshakeTimeout,
       shutdownTimeout: opts.shutdownTimeout,
@@ -199,7 +262,7 @@ export class TLSStream extends Duplex {
     if (this.destroyed) return;
     const obj = this.sslobj;
     this.alpnProtocol = obj.selectedAlpnProtocol() ?? false;
-    if (this.isServer) this.servername = obj.handshakeInfo().serverName;
+    if (this.isServer) this.servername = obj.handshakeInfo().serverName ?? false;
     this.#checkAuthorized();
     this.#secure = true;
     this.emit(this.isServer ? 'secure' : 'secureConnect');
@@ -210,8 +273,10 @@ export class TLSStream extends Duplex {
   #checkAuthorized(): void {
     const chain = this.sslobj.getUnverifiedChain();
     if (chain.length === 0) {
+      // node's codes when no certificate came: a server that asked for one, a client.
       this.authorized = false;
-      this.authorizationError = this.isServer ? null : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+      if (this.isServer) this.authorizationError = this.context.verifyMode !== CERT_NONE ? 'UNABLE_TO_GET_ISSUER_CERT' : null;
+      else this.authorizationError = 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
       return;
     }
     if (this.sslobj.getVerifiedChain().length > 0) {
@@ -220,19 +285,20 @@ export class TLSStream extends Duplex {
     }
     try {
       // The same verification the handshake uses: store, capath, CRLs and flags of the context.
-      verifyPeerChain(this.context, chain, {
-        hostname: this.isServer ? null : this.servername,
-        purpose: this.isServer ? 'clientAuth' : 'serverAuth',
-      });
+      // As in node, the chain first (kept for getPeerCertificate(true)), then the name.
+      const purpose = this.isServer ? 'clientAuth' : 'serverAuth';
+      this.#verifiedChain = verifyPeerChain(this.context, chain, { hostname: null, purpose });
+      if (!this.isServer && this.#checkedName !== null) verifyPeerChain(this.context, chain, { hostname: this.#checkedName, purpose });
       this.authorized = true;
     } catch (e) {
       this.authorized = false;
-      this.authorizationError = e instanceof SSLCertVerificationError ? e.verifyMessage : String(e);
+      this.authorizationError = nodeAuthorizationError(e);
     }
   }
 
   // ------------------------------------------------------------ Duplex plumbing
 
+  /** Duplex internals: node wants more plaintext. */
   override _read(): void {
     this.#wantRead = true;
     this.#pump();
@@ -264,7 +330,23 @@ export class TLSStream extends Duplex {
     }
   }
 
+  /** Duplex internals: encrypt one chunk. */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    // Once secure, encrypt and hand the records to the transport now, as
+    // node:tls does: a caller that writes and then destroys at once (node:http
+    // answering a malformed request with 400) still gets its bytes out.
+    if (this.driver.handshakeDone) {
+      let more: boolean;
+      try {
+        more = this.driver.write(chunk);
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      if (more) cb();
+      else this.driver.drained().then(() => cb(), (err: Error) => cb(err));
+      return;
+    }
     this.driver.writeAll(chunk).then(
       () => cb(),
       (err: Error) => cb(err),
@@ -290,6 +372,7 @@ export class TLSStream extends Duplex {
     );
   }
 
+  /** Duplex internals: tear the connection down. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.#clearShutdownTimer();
     if (err || !this.driver.writeClosed) this.driver.destroy();
@@ -314,16 +397,20 @@ export class TLSStream extends Duplex {
     return this.driver.closeNotifyReceived;
   }
 
+  /** Python's shape: `SSLSocket.getpeercert()`. node's is `getPeerCertificate()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** Python's shape: `SSLSocket.getpeercert()`. node's is `getPeerCertificate()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     return binaryForm ? this.sslobj.getPeerCert(true) : this.sslobj.getPeerCert(false);
   }
 
+  /** Python's shape: `SSLSocket.cipher()`. node's is `getCipher()`. */
   cipher(): CipherTuple | null {
     return this.sslobj.cipher();
   }
 
+  /** Python: `SSLSocket.version()`. node's is `getProtocol()`. */
   version(): string | null {
     return this.sslobj.version();
   }
@@ -333,16 +420,116 @@ export class TLSStream extends Duplex {
     return this.sslobj.version();
   }
 
+  /** Python: `SSLSocket.selected_alpn_protocol()`. node's is `alpnProtocol`. */
   selectedAlpnProtocol(): string | null {
     return this.sslobj.selectedAlpnProtocol();
   }
 
+  /** The session to resume with `session` (an SSLSession, where node gives a Buffer). Python: `SSLSocket.session`. */
   getSession(): SSLSession | null {
     return this.sslobj.session;
   }
 
+  // ------------------------------------------------------------ node:tls TLSSocket's accessors
+
+  /**
+   * node's certificate object for the peer (node:crypto's own encoding); with
+   * `detailed`, linked by `issuerCertificate` up the verified chain (else the
+   * chain as sent). `{}` when the peer sent none, null once destroyed.
+   */
+  getPeerCertificate(detailed?: false): NodePeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed: true): NodePeerCertificate | Record<string, never> | null;
+  getPeerCertificate(detailed = false): NodePeerCertificate | Record<string, never> | null {
+    if (this.destroyed && !this.#secure) return null;
+    const inHandshake = this.sslobj.getVerifiedChain();
+    const verified = inHandshake.length > 0 ? inHandshake : this.#verifiedChain;
+    const chain = detailed && verified.length > 0 ? verified : this.sslobj.getUnverifiedChain();
+    return nodePeerCertificate(chain, detailed);
+  }
+
+  /** node's { name, standardName, version } of the agreed suite. */
+  getCipher(): NodeCipher | null {
+    return nodeCipher(this.sslobj.cipher());
+  }
+
+  /** node: `tls.TLSSocket#isSessionReused()`. Python: `SSLSocket.session_reused`. */
+  isSessionReused(): boolean {
+    return this.sslobj.sessionReused;
+  }
+
+  /** This end's Finished verify_data (node's getFinished()). */
+  getFinished(): Buffer | undefined {
+    const n = this.sslobj._negotiated();
+    const mine = this.isServer ? n?.serverFinished : n?.clientFinished;
+    return mine ? Buffer.from(mine) : undefined;
+  }
+
+  /** The peer's Finished verify_data (node's getPeerFinished()). */
+  getPeerFinished(): Buffer | undefined {
+    const n = this.sslobj._negotiated();
+    const theirs = this.isServer ? n?.clientFinished : n?.serverFinished;
+    return theirs ? Buffer.from(theirs) : undefined;
+  }
+
+  /** Client: the key exchange's group as node reports it ({ type: 'ECDH', name, size }); servers get null, as in node. */
+  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> | null {
+    return nodeEphemeralKeyInfo(this.isServer, this.#secure ? this.sslobj.handshakeInfo().group : null);
+  }
+
+  /** RFC 5705 / RFC 8446 7.5 exporter, as node's exportKeyingMaterial(length, label, context). */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
+    void length;
+    void label;
+    void context;
+    throw new Error('exportKeyingMaterial() is not supported yet: the ssl-ts engine has no exporter');
+  }
+
+  /**
+   * node's setMaxSendFragment(). ssl-ts always fills records up to the TLS
+   * limit of 16384 bytes; smaller fragments are refused rather than ignored.
+   */
+  setMaxSendFragment(size: number): boolean {
+    if (!Number.isInteger(size) || size < 512 || size > 16384) {
+      throw new RangeError(`The value of "size" is out of range. It must be >= 512 && <= 16384. Received ${size}`);
+    }
+    if (size !== 16384) throw new Error(`setMaxSendFragment(${size}) is not supported: ssl-ts sends records of up to 16384 bytes`);
+    return true;
+  }
+
+  /** Plaintext bytes handed to write()/end() so far, as net.Socket counts them (node:http reads it). */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** Plaintext bytes received so far. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  // Counting happens at the stream's edges so the data path stays untouched.
+  /** Writable#write(): plaintext to send; counted in `bytesWritten`. */
+  override write(chunk: unknown, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean {
+    this.#bytesWritten += byteLength(chunk, typeof encoding === 'string' ? encoding : undefined);
+    return super.write(chunk, encoding as BufferEncoding, cb);
+  }
+
+  /** Writable#end(): the last plaintext, then close_notify and a TCP half-close, as node:tls does. */
+  override end(chunk?: unknown, encoding?: BufferEncoding | (() => void), cb?: () => void): this {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      this.#bytesWritten += byteLength(chunk, typeof encoding === 'string' ? encoding : undefined);
+    }
+    return super.end(chunk as Buffer, encoding as BufferEncoding, cb);
+  }
+
+  /** Readable internals: counts `bytesRead`. */
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk !== null && chunk !== undefined) this.#bytesRead += byteLength(chunk, encoding);
+    return super.push(chunk, encoding);
+  }
+
   // ------------------------------------------------------------ socket-ish methods (node:http uses them)
 
+  /** node: `net.Socket#setTimeout()`: 'timeout' after `ms` idle on the transport. */
   setTimeout(ms: number, cb?: () => void): this {
     if (cb) {
       if (ms === 0) this.off('timeout', cb);
@@ -352,53 +539,70 @@ export class TLSStream extends Duplex {
     return this;
   }
 
+  /** node: `net.Socket#setNoDelay()` of the transport. */
   setNoDelay(noDelay?: boolean): this {
     this.socket.setNoDelay?.(noDelay);
     return this;
   }
 
+  /** node: `net.Socket#setKeepAlive()` of the transport. */
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
     this.socket.setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
+  /** node: `net.Socket#ref()` of the transport. */
   ref(): this {
     this.socket.ref?.();
     return this;
   }
 
+  /** node: `net.Socket#unref()` of the transport. */
   unref(): this {
     this.socket.unref?.();
     return this;
   }
 
+  /** node: `net.Socket#address()` of the transport. */
   address(): net.AddressInfo | object {
     return this.socket.address?.() ?? {};
   }
 
+  /** node: `net.Socket#remoteAddress` of the transport. */
   get remoteAddress(): string | undefined {
     return this.socket.remoteAddress;
   }
 
+  /** node: `net.Socket#remotePort` of the transport. */
   get remotePort(): number | undefined {
     return this.socket.remotePort;
   }
 
+  /** node: `net.Socket#remoteFamily` of the transport. */
   get remoteFamily(): string | undefined {
     return this.socket.remoteFamily;
   }
 
+  /** node: `net.Socket#localAddress` of the transport. */
   get localAddress(): string | undefined {
     return this.socket.localAddress;
   }
 
+  /** node: `net.Socket#localPort` of the transport. */
   get localPort(): number | undefined {
     return this.socket.localPort;
   }
 
+  /** node: `net.Socket#connecting` of the transport. */
   get connecting(): boolean {
     return !!this.socket.connecting;
   }
+}
+
+function byteLength(chunk: unknown, encoding: BufferEncoding | undefined): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk, encoding ?? 'utf8');
+  if (ArrayBuffer.isView(chunk)) return chunk.byteLength;
+  return 0;
 }
 
 /**
@@ -491,7 +695,9 @@ export class TLSServer extends net.Server {
   }
 }
 
+/** node: `tls.createServer()`, handshakes by ssl-ts; 'secureConnection' gets a TLSStream. */
 export function createServer(options?: ServerOptions, secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
+/** node: `tls.createServer()`, handshakes by ssl-ts; 'secureConnection' gets a TLSStream. */
 export function createServer(secureConnectionListener?: (stream: TLSStream) => void): TLSServer;
 export function createServer(
   a?: ServerOptions | ((stream: TLSStream) => void),

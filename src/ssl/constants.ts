@@ -19,13 +19,17 @@ export {
 
 // ---------------------------------------------------------------- verify mode
 
+/** How a peer's certificate is checked. Python: `ssl.VerifyMode`. */
 export enum VerifyMode {
   CERT_NONE = 0,
   CERT_OPTIONAL = 1,
   CERT_REQUIRED = 2,
 }
+/** Python: `ssl.CERT_NONE`. */
 export const CERT_NONE = VerifyMode.CERT_NONE;
+/** Python: `ssl.CERT_OPTIONAL`. */
 export const CERT_OPTIONAL = VerifyMode.CERT_OPTIONAL;
+/** Python: `ssl.CERT_REQUIRED`. */
 export const CERT_REQUIRED = VerifyMode.CERT_REQUIRED;
 
 // ------------------------------------------------------------------ protocols
@@ -42,12 +46,18 @@ export enum SSLMethod {
   PROTOCOL_TLS_CLIENT = 16,
   PROTOCOL_TLS_SERVER = 17,
 }
+/** Python: `ssl.PROTOCOL_TLS`. */
 export const PROTOCOL_TLS = SSLMethod.PROTOCOL_TLS;
+/** Python: `ssl.PROTOCOL_SSLv23`. */
 export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_TLS;
+/** Python: `ssl.PROTOCOL_TLSv1_2`. */
 export const PROTOCOL_TLSv1_2 = SSLMethod.PROTOCOL_TLSv1_2;
+/** Python: `ssl.PROTOCOL_TLS_CLIENT`. */
 export const PROTOCOL_TLS_CLIENT = SSLMethod.PROTOCOL_TLS_CLIENT;
+/** Python: `ssl.PROTOCOL_TLS_SERVER`. */
 export const PROTOCOL_TLS_SERVER = SSLMethod.PROTOCOL_TLS_SERVER;
 
+/** The TLS versions, for `minimumVersion`/`maximumVersion`. Python: `ssl.TLSVersion`. */
 export enum TLSVersion {
   MINIMUM_SUPPORTED = -2,
   MAXIMUM_SUPPORTED = -1,
@@ -83,25 +93,47 @@ export const Options = Object.freeze({
   OP_NO_RENEGOTIATION: 0x40000000,
   OP_ENABLE_MIDDLEBOX_COMPAT: 0x00100000,
   OP_IGNORE_UNEXPECTED_EOF: 0x00000080,
+  /**
+   * OpenSSL's SSL_OP_ALLOW_NO_DHE_KEX, which Python 3.11 has no name for:
+   * TLS 1.3 resumption may go without (EC)DHE (psk_ke); the client offers
+   * it, the server accepts it when the client offers only that.
+   */
+  OP_ALLOW_NO_DHE_KEX: 0x00000400,
 } as const);
-/** Any combination of `Options` bits. */
+/** Any combination of `Options` bits. Python: `ssl.Options`. */
 export type Options = number;
 
+/** Python: `ssl.OP_ALL`. */
 export const OP_ALL = Options.OP_ALL;
+/** Python: `ssl.OP_NO_SSLv2`. */
 export const OP_NO_SSLv2 = Options.OP_NO_SSLv2;
+/** Python: `ssl.OP_NO_SSLv3`. */
 export const OP_NO_SSLv3 = Options.OP_NO_SSLv3;
+/** Python: `ssl.OP_NO_TLSv1`. */
 export const OP_NO_TLSv1 = Options.OP_NO_TLSv1;
+/** Python: `ssl.OP_NO_TLSv1_1`. */
 export const OP_NO_TLSv1_1 = Options.OP_NO_TLSv1_1;
+/** Python: `ssl.OP_NO_TLSv1_2`. */
 export const OP_NO_TLSv1_2 = Options.OP_NO_TLSv1_2;
+/** Python: `ssl.OP_NO_TLSv1_3`. */
 export const OP_NO_TLSv1_3 = Options.OP_NO_TLSv1_3;
+/** Python: `ssl.OP_CIPHER_SERVER_PREFERENCE`. */
 export const OP_CIPHER_SERVER_PREFERENCE = Options.OP_CIPHER_SERVER_PREFERENCE;
+/** Python: `ssl.OP_SINGLE_DH_USE`. */
 export const OP_SINGLE_DH_USE = Options.OP_SINGLE_DH_USE;
+/** Python: `ssl.OP_SINGLE_ECDH_USE`. */
 export const OP_SINGLE_ECDH_USE = Options.OP_SINGLE_ECDH_USE;
+/** Python: `ssl.OP_NO_COMPRESSION`. */
 export const OP_NO_COMPRESSION = Options.OP_NO_COMPRESSION;
+/** Python: `ssl.OP_NO_TICKET`. */
 export const OP_NO_TICKET = Options.OP_NO_TICKET;
+/** Python: `ssl.OP_NO_RENEGOTIATION`. */
 export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
+/** Python: `ssl.OP_ENABLE_MIDDLEBOX_COMPAT`. */
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
+/** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 
 // --------------------------------------------------------------- verify flags
 
@@ -115,15 +147,22 @@ export const VerifyFlags = Object.freeze({
   VERIFY_X509_TRUSTED_FIRST: 0x8000,
   VERIFY_X509_PARTIAL_CHAIN: 0x80000,
 } as const);
-/** Any combination of `VerifyFlags` bits. */
+/** Any combination of `VerifyFlags` bits. Python: `ssl.VerifyFlags`. */
 export type VerifyFlags = number;
 
+/** Python: `ssl.VERIFY_DEFAULT`. */
 export const VERIFY_DEFAULT = VerifyFlags.VERIFY_DEFAULT;
+/** Python: `ssl.VERIFY_CRL_CHECK_LEAF`. */
 export const VERIFY_CRL_CHECK_LEAF = VerifyFlags.VERIFY_CRL_CHECK_LEAF;
+/** Python: `ssl.VERIFY_CRL_CHECK_CHAIN`. */
 export const VERIFY_CRL_CHECK_CHAIN = VerifyFlags.VERIFY_CRL_CHECK_CHAIN;
+/** Python: `ssl.VERIFY_X509_STRICT`. */
 export const VERIFY_X509_STRICT = VerifyFlags.VERIFY_X509_STRICT;
+/** Python: `ssl.VERIFY_ALLOW_PROXY_CERTS`. */
 export const VERIFY_ALLOW_PROXY_CERTS = VerifyFlags.VERIFY_ALLOW_PROXY_CERTS;
+/** Python: `ssl.VERIFY_X509_TRUSTED_FIRST`. */
 export const VERIFY_X509_TRUSTED_FIRST = VerifyFlags.VERIFY_X509_TRUSTED_FIRST;
+/** Python: `ssl.VERIFY_X509_PARTIAL_CHAIN`. */
 export const VERIFY_X509_PARTIAL_CHAIN = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN;
 
 // ------------------------------------------------------------ alert descriptions
@@ -158,33 +197,60 @@ export enum AlertDescription {
   ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE = 114,
   ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = 115,
 }
+/** Python: `ssl.ALERT_DESCRIPTION_CLOSE_NOTIFY`. */
 export const ALERT_DESCRIPTION_CLOSE_NOTIFY = AlertDescription.ALERT_DESCRIPTION_CLOSE_NOTIFY;
+/** Python: `ssl.ALERT_DESCRIPTION_UNEXPECTED_MESSAGE`. */
 export const ALERT_DESCRIPTION_UNEXPECTED_MESSAGE = AlertDescription.ALERT_DESCRIPTION_UNEXPECTED_MESSAGE;
+/** Python: `ssl.ALERT_DESCRIPTION_BAD_RECORD_MAC`. */
 export const ALERT_DESCRIPTION_BAD_RECORD_MAC = AlertDescription.ALERT_DESCRIPTION_BAD_RECORD_MAC;
+/** Python: `ssl.ALERT_DESCRIPTION_RECORD_OVERFLOW`. */
 export const ALERT_DESCRIPTION_RECORD_OVERFLOW = AlertDescription.ALERT_DESCRIPTION_RECORD_OVERFLOW;
+/** Python: `ssl.ALERT_DESCRIPTION_DECOMPRESSION_FAILURE`. */
 export const ALERT_DESCRIPTION_DECOMPRESSION_FAILURE = AlertDescription.ALERT_DESCRIPTION_DECOMPRESSION_FAILURE;
+/** Python: `ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE`. */
 export const ALERT_DESCRIPTION_HANDSHAKE_FAILURE = AlertDescription.ALERT_DESCRIPTION_HANDSHAKE_FAILURE;
+/** Python: `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE`. */
 export const ALERT_DESCRIPTION_BAD_CERTIFICATE = AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE;
+/** Python: `ssl.ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE`. */
 export const ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE = AlertDescription.ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE;
+/** Python: `ssl.ALERT_DESCRIPTION_CERTIFICATE_REVOKED`. */
 export const ALERT_DESCRIPTION_CERTIFICATE_REVOKED = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_REVOKED;
+/** Python: `ssl.ALERT_DESCRIPTION_CERTIFICATE_EXPIRED`. */
 export const ALERT_DESCRIPTION_CERTIFICATE_EXPIRED = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_EXPIRED;
+/** Python: `ssl.ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN`. */
 export const ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN;
+/** Python: `ssl.ALERT_DESCRIPTION_ILLEGAL_PARAMETER`. */
 export const ALERT_DESCRIPTION_ILLEGAL_PARAMETER = AlertDescription.ALERT_DESCRIPTION_ILLEGAL_PARAMETER;
+/** Python: `ssl.ALERT_DESCRIPTION_UNKNOWN_CA`. */
 export const ALERT_DESCRIPTION_UNKNOWN_CA = AlertDescription.ALERT_DESCRIPTION_UNKNOWN_CA;
+/** Python: `ssl.ALERT_DESCRIPTION_ACCESS_DENIED`. */
 export const ALERT_DESCRIPTION_ACCESS_DENIED = AlertDescription.ALERT_DESCRIPTION_ACCESS_DENIED;
+/** Python: `ssl.ALERT_DESCRIPTION_DECODE_ERROR`. */
 export const ALERT_DESCRIPTION_DECODE_ERROR = AlertDescription.ALERT_DESCRIPTION_DECODE_ERROR;
+/** Python: `ssl.ALERT_DESCRIPTION_DECRYPT_ERROR`. */
 export const ALERT_DESCRIPTION_DECRYPT_ERROR = AlertDescription.ALERT_DESCRIPTION_DECRYPT_ERROR;
+/** Python: `ssl.ALERT_DESCRIPTION_PROTOCOL_VERSION`. */
 export const ALERT_DESCRIPTION_PROTOCOL_VERSION = AlertDescription.ALERT_DESCRIPTION_PROTOCOL_VERSION;
+/** Python: `ssl.ALERT_DESCRIPTION_INSUFFICIENT_SECURITY`. */
 export const ALERT_DESCRIPTION_INSUFFICIENT_SECURITY = AlertDescription.ALERT_DESCRIPTION_INSUFFICIENT_SECURITY;
+/** Python: `ssl.ALERT_DESCRIPTION_INTERNAL_ERROR`. */
 export const ALERT_DESCRIPTION_INTERNAL_ERROR = AlertDescription.ALERT_DESCRIPTION_INTERNAL_ERROR;
+/** Python: `ssl.ALERT_DESCRIPTION_USER_CANCELLED`. */
 export const ALERT_DESCRIPTION_USER_CANCELLED = AlertDescription.ALERT_DESCRIPTION_USER_CANCELLED;
+/** Python: `ssl.ALERT_DESCRIPTION_NO_RENEGOTIATION`. */
 export const ALERT_DESCRIPTION_NO_RENEGOTIATION = AlertDescription.ALERT_DESCRIPTION_NO_RENEGOTIATION;
+/** Python: `ssl.ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION`. */
 export const ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION = AlertDescription.ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION;
+/** Python: `ssl.ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE`. */
 export const ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE = AlertDescription.ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE;
+/** Python: `ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME`. */
 export const ALERT_DESCRIPTION_UNRECOGNIZED_NAME = AlertDescription.ALERT_DESCRIPTION_UNRECOGNIZED_NAME;
+/** Python: `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE`. */
 export const ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE =
   AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE;
+/** Python: `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE`. */
 export const ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE = AlertDescription.ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE;
+/** Python: `ssl.ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY`. */
 export const ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = AlertDescription.ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY;
 
 // ------------------------------------------------------------- error numbers
@@ -204,20 +270,32 @@ export enum SSLErrorNumber {
 
 // --------------------------------------------------------------- capabilities
 
+/** Python: `ssl.HAS_SNI`. */
 export const HAS_SNI = true;
+/** Python: `ssl.HAS_ALPN`. */
 export const HAS_ALPN = true;
+/** Python: `ssl.HAS_ECDH`. */
 export const HAS_ECDH = true;
+/** Python: `ssl.HAS_NPN`. */
 export const HAS_NPN = false;
+/** Python: `ssl.HAS_NEVER_CHECK_COMMON_NAME`. */
 export const HAS_NEVER_CHECK_COMMON_NAME = true;
+/** Python: `ssl.HAS_SSLv2`. */
 export const HAS_SSLv2 = false;
+/** Python: `ssl.HAS_SSLv3`. */
 export const HAS_SSLv3 = false;
+/** Python: `ssl.HAS_TLSv1`. */
 export const HAS_TLSv1 = false;
+/** Python: `ssl.HAS_TLSv1_1`. */
 export const HAS_TLSv1_1 = false;
+/** Python: `ssl.HAS_TLSv1_2`. */
 export const HAS_TLSv1_2 = true;
+/** Python: `ssl.HAS_TLSv1_3`. */
 export const HAS_TLSv1_3 = true;
+/** Python: `ssl.HAS_PSK`. */
 export const HAS_PSK = false;
 
-/** Channel bindings SSLObject.getChannelBinding() can produce. */
+/** Channel bindings SSLObject.getChannelBinding() can produce. Python: `ssl.CHANNEL_BINDING_TYPES`. */
 export const CHANNEL_BINDING_TYPES: readonly string[] = Object.freeze(['tls-unique']);
 
 // ------------------------------------------------------------------- versions
@@ -227,6 +305,7 @@ const SSL_TS_MAJOR = 0;
 const SSL_TS_MINOR = 1;
 const SSL_TS_PATCH = 0;
 
+/** Python: `ssl.OPENSSL_VERSION`. */
 export const OPENSSL_VERSION =
   `ssl-ts ${SSL_TS_MAJOR}.${SSL_TS_MINOR}.${SSL_TS_PATCH} ` +
   `(TLS engine in TypeScript; crypto from Node ${process.versions.openssl})`;
@@ -244,7 +323,7 @@ export const OPENSSL_VERSION_INFO: readonly [number, number, number, number, num
   0,
 ] as [number, number, number, number, number]);
 
-/** The same packed the way OpenSSL 3 packs OPENSSL_VERSION_NUMBER (0xMNN00PP0). */
+/** The same packed the way OpenSSL 3 packs OPENSSL_VERSION_NUMBER (0xMNN00PP0). Python: `ssl.OPENSSL_VERSION_NUMBER`. */
 export const OPENSSL_VERSION_NUMBER =
   SSL_TS_MAJOR * 2 ** 28 + SSL_TS_MINOR * 2 ** 20 + 0 * 2 ** 12 + SSL_TS_PATCH * 2 ** 4 + 0;
 
@@ -283,5 +362,7 @@ export type Purpose = ASN1Object;
 
 // ------------------------------------------------------------------------ PEM
 
+/** Python: `ssl.PEM_HEADER`. */
 export const PEM_HEADER = '-----BEGIN CERTIFICATE-----';
+/** Python: `ssl.PEM_FOOTER`. */
 export const PEM_FOOTER = '-----END CERTIFICATE-----';

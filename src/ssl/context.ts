@@ -27,6 +27,9 @@ import { pemBlocks, isCertificate, isCaCertificate, readTlv } from './pem-files.
 import { evaluateCipherString, cipherInfos, TLS13_CIPHER_NAMES, type CipherInfo } from './cipher-string.js';
 import { SSLObject } from './sslobject.js';
 import { SSLSession } from './session.js';
+import { ContextSessions, type SessionStats } from './session-cache.js';
+import { TICKET_KEY_LENGTH } from '../tls/session-ticket.js';
+import { nodeCrypto } from '../crypto/node-provider.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
 import type { Duplex } from 'node:stream';
@@ -38,50 +41,43 @@ import { encodeHostname, isAscii } from './idna.js';
 export type { CipherInfo } from './cipher-string.js';
 export type { PathLike } from './file-loading.js';
 
-/** A certificate chain and its private key, as the engine consumes them. */
+/** ssl-ts only: a certificate chain and its private key, as the engine consumes them. */
 export interface CertKeyPair {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
   key: KeyObject;
 }
 
+/** The `password` of Python's `load_cert_chain()`: text, bytes, or a function returning either. */
 export type PasswordSource = string | Uint8Array | (() => string | Uint8Array) | null;
+/** The `cadata` of Python's `load_verify_locations()`: PEM text, or DER bytes. */
 export type CaData = string | Uint8Array | ArrayBufferView | ArrayBuffer;
 
+/** Keyword arguments of Python's `SSLContext.load_verify_locations()`. */
 export interface VerifyLocations {
   cafile?: PathLike | null;
   capath?: PathLike | null;
   cadata?: CaData | null;
 }
 
-/** Called on the server with the client's SNI name; may return an ALERT_DESCRIPTION_* to abort. */
+/** Called on the server with the client's SNI name; may return an ALERT_DESCRIPTION_* to abort. Python: the `sni_callback` function. */
 export type SNICallback = (sslObject: SSLObject, serverName: string | null, context: SSLContext) => number | null | void;
 
+/** Keyword arguments of Python's `SSLContext.wrap_bio()`. */
 export interface WrapBioOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
   session?: SSLSession | null;
 }
 
+/** The dict of Python's `SSLContext.cert_store_stats()`. */
 export interface CertStoreStats {
   x509: number;
   crl: number;
   x509_ca: number;
 }
 
-export interface SessionStats {
-  number: number;
-  connect: number;
-  connect_good: number;
-  connect_renegotiate: number;
-  accept: number;
-  accept_good: number;
-  accept_renegotiate: number;
-  hits: number;
-  misses: number;
-  timeouts: number;
-  cache_full: number;
-}
+export type { SessionStats } from './session-cache.js';
 
 const DEFAULT_OPTIONS =
   (Options.OP_ALL |
@@ -131,6 +127,7 @@ const HIGHEST = TLSVersion.TLSv1_3;
 
 // ------------------------------------------------------------------ context
 
+/** Settings, certificates and trust store shared by connections. Python: `ssl.SSLContext`. */
 export class SSLContext {
   // ----- state the engine reads (names are part of the contract) -----
 
@@ -161,6 +158,7 @@ export class SSLContext {
   #minimumVersion: TLSVersion;
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
+  readonly #sessions = new ContextSessions();
   #hostnameChecksCommonName = true;
   #postHandshakeAuth = false;
   #securityLevel = 2;
@@ -191,13 +189,16 @@ export class SSLContext {
 
   // --------------------------------------------------------------- properties
 
+  /** The `PROTOCOL_*` the context was made with. Python: `SSLContext.protocol`. */
   get protocol(): SSLMethod {
     return this.#protocol;
   }
 
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. Python: `SSLContext.verify_mode`. */
   get verifyMode(): VerifyMode {
     return this.#verifyMode;
   }
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. Python: `SSLContext.verify_mode`. */
   set verifyMode(value: VerifyMode) {
     const v = requireInt(value);
     if (v !== 0 && v !== 1 && v !== 2) throw new ValueError('invalid value for verify_mode');
@@ -207,6 +208,7 @@ export class SSLContext {
     this.#verifyMode = v;
   }
 
+  /** Whether the server's name is matched against its certificate. Python: `SSLContext.check_hostname`. */
   get checkHostname(): boolean {
     return this.#checkHostname;
   }
@@ -221,13 +223,16 @@ export class SSLContext {
   get options(): Options {
     return this.#options;
   }
+  /** `OP_*` bits. Python: `SSLContext.options`. */
   set options(value: Options) {
     this.#options = asUnsignedFlags(requireInt(value));
   }
 
+  /** `VERIFY_*` bits for certificate verification. Python: `SSLContext.verify_flags`. */
   get verifyFlags(): VerifyFlags {
     return this.#verifyFlags;
   }
+  /** `VERIFY_*` bits for certificate verification. Python: `SSLContext.verify_flags`. */
   set verifyFlags(value: VerifyFlags) {
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw new TypeError(`argument must be int, not ${pyTypeName(value)}`);
@@ -235,18 +240,22 @@ export class SSLContext {
     this.#verifyFlags = asUnsignedFlags(value);
   }
 
+  /** Lowest TLS version offered or accepted. Python: `SSLContext.minimum_version`. */
   get minimumVersion(): TLSVersion {
     return this.#minimumVersion;
   }
+  /** Lowest TLS version offered or accepted. Python: `SSLContext.minimum_version`. */
   set minimumVersion(value: TLSVersion) {
     const v = this.#checkVersion(value);
     // Like OpenSSL, "the highest supported" as a floor means TLS 1.3.
     this.#minimumVersion = v === TLSVersion.MAXIMUM_SUPPORTED ? HIGHEST : v;
   }
 
+  /** Highest TLS version offered or accepted. Python: `SSLContext.maximum_version`. */
   get maximumVersion(): TLSVersion {
     return this.#maximumVersion;
   }
+  /** Highest TLS version offered or accepted. Python: `SSLContext.maximum_version`. */
   set maximumVersion(value: TLSVersion) {
     const v = this.#checkVersion(value);
     // "The lowest supported" as a ceiling is the lowest version ssl-ts speaks.
@@ -257,6 +266,7 @@ export class SSLContext {
   get numTickets(): number {
     return this.#numTickets;
   }
+  /** Number of TLS 1.3 session tickets a server sends. Python: `SSLContext.num_tickets`. */
   set numTickets(value: number) {
     const v = requireInt(value);
     if (v < 0) throw new ValueError('value must be non-negative');
@@ -270,13 +280,16 @@ export class SSLContext {
   get hostnameChecksCommonName(): boolean {
     return this.#hostnameChecksCommonName;
   }
+  /** Whether the subject's commonName is used when there is no subjectAltName. Python: `SSLContext.hostname_checks_common_name`. */
   set hostnameChecksCommonName(value: boolean) {
     this.#hostnameChecksCommonName = !!value;
   }
 
+  /** TLS 1.3 post-handshake client authentication. Python: `SSLContext.post_handshake_auth`. */
   get postHandshakeAuth(): boolean {
     return this.#postHandshakeAuth;
   }
+  /** TLS 1.3 post-handshake client authentication. Python: `SSLContext.post_handshake_auth`. */
   set postHandshakeAuth(value: boolean) {
     this.#postHandshakeAuth = !!value;
   }
@@ -286,9 +299,11 @@ export class SSLContext {
     return this.#securityLevel;
   }
 
+  /** Server: called with the name the client asked for. Python: `SSLContext.sni_callback`. */
   get sniCallback(): SNICallback | null {
     return this.#sniCallback;
   }
+  /** Server: called with the name the client asked for. Python: `SSLContext.sni_callback`. */
   set sniCallback(value: SNICallback | null) {
     if (value !== null && value !== undefined && typeof value !== 'function') {
       throw new TypeError('not a callable object');
@@ -308,6 +323,7 @@ export class SSLContext {
   get keylogFilename(): string | null {
     return this.#keylogFilename;
   }
+  /** File that receives NSS key log lines. Python: `SSLContext.keylog_filename`. */
   set keylogFilename(value: string | null) {
     if (value === null || value === undefined) {
       this.#keylogFilename = null;
@@ -576,21 +592,76 @@ export class SSLContext {
     }
   }
 
-  /** Session cache counters; ssl-ts keeps no server-side session cache, so all zero. */
+  /**
+   * OpenSSL's session counters for this context (Python's session_stats()):
+   * handshakes started and completed in each role, resumptions (hits), offered
+   * sessions that could not be resumed (misses, timeouts), and the server
+   * cache's size (number) and evictions (cache_full).
+   */
   sessionStats(): SessionStats {
-    return {
-      number: 0,
-      connect: 0,
-      connect_good: 0,
-      connect_renegotiate: 0,
-      accept: 0,
-      accept_good: 0,
-      accept_renegotiate: 0,
-      hits: 0,
-      misses: 0,
-      timeouts: 0,
-      cache_full: 0,
-    };
+    return this.#sessions.stats();
+  }
+
+  /**
+   * ssl-ts extra: how many sessions the server cache holds at most
+   * (SSL_CTX_sess_set_cache_size; default 20480). The cache keeps TLS 1.2
+   * session ids and, with OP_NO_TICKET, TLS 1.3 stateful tickets.
+   */
+  get sessionCacheSize(): number {
+    return this.#sessions.cacheSize;
+  }
+  set sessionCacheSize(value: number) {
+    const v = requireInt(value);
+    if (v < 1) throw new ValueError('sessionCacheSize must be positive');
+    this.#sessions.cacheSize = v;
+  }
+
+  /** ssl-ts extra: seconds a new session may be resumed for (SSL_CTX_set_timeout; default 7200). */
+  get sessionTimeout(): number {
+    return this.#sessions.timeout;
+  }
+  set sessionTimeout(value: number) {
+    const v = requireInt(value);
+    if (v < 1 || v > 604800) throw new ValueError('sessionTimeout must be between 1 and 604800 seconds');
+    this.#sessions.timeout = v;
+  }
+
+  /** ssl-ts extra: drop every cached server session (tickets stay valid while their key is kept). */
+  flushSessions(): void {
+    this.#sessions.flush();
+  }
+
+  /**
+   * ssl-ts extra: the ticket keys, for several servers sharing them behind a
+   * load balancer. The first key encrypts new tickets, the others only
+   * decrypt (keep the previous key during a rotation). Each key is 48 or 80
+   * bytes, as `SSLContext.generateTicketKey()` makes them; each context
+   * starts with its own random key.
+   */
+  setTicketKeys(keys: readonly Uint8Array[]): void {
+    if (!Array.isArray(keys) || keys.some((k) => !(k instanceof Uint8Array))) {
+      throw new TypeError('ticket keys must be a list of bytes');
+    }
+    try {
+      this.#sessions.keys.setKeys(keys);
+    } catch (e) {
+      throw new ValueError((e as Error).message);
+    }
+  }
+
+  /** ssl-ts extra: a fresh random encryption key; the old one keeps decrypting. Returns the new key. */
+  rotateTicketKey(): Uint8Array {
+    return this.#sessions.keys.rotate();
+  }
+
+  /** ssl-ts extra: random material for setTicketKeys(). */
+  static generateTicketKey(): Uint8Array {
+    return nodeCrypto.randomBytes(TICKET_KEY_LENGTH);
+  }
+
+  /** @internal Server-side sessions and counters, for SSLObject. */
+  get _sessions(): ContextSessions {
+    return this.#sessions;
   }
 
   // ---------------------------------------------------------------- wrapping
@@ -771,6 +842,7 @@ export class SSLContext {
 
 // ------------------------------------------------------------------ factory
 
+/** Keyword arguments of Python's `ssl.create_default_context()`. */
 export interface DefaultContextOptions {
   purpose?: ASN1Object;
   cafile?: PathLike | null;

@@ -16,6 +16,7 @@ import {
 } from '../errors.js';
 import { pemBlocks, firstElement, isCertificate, readTlv, type PemBlock } from './pem-files.js';
 
+/** A file name, as text or bytes (Python's path-like). */
 export type PathLike = string | Uint8Array;
 
 // OpenSSL's packed reason codes, which Python reports as SSLError.errno.

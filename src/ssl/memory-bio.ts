@@ -32,6 +32,7 @@ function bytesView(data: unknown): Uint8Array | null {
   return null;
 }
 
+/** A byte buffer between an SSLObject and its transport. Python: `ssl.MemoryBIO`. */
 export class MemoryBIO {
   #chunks: Uint8Array[] = [];
   /** Index of the first live chunk; dead ones are dropped in batches. */

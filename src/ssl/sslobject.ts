@@ -13,11 +13,14 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
+import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import {
   CERT_NONE,
+  OP_ALLOW_NO_DHE_KEX,
+  OP_NO_TICKET,
   OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
@@ -32,10 +35,12 @@ import {
   ValueError,
 } from '../errors.js';
 import type { MemoryBIO } from './memory-bio.js';
-import { SSLSession } from './session.js';
+import { DEFAULT_SESSION_TIMEOUT, INTERNAL, SSLSession } from './session.js';
 
+/** The tuple of Python's `SSLSocket.cipher()`: (name, protocol, secret bits). */
 export type CipherTuple = [name: string, protocol: string, secretBits: number];
 
+/** Keyword arguments of Python's `SSLContext.wrap_bio()`. */
 export interface SSLObjectOptions {
   serverSide?: boolean;
   serverHostname?: string | null;
@@ -43,6 +48,14 @@ export interface SSLObjectOptions {
 }
 
 /** ssl-ts extra: what the handshake settled, for tools and tests. */
+/** @internal See SSLObject._nodeHooks. */
+export interface NodeHooks {
+  keylog?: (line: string) => void;
+  event?: (ev: TraceEvent) => void;
+  deferVerify?: boolean;
+}
+
+/** ssl-ts only: what `handshakeInfo()` reports. */
 export interface HandshakeInfo {
   version: string | null;
   cipher: string | null;
@@ -74,16 +87,27 @@ function subjectLine(der: Uint8Array): string | null {
   }
 }
 
+/** One TLS connection over two MemoryBIOs, made by `SSLContext.wrapBio()`. Python: `ssl.SSLObject`. */
 export class SSLObject {
   readonly context: SSLContext;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
   trace: ((ev: TraceEvent) => void) | null = null;
+  /**
+   * @internal Hooks for the node-shaped TLSStream (node-tls-compat.ts): key log
+   * lines for its 'keylog' event, every handshake event (for 'session'), and
+   * `deferVerify` for node's requestCert without rejectUnauthorized, where a
+   * bad client certificate is reported by `authorized`, not a failed handshake.
+   * Set before the handshake starts.
+   */
+  _nodeHooks: NodeHooks | null = null;
   private readonly incoming: MemoryBIO;
   private readonly outgoing: MemoryBIO;
   private conn: Connection | null = null;
-  private requestedSession: SSLSession | null;
+  private requestedSession: SSLSession | null = null;
+  /** The handshake's end has been counted in sessionStats(). */
+  private counted = false;
 
   constructor(context: SSLContext, incoming: MemoryBIO, outgoing: MemoryBIO, opts: SSLObjectOptions = {}) {
     // As in CPython, only SSLContext.wrapBio() makes these.
@@ -95,7 +119,7 @@ export class SSLObject {
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
-    this.requestedSession = opts.session ?? null;
+    if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
 
   // ---- engine plumbing ---------------------------------------------------
@@ -129,12 +153,19 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
-      trace: (ev) => this.trace?.(ev),
-      keylog: ctx.keylogFilename ? keylogWriter(ctx.keylogFilename) : undefined,
+      resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
+      sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
+      allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
+      trace: (ev) => {
+        this.trace?.(ev);
+        this._nodeHooks?.event?.(ev);
+      },
+      keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
   }
 
   private verifyPeer(req: VerifyRequest): Uint8Array[] {
+    if (this._nodeHooks?.deferVerify) return []; // judged after the handshake (TLSStream.authorized)
     try {
       // The context's store (cafile, capath, CRLs), verifyFlags, hostnameChecksCommonName and security level apply.
       return verifyPeerChain(this.context, req.presented, { hostname: req.hostname, purpose: req.purpose });
@@ -148,6 +179,7 @@ export class SSLObject {
     if (!this.conn) {
       const conn = new Connection(this.engineConfig());
       this.conn = conn;
+      this.context._sessions.count(this.serverSide ? 'accept' : 'connect');
       conn.begin(this.serverSide ? startServer : startClient);
     }
     return this.conn;
@@ -208,10 +240,17 @@ export class SSLObject {
     while (!conn.handshakeDone) {
       if (!this.pullRecord(conn)) this.starved(conn, true);
     }
+    if (!this.counted) {
+      this.counted = true;
+      const sessions = this.context._sessions;
+      sessions.count(this.serverSide ? 'accept_good' : 'connect_good');
+      if (conn.negotiated.resumed) sessions.count('hits');
+    }
   }
 
   // ---- Python API ----------------------------------------------------------
 
+  /** Run the handshake as far as the incoming bytes allow; throws SSLWantReadError until it is done. Python: `SSLObject.do_handshake()`. */
   doHandshake(): void {
     this.run((conn) => this.handshake(conn));
   }
@@ -261,6 +300,7 @@ export class SSLObject {
     });
   }
 
+  /** Encrypt `data` into the outgoing BIO; returns the number of bytes taken. Python: `SSLObject.write()`. */
   write(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
     const bytes = toBytes(data);
     return this.run((conn) => {
@@ -272,6 +312,7 @@ export class SSLObject {
     });
   }
 
+  /** Decrypted bytes ready to be read. Python: `SSLObject.pending()`. */
   pending(): number {
     return this.conn?.appPending ?? 0;
   }
@@ -293,11 +334,13 @@ export class SSLObject {
     });
   }
 
+  /** 'TLSv1.3' or 'TLSv1.2', or null before the handshake. Python: `SSLObject.version()`. */
   version(): string | null {
     const c = this.conn;
     return c?.handshakeDone && c.negotiated.version ? versionName(c.negotiated.version) : null;
   }
 
+  /** (name, protocol, secret bits) of the agreed suite, or null before the handshake. Python: `SSLObject.cipher()`. */
   cipher(): CipherTuple | null {
     const c = this.conn;
     if (!c?.handshakeDone || !c.negotiated.cipherSuite) return null;
@@ -314,19 +357,24 @@ export class SSLObject {
     return [...shared(c.config.tls13Suites, 'TLSv1.3'), ...shared(c.config.tls12Suites, 'TLSv1.2')];
   }
 
+  /** The protocol agreed by ALPN, or null. Python: `SSLObject.selected_alpn_protocol()`. */
   selectedAlpnProtocol(): string | null {
     return this.conn?.handshakeDone ? this.conn.negotiated.alpn : null;
   }
 
+  /** Always null: NPN is not supported (as in Python 3.10+). Python: `SSLObject.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
     return null;
   }
 
+  /** Always null: TLS compression is not supported. Python: `SSLObject.compression()`. */
   compression(): null {
     return null;
   }
 
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm: true): Uint8Array | null;
+  /** The peer's certificate: Python's dict, or DER with `binaryForm`. Python: `SSLObject.getpeercert()`. */
   getPeerCert(binaryForm?: false): PeerCertDict | Record<string, never> | null;
   getPeerCert(binaryForm = false): Uint8Array | PeerCertDict | Record<string, never> | null {
     const c = this.conn;
@@ -349,29 +397,93 @@ export class SSLObject {
     return [...(this.conn?.negotiated.peerCertificates ?? [])];
   }
 
+  /**
+   * Channel bindings: Python's 'tls-unique', and beyond Python 'tls-exporter'
+   * (RFC 9266: 32 bytes exported with the label EXPORTER-Channel-Binding).
+   */
   getChannelBinding(cbType = 'tls-unique'): Uint8Array | null {
-    if (cbType !== 'tls-unique') throw new ValueError(`'${cbType}' channel binding type not implemented`);
+    if (cbType !== 'tls-unique' && cbType !== 'tls-exporter') throw new ValueError(`'${cbType}' channel binding type not implemented`);
     const c = this.conn;
     if (!c?.handshakeDone) return null;
+    if (cbType === 'tls-exporter') return exportKeyingMaterial(c, TLS_EXPORTER_CHANNEL_BINDING, 32, null);
     // CPython asks OpenSSL for the first Finished of a full handshake: the client's.
     return c.negotiated.clientFinished;
   }
 
+  /**
+   * The session: before the handshake, the one set to be resumed; after it,
+   * the newest resumable one (in TLS 1.3, from the server's latest ticket).
+   * Python: `SSLObject.session`.
+   */
   get session(): SSLSession | null {
     const c = this.conn;
     if (!c?.handshakeDone) return this.requestedSession;
-    if (this.serverSide) return null;
-    return new SSLSession(c.tickets, c.negotiated.cipherSuite);
+    const n = c.negotiated;
+    const ctx = this.context;
+    if (this.serverSide) {
+      return new SSLSession(INTERNAL, ctx, null, n.sessionId, this.handshakeTime ??= Date.now(), ctx.sessionTimeout);
+    }
+    const latest = c.sessions[c.sessions.length - 1];
+    if (latest) return this.sessionFor(latest);
+    // Resumed without (yet) a new ticket: the session we offered is still the one in use.
+    if (n.resumed && this.requestedSession) return this.requestedSession;
+    // TLS 1.3 before any ticket: a session that cannot be resumed, as OpenSSL has it.
+    return new SSLSession(INTERNAL, ctx, null, new Uint8Array(0), this.handshakeTime ??= Date.now(), DEFAULT_SESSION_TIMEOUT);
   }
 
+  /** Python's checks (`SSLObject.session = ...`), in CPython's order: type, context, role, handshake state. */
+  set session(value: SSLSession | null) {
+    if (!(value instanceof SSLSession)) throw new TypeError('Value is not a SSLSession.');
+    if (value._context !== this.context) throw new ValueError('Session refers to a different SSLContext.');
+    if (this.serverSide) throw new ValueError('Cannot set session for server-side SSLSocket.');
+    if (this.conn?.handshakeDone) throw new ValueError('Cannot set session after handshake.');
+    // Once the ClientHello is out, a new session no longer changes anything, as with OpenSSL.
+    this.requestedSession = value;
+  }
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_export_keying_material, node:tls's
+   * exportKeyingMaterial): `length` bytes bound to this connection's secrets
+   * for `label` and an optional `context` (RFC 8446 7.5, RFC 5705).
+   */
+  exportKeyingMaterial(label: string, length: number, context: Uint8Array | null = null): Uint8Array {
+    if (typeof label !== 'string') throw new TypeError(`label must be str, not ${typeof label}`);
+    if (!Number.isInteger(length) || length < 0) throw new ValueError('length must be a non-negative integer');
+    if (context !== null && !(context instanceof Uint8Array)) throw new TypeError('context must be bytes or None');
+    const c = this.conn;
+    if (!c?.handshakeDone) throw new ValueError('handshake not done yet');
+    return exportKeyingMaterial(c, label, length, context);
+  }
+
+  /** Whether the handshake resumed a session. Python: `SSLObject.session_reused`. */
   get sessionReused(): boolean {
-    return false;
+    return !!this.conn?.handshakeDone && this.conn.negotiated.resumed;
   }
 
+  private handshakeTime: number | null = null;
+  private readonly sessionObjects = new WeakMap<object, SSLSession>();
+
+  /** One SSLSession object per engine session, so repeated reads compare equal and keep their time. */
+  private sessionFor(s: import('../tls/session-state.js').ClientSession): SSLSession {
+    let obj = this.sessionObjects.get(s);
+    if (!obj) {
+      obj = new SSLSession(INTERNAL, this.context, s, s.sessionId, s.createdAt, s.lifetime || DEFAULT_SESSION_TIMEOUT);
+      this.sessionObjects.set(s, obj);
+    }
+    return obj;
+  }
+
+  /** Throws: post-handshake authentication is not supported. Python: `SSLObject.verify_client_post_handshake()`. */
   verifyClientPostHandshake(): void {
     throw new ValueError('Post-handshake authentication is not supported');
   }
 
+  /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */
+  _negotiated(): Readonly<Connection['negotiated']> | null {
+    return this.conn?.handshakeDone ? this.conn.negotiated : null;
+  }
+
+  /** ssl-ts only: version, suite, group, signature scheme, ALPN, SNI and HelloRetryRequest of the handshake. */
   handshakeInfo(): HandshakeInfo {
     const n = this.conn?.negotiated;
     const peer = n?.peerCertificates[0];
@@ -388,11 +500,16 @@ export class SSLObject {
   }
 }
 
-/** Append NSS key log lines, as OpenSSL does for Python's keylog_filename. */
-function keylogWriter(file: string): (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void {
+/** NSS key log lines, appended to Python's keylog_filename as OpenSSL does, and/or handed to a hook. */
+function keylogSink(
+  file: string | null | undefined,
+  hook: ((line: string) => void) | undefined,
+): ((label: string, clientRandom: Uint8Array, secret: Uint8Array) => void) | undefined {
+  if (!file && !hook) return undefined;
   return (label, clientRandom, secret) => {
     const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-    appendFileSync(file, line);
+    if (file) appendFileSync(file, line);
+    hook?.(line);
   };
 }
 

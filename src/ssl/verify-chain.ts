@@ -8,11 +8,13 @@ import { pemBlocks } from '../x509/pem.js';
 import { TrustStore, trustStoreFor } from '../x509/store.js';
 import { verifyErrorString, verifyParsed, X509_V, type VerifyOptions } from '../x509/verify.js';
 
-/** A certificate as DER bytes or PEM text (a PEM string may hold several). */
+/** ssl-ts only: a certificate as DER bytes or PEM text (a PEM string may hold several). */
 export type CertificateInput = Uint8Array | ArrayBufferView | ArrayBuffer | string;
 
+/** Python's `ssl.Purpose.SERVER_AUTH`/`CLIENT_AUTH`, by name or OID. */
 export type PurposeInput = ASN1Object | 'serverAuth' | 'clientAuth';
 
+/** ssl-ts only: inputs of `verifyCertificateChain()`. */
 export interface VerifyCertificateChainOptions {
   /** The end-entity certificate. */
   leaf: CertificateInput;
@@ -87,7 +89,7 @@ function contextOptions(ctx: SSLContext | undefined): Pick<VerifyOptions, 'flags
 }
 
 /**
- * Verifies a certificate chain the way a handshake would, without one.
+ * ssl-ts only: verifies a certificate chain the way a handshake would, without one.
  * Returns the verified chain (leaf first, trust anchor last) as DER, or
  * throws SSLCertVerificationError carrying OpenSSL's X509_V_ERR code and
  * message. Malformed certificates throw SSLError; bad arguments throw

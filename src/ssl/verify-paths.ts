@@ -16,6 +16,7 @@ export class DefaultVerifyPaths {
     readonly openssl_capath: string,
   ) {}
 
+  /** The same text as Python's `repr()` of `ssl.DefaultVerifyPaths`. */
   toString(): string {
     const q = (v: string | null): string => (v === null ? 'None' : `'${v}'`);
     return (

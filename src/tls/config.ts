@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
 import type { CipherSuite12 } from './cipher-suites12.js';
+import type { ClientSession, ServerSessionStore } from './session-state.js';
 
 export interface CertifiedKey {
   /** DER certificates, leaf first. */
@@ -18,6 +19,7 @@ export interface VerifyRequest {
   hostname: string | null;
 }
 
+/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`. */
 export type TraceEvent =
   | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
   | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
@@ -46,6 +48,14 @@ export interface EngineConfig {
   maxVersion: number;
   middleboxCompat: boolean;
   numTickets: number;
+  /** Client: a session to resume (from an earlier connection's tickets or id). */
+  resume?: ClientSession | null;
+  /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */
+  sessionStore?: ServerSessionStore | null;
+  /** OP_ALLOW_NO_DHE_KEX: offer (client) or accept (server) psk_ke, resumption without (EC)DHE. */
+  allowNoDheKex?: boolean;
+  /** The clock for ticket ages and lifetimes, in ms since the epoch (tests move it). */
+  now?: () => number;
   trace?: (ev: TraceEvent) => void;
   /** Secrets in the NSS key log format's terms (label, client random, secret), for SSLKEYLOGFILE. */
   keylog?: (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;

@@ -10,6 +10,8 @@ import type { KeySchedule } from './key-schedule.js';
 import { MAX_EMPTY_RECORDS, MAX_WARN_ALERTS, maxMessageSize } from './message-limits.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
+import type { ClientSession } from './session-state.js';
+import type { HashName } from '../crypto/provider.js';
 
 /** One step of a handshake: consumes a message and says what comes next. */
 export interface HandshakeState {
@@ -36,6 +38,10 @@ export interface Negotiated {
   offeredSuites: number[];
   clientFinished: Uint8Array | null;
   serverFinished: Uint8Array | null;
+  /** The handshake resumed a session (abbreviated handshake). */
+  resumed: boolean;
+  /** Server: the id of this connection's session, as OpenSSL shows it (random in TLS 1.3). */
+  sessionId: Uint8Array;
 }
 
 /** Secrets needed after the handshake (KeyUpdate, tickets, exporters). */
@@ -44,14 +50,8 @@ export interface TrafficSecrets {
   clientSecret: Uint8Array;
   serverSecret: Uint8Array;
   resumptionSecret: Uint8Array | null;
-}
-
-export interface SessionTicket {
-  lifetime: number;
-  ageAdd: number;
-  nonce: Uint8Array;
-  ticket: Uint8Array;
-  receivedAt: number;
+  /** TLS 1.3 exporter_master_secret (RFC 8446 7.5). */
+  exporterSecret?: Uint8Array;
 }
 
 /** Before begin(): any message is out of place. */
@@ -86,7 +86,10 @@ export class Connection {
   sentClose = false;
   error: SSLError | null = null;
   secrets: TrafficSecrets | null = null;
-  tickets: SessionTicket[] = [];
+  /** Client: sessions the server gave us, newest last (bounded). */
+  sessions: ClientSession[] = [];
+  /** TLS 1.2: what exporters (RFC 5705) need. */
+  tls12Secrets: { master: Uint8Array; clientRandom: Uint8Array; serverRandom: Uint8Array; hash: HashName } | null = null;
   readonly negotiated: Negotiated = {
     version: null,
     cipherSuite: null,
@@ -101,11 +104,17 @@ export class Connection {
     offeredSuites: [],
     clientFinished: null,
     serverFinished: null,
+    resumed: false,
+    sessionId: new Uint8Array(0),
   };
 
   constructor(readonly config: EngineConfig) {
     this.transcript = new Transcript(config.provider);
     this.state = NOT_STARTED;
+  }
+
+  now(): number {
+    return this.config.now ? this.config.now() : Date.now();
   }
 
   get isServer(): boolean {

@@ -35,10 +35,11 @@ import {
   encodeU16List,
   type Extension,
   findExtension,
-  PSK_DHE_KE,
 } from './extensions.js';
 import { checkEncryptedExtensions } from './extension-checks.js';
-import { decodeServerHello, encodeClientHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
+import { clientPskModes, encodeHelloWithBinders, pskExtension, pskToOffer, type PskOffer } from './resumption13.js';
+import { decodeSelectedIdentity, PSK_KE } from './psk.js';
+import { decodeServerHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { acceptServerHello12 } from './handshake-client12.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites12.js';
@@ -57,6 +58,8 @@ export interface ClientHandshake {
   serverHsSecret?: Uint8Array;
   certRequest?: { context: Uint8Array; schemes: number[] };
   serverKey?: KeyObject;
+  /** The PSK offered in this ClientHello, if any. */
+  psk?: PskOffer | null;
 }
 
 /** The versions within the configured range that we implement, newest first. */
@@ -65,7 +68,7 @@ export function offeredVersions(conn: Connection): number[] {
   return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
 }
 
-function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8Array | null): Extension[] {
+function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8Array | null, psk: PskOffer | null = null): Extension[] {
   const c = conn.config;
   const versions = offeredVersions(conn);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
@@ -80,11 +83,13 @@ function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8
   if (share) {
     exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(versions) });
     if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
-    exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes([PSK_DHE_KE]) });
+    exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes(clientPskModes(conn)) });
     exts.push({
       type: ExtensionType.key_share,
       data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
     });
+    // RFC 8446 4.2.11: pre_shared_key comes last.
+    if (psk) exts.push(pskExtension(conn, psk));
   }
   return exts;
 }
@@ -104,6 +109,7 @@ export function startClient(conn: Connection): HandshakeState {
     ...(offers12 ? [TLS_EMPTY_RENEGOTIATION_INFO_SCSV] : []),
   ];
   if (suites.length === (offers12 ? 1 : 0)) throw tlsError(Alert.handshake_failure, 'NO_CIPHERS_AVAILABLE');
+  const psk = offers13 ? pskToOffer(conn) : null;
   const hello: ClientHello = {
     legacyVersion: ProtocolVersion.TLS12,
     random: c.provider.randomBytes(32),
@@ -111,14 +117,14 @@ export function startClient(conn: Connection): HandshakeState {
     sessionId: c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
     cipherSuites: suites,
     compressionMethods: Uint8Array.of(0),
-    extensions: buildExtensions(conn, share, null),
+    extensions: buildExtensions(conn, share, null, psk),
   };
   conn.negotiated.serverName = c.serverName;
   conn.writer.legacyVersion = ProtocolVersion.TLS10;
-  conn.sendHandshake(HandshakeType.client_hello, encodeClientHello(hello));
+  conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false });
+  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false, psk });
 }
 
 function sendCcsOnce(conn: Connection, hs: ClientHandshake): void {
@@ -183,27 +189,33 @@ class ExpectServerHello implements HandshakeState {
     conn.negotiated.helloRetryRequest = true;
     conn.transcript.replaceWithMessageHash();
     conn.transcript.add(msg.raw);
-    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie) };
+    // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
+    const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
+    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie, psk) };
     sendCcsOnce(conn, hs);
-    conn.sendHandshake(HandshakeType.client_hello, encodeClientHello(hello));
-    return new ExpectServerHello({ ...hs, hello, share, retried: true });
+    conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
+    return new ExpectServerHello({ ...hs, hello, share, retried: true, psk });
   }
 
   private accept(conn: Connection, msg: HandshakeMessage, exts: Extension[]): HandshakeState {
     const hs = this.hs;
     const shareExt = findExtension(exts, ExtensionType.key_share);
-    if (!shareExt) throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
     if (findExtension(exts, ExtensionType.cookie)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
-    // We never offer a PSK, so the server cannot pick one.
-    if (findExtension(exts, ExtensionType.pre_shared_key)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
-    const entry = decodeKeyShareServer(shareExt);
-    const share = hs.share!;
-    if (entry.group !== share.group) throw illegalParameter('BAD_KEY_SHARE');
-    const shared = share.derive(entry.keyExchange);
-    if (!shared) throw illegalParameter('BAD_ECPOINT');
-    conn.negotiated.group = entry.group;
+    const psk = this.acceptPsk(conn, exts);
+    let shared: Uint8Array | null = null;
+    if (shareExt) {
+      const entry = decodeKeyShareServer(shareExt);
+      const share = hs.share!;
+      if (entry.group !== share.group) throw illegalParameter('BAD_KEY_SHARE');
+      shared = share.derive(entry.keyExchange);
+      if (!shared) throw illegalParameter('BAD_ECPOINT');
+      conn.negotiated.group = entry.group;
+    } else if (!psk || !clientPskModes(conn).includes(PSK_KE)) {
+      // Only psk_ke, which we offer with OP_ALLOW_NO_DHE_KEX, goes without a share.
+      throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
+    }
     conn.transcript.add(msg.raw);
-    const schedule = new KeySchedule(conn.config.provider, hs.suite!);
+    const schedule = new KeySchedule(conn.config.provider, hs.suite!, psk);
     schedule.setSharedSecret(shared);
     const helloHash = conn.transcript.hash();
     hs.schedule = schedule;
@@ -213,6 +225,23 @@ class ExpectServerHello implements HandshakeState {
     conn.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.hello.random, hs.serverHsSecret);
     conn.setReadProtection(schedule.protection(hs.serverHsSecret));
     return new ExpectEncryptedExtensions(hs);
+  }
+
+  /** The server's pre_shared_key: our one identity, with a suite of the same hash (RFC 8446 4.2.11). */
+  private acceptPsk(conn: Connection, exts: Extension[]): Uint8Array | null {
+    const hs = this.hs;
+    const ext = findExtension(exts, ExtensionType.pre_shared_key);
+    if (!ext) return null;
+    if (!hs.psk) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    if (decodeSelectedIdentity(ext) !== 0) throw illegalParameter('BAD_PSK_IDENTITY');
+    if (hs.psk.suite.hash !== hs.suite!.hash) throw illegalParameter('CIPHERSUITE_DIGEST_HAS_CHANGED');
+    const s = hs.psk.session;
+    const n = conn.negotiated;
+    n.resumed = true;
+    // The server authenticated itself in the original handshake: its certificates come from the session.
+    n.peerCertificates = s.peerCertificates;
+    n.verifiedChain = s.verifiedChain;
+    return s.secret;
   }
 }
 
@@ -239,7 +268,8 @@ class ExpectEncryptedExtensions implements HandshakeState {
       conn.negotiated.alpn = list[0]!;
     }
     conn.transcript.add(msg.raw);
-    return new ExpectCertificateOrRequest(this.hs);
+    // A resumed handshake has no certificates: the server's Finished comes next.
+    return conn.negotiated.resumed ? new ExpectServerFinished(this.hs) : new ExpectCertificateOrRequest(this.hs);
   }
 }
 
@@ -319,6 +349,7 @@ class ExpectServerFinished implements HandshakeState {
       clientSecret,
       serverSecret,
       resumptionSecret: ks.resumptionMasterSecret(conn.transcript.hash()),
+      exporterSecret: ks.exporterMasterSecret(finishedHash),
     };
     conn.handshakeDone = true;
     conn.reader.plainAlertsAllowed = false;

@@ -18,6 +18,8 @@ export function installKeys12(
   serverRandom: Uint8Array,
 ): { read: RecordProtection; write: RecordProtection } {
   const p = conn.config.provider;
+  // Kept for exporters (RFC 5705) and for the session a ticket or id resumes.
+  conn.tls12Secrets = { master, clientRandom, serverRandom, hash: suite.hash };
   const kb = keyBlock(p, suite.hash, master, clientRandom, serverRandom, suite.keyLength, suite.fixedIvLength);
   const client = new Tls12Protection(p.aead(suite.aead, kb.clientKey), kb.clientIv, suite.explicitNonce);
   const server = new Tls12Protection(p.aead(suite.aead, kb.serverKey), kb.serverIv, suite.explicitNonce);

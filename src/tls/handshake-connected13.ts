@@ -3,11 +3,10 @@ import { unexpectedMessage } from './alert.js';
 import { HandshakeType } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
 import type { HandshakeMessage } from './handshake-framing.js';
-import { decodeKeyUpdate, decodeNewSessionTicket, KEY_UPDATE_NOT_REQUESTED, KEY_UPDATE_REQUESTED } from './tls13-messages.js';
+import { storeTicket13 } from './resumption13.js';
+import { decodeKeyUpdate, KEY_UPDATE_NOT_REQUESTED, KEY_UPDATE_REQUESTED } from './tls13-messages.js';
 import { Writer } from './codec.js';
 
-/** Bound on stored tickets, so a chatty server cannot grow our memory. */
-const MAX_TICKETS = 8;
 
 export class ConnectedState implements HandshakeState {
   readonly name = 'Connected';
@@ -28,9 +27,7 @@ export class ConnectedState implements HandshakeState {
   }
 
   private storeTicket(conn: Connection, msg: HandshakeMessage): void {
-    const t = decodeNewSessionTicket(msg.body);
-    conn.tickets.push({ ...t, receivedAt: Date.now() });
-    if (conn.tickets.length > MAX_TICKETS) conn.tickets.shift();
+    storeTicket13(conn, msg);
   }
 
   private keyUpdate(conn: Connection, request: number): void {

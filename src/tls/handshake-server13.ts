@@ -36,7 +36,9 @@ import {
 import { checkClientHelloExtensions } from './extension-checks.js';
 import { decodeClientHello, encodeServerHello, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
-import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions, encodeNewSessionTicket } from './tls13-messages.js';
+import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions } from './tls13-messages.js';
+import { choosePsk, type PskChoice, sendTickets13 } from './resumption13.js';
+import { encodeSelectedIdentity, PSK_KE } from './psk.js';
 
 interface ServerHandshake {
   suite: CipherSuite13;
@@ -115,15 +117,20 @@ class ExpectClientHello implements HandshakeState {
     if (!sigExt) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
     const clientSchemes = decodeU16List(sigExt);
 
-    const share = this.chooseShare(conn, clientGroups, shares);
+    // A PSK for resumption (resumption13.ts); psk_ke needs no key share at all.
+    const psk = choosePsk(conn, ch.extensions, msg, suite);
+    const share = psk?.mode === PSK_KE ? null : this.chooseShare(conn, clientGroups, shares);
     if (typeof share === 'number') return this.sendRetry(conn, msg, ch, suite, share);
 
-    if (c.certs.length === 0) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
-    const chosen = selectCertificate(c.certs, clientSchemes, c.signatureSchemes);
-    if (!chosen) throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_SIGNATURE_ALGORITHM');
+    let chosen: { cert: CertifiedKey; scheme: number } | null = null;
+    if (!psk) {
+      if (c.certs.length === 0) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
+      chosen = selectCertificate(c.certs, clientSchemes, c.signatureSchemes);
+      if (!chosen) throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_SIGNATURE_ALGORITHM');
+    }
     const alpn = chooseAlpn(c.alpn, ch.extensions);
 
-    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined);
+    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined, psk);
   }
 
   /** After HRR the client may change only its key share and a few other extensions. */
@@ -193,23 +200,36 @@ class ExpectClientHello implements HandshakeState {
     msg: HandshakeMessage,
     ch: ClientHello,
     suite: CipherSuite13,
-    share: KeyShareEntry,
-    chosen: { cert: CertifiedKey; scheme: number },
+    share: KeyShareEntry | null,
+    chosen: { cert: CertifiedKey; scheme: number } | null,
     alpn: string | null,
     clientSchemes: number[],
     sniSeen: boolean,
+    psk: PskChoice | null = null,
   ): HandshakeState {
     const c = conn.config;
-    const mine = c.provider.keyShare(share.group);
-    const shared = mine.derive(share.keyExchange);
-    if (!shared) throw illegalParameter('BAD_ECPOINT');
+    const mine = share ? c.provider.keyShare(share.group) : null;
+    const shared = share && mine ? mine.derive(share.keyExchange) : null;
+    if (share && !shared) throw illegalParameter('BAD_ECPOINT');
     const n = conn.negotiated;
     n.version = ProtocolVersion.TLS13;
     n.cipherSuite = suite.name;
     n.cipherBits = suite.bits;
-    n.group = share.group;
+    n.group = share?.group ?? null;
     n.alpn = alpn;
-    n.signatureScheme = chosen.scheme;
+    n.signatureScheme = chosen?.scheme ?? null;
+    n.sessionId = c.provider.randomBytes(32);
+    const shExts: Extension[] = [{ type: ExtensionType.supported_versions, data: encodeSupportedVersionServer(ProtocolVersion.TLS13) }];
+    if (share && mine) shExts.push({ type: ExtensionType.key_share, data: encodeKeyShareServer({ group: share.group, keyExchange: mine.publicKey }) });
+    if (psk) {
+      shExts.push({ type: ExtensionType.pre_shared_key, data: encodeSelectedIdentity(psk.index) });
+      // Stateful tickets are single-use, as OpenSSL makes them.
+      if (psk.cacheId) c.sessionStore?.cacheRemove(psk.cacheId);
+      n.resumed = true;
+      // The client's certificate, if any, was checked when the session was made.
+      n.peerCertificates = psk.state.peerCertificates;
+      n.verifiedChain = psk.state.verifiedChain;
+    }
 
     conn.transcript.add(msg.raw);
     conn.transcript.start(suite.hash);
@@ -221,13 +241,10 @@ class ExpectClientHello implements HandshakeState {
         sessionId: ch.sessionId,
         cipherSuite: suite.id,
         compressionMethod: 0,
-        extensions: [
-          { type: ExtensionType.supported_versions, data: encodeSupportedVersionServer(ProtocolVersion.TLS13) },
-          { type: ExtensionType.key_share, data: encodeKeyShareServer({ group: share.group, keyExchange: mine.publicKey }) },
-        ],
+        extensions: shExts,
       }),
     );
-    const ks = new KeySchedule(c.provider, suite);
+    const ks = new KeySchedule(c.provider, suite, psk?.state.secret ?? null);
     ks.setSharedSecret(shared);
     const helloHash = conn.transcript.hash();
     const clientHs = ks.clientHandshakeSecret(helloHash);
@@ -243,7 +260,8 @@ class ExpectClientHello implements HandshakeState {
     if (alpn) ee.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
     conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));
 
-    const requestedCert = c.verifyMode !== 0;
+    // No certificates in a resumed handshake (RFC 8446 4.3.2, 4.4.2).
+    const requestedCert = c.verifyMode !== 0 && !psk;
     if (requestedCert) {
       conn.sendHandshake(
         HandshakeType.certificate_request,
@@ -253,8 +271,10 @@ class ExpectClientHello implements HandshakeState {
         }),
       );
     }
-    sendCertificate(conn, new Uint8Array(0), chosen.cert.chain);
-    sendCertificateVerify(conn, chosen.cert, chosen.scheme);
+    if (chosen) {
+      sendCertificate(conn, new Uint8Array(0), chosen.cert.chain);
+      sendCertificateVerify(conn, chosen.cert, chosen.scheme);
+    }
     n.serverFinished = sendFinished(conn, ks, serverHs);
 
     const finishedHash = conn.transcript.hash();
@@ -265,7 +285,7 @@ class ExpectClientHello implements HandshakeState {
     conn.logSecret('EXPORTER_SECRET', ch.random, ks.exporterMasterSecret(finishedHash));
     conn.setWriteProtection(ks.protection(serverSecret));
     conn.setReadProtection(ks.protection(clientHs));
-    conn.secrets = { schedule: ks, clientSecret, serverSecret, resumptionSecret: null };
+    conn.secrets = { schedule: ks, clientSecret, serverSecret, resumptionSecret: null, exporterSecret: ks.exporterMasterSecret(finishedHash) };
 
     const hs: ServerHandshake = { suite, schedule: ks, clientHsSecret: clientHs, requestedCert, clientSchemes };
     return requestedCert ? new ExpectClientCertificate(hs) : new ExpectClientFinished(hs);
@@ -321,30 +341,9 @@ class ExpectClientFinished implements HandshakeState {
     secrets.resumptionSecret = ks.resumptionMasterSecret(conn.transcript.hash());
     conn.handshakeDone = true;
     conn.reader.plainAlertsAllowed = false;
-    this.sendTickets(conn);
+    // Tickets go out after the client's Finished, as OpenSSL sends them.
+    sendTickets13(conn);
     return new ConnectedState();
-  }
-
-  /**
-   * Tickets are sent as OpenSSL does, after the client's Finished. Resumption
-   * is not implemented yet, so the ticket is an opaque random label.
-   */
-  private sendTickets(conn: Connection): void {
-    const p = conn.config.provider;
-    for (let i = 0; i < conn.config.numTickets; i++) {
-      const ageAdd = Buffer.from(p.randomBytes(4)).readUInt32BE(0);
-      conn.sendHandshake(
-        HandshakeType.new_session_ticket,
-        encodeNewSessionTicket({
-          lifetime: 7200,
-          ageAdd,
-          nonce: Uint8Array.of(i),
-          ticket: p.randomBytes(32),
-          extensions: [],
-        }),
-        false,
-      );
-    }
   }
 }
 

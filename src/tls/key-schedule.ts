@@ -28,23 +28,30 @@ export class KeySchedule {
   private readonly emptyHash: Uint8Array;
   private handshakeSecret: Uint8Array | null = null;
   private masterSecret: Uint8Array | null = null;
+  /** HKDF-Extract(0, PSK), or of zeros without a PSK (RFC 8446 7.1). */
+  readonly earlySecret: Uint8Array;
 
-  constructor(private readonly p: CryptoProvider, readonly suite: CipherSuite13) {
+  constructor(private readonly p: CryptoProvider, readonly suite: CipherSuite13, psk: Uint8Array | null = null) {
     this.zeros = new Uint8Array(suite.hashLength);
     this.emptyHash = p.digest(suite.hash, new Uint8Array(0));
+    this.earlySecret = p.hkdfExtract(suite.hash, this.zeros, psk ?? this.zeros);
   }
 
   deriveSecret(secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
     return hkdfExpandLabel(this.p, this.suite, secret, label, transcriptHash, this.suite.hashLength);
   }
 
-  /** Early secret without a PSK, then the handshake secret from the shared (EC)DHE value. */
-  setSharedSecret(shared: Uint8Array): void {
-    const early = this.p.hkdfExtract(this.suite.hash, this.zeros, this.zeros);
-    const derived = this.deriveSecret(early, 'derived', this.emptyHash);
-    this.handshakeSecret = this.p.hkdfExtract(this.suite.hash, derived, shared);
+  /** The handshake secret from the shared (EC)DHE value; null for psk_ke, which has none. */
+  setSharedSecret(shared: Uint8Array | null): void {
+    const derived = this.deriveSecret(this.earlySecret, 'derived', this.emptyHash);
+    this.handshakeSecret = this.p.hkdfExtract(this.suite.hash, derived, shared ?? this.zeros);
     const derived2 = this.deriveSecret(this.handshakeSecret, 'derived', this.emptyHash);
     this.masterSecret = this.p.hkdfExtract(this.suite.hash, derived2, this.zeros);
+  }
+
+  /** 0-RTT keys, from the first ClientHello's hash (RFC 8446 7.1). */
+  clientEarlyTrafficSecret(helloHash: Uint8Array): Uint8Array {
+    return this.deriveSecret(this.earlySecret, 'c e traffic', helloHash);
   }
 
   clientHandshakeSecret(helloHash: Uint8Array): Uint8Array {

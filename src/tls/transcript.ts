@@ -37,6 +37,18 @@ export class Transcript {
     this.running.update(frameHandshake(HandshakeType.message_hash, digest));
   }
 
+  /** The hash as if `extra` came next, without adding it (PSK binders). */
+  hashWith(extra: Uint8Array): Uint8Array {
+    if (!this.running) throw new Error('transcript not started');
+    const h = this.running.clone();
+    h.update(extra);
+    return h.peek();
+  }
+
+  get started(): boolean {
+    return this.running !== null;
+  }
+
   hash(): Uint8Array {
     if (!this.running) throw new Error('transcript not started');
     return this.running.peek();

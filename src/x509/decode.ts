@@ -11,13 +11,14 @@ import { firstPemBlock } from './pem.js';
 
 /** One attribute: [long name, value]; BIT STRING values (x500UniqueIdentifier) stay bytes as in Python. */
 export type NameEntry = [string, string | Uint8Array];
-/** A relative distinguished name: its attributes. */
+/** A relative distinguished name: its attributes, as in Python's `getpeercert()` dict. */
 export type RelativeDistinguishedName = NameEntry[];
-/** A distinguished name: RDNs in certificate order. */
+/** A distinguished name: RDNs in certificate order, as in Python's `getpeercert()` dict. */
 export type DistinguishedName = RelativeDistinguishedName[];
-/** A subjectAltName entry: [kind, text], or ['DirName', name]. */
+/** A subjectAltName entry: [kind, text], or ['DirName', name], as in Python's `getpeercert()` dict. */
 export type AltNameEntry = [string, string] | ['DirName', DistinguishedName];
 
+/** The dict of Python's `SSLSocket.getpeercert()`. */
 export interface PeerCertDict {
   subject: DistinguishedName;
   issuer: DistinguishedName;

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -111,12 +113,16 @@ process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-/** Start `ssl-ts server` on a free port and return it with its port. */
-async function cliServer(args: string[]): Promise<{ s: Spawned; port: number }> {
+/**
+ * Start `ssl-ts server` on a free port and return it with its port and, when
+ * no --cert was given, the PEM of the CA it made for this run.
+ */
+async function cliServer(args: string[]): Promise<{ s: Spawned; port: number; ca: string }> {
   const s = cli(['server', '--port', '0', ...args]);
   try {
     const m = await s.waitStdout(/ACCEPT 127\.0\.0\.1:(\d+)/, 15000);
-    return { s, port: Number(m[1]) };
+    const pem = /-----BEGIN CERTIFICATE-----[^]*?-----END CERTIFICATE-----\n/.exec(s.stdout().slice(0, m.index));
+    return { s, port: Number(m[1]), ca: pem ? pem[0] : '' };
   } catch (e) {
     await stop(s);
     throw e;
@@ -164,7 +170,9 @@ test('demo: exits 0 and shows ladders and summaries', { timeout: 30000 }, async 
   assert.match(out, /HelloRetryRequest \(\d+ bytes\)/);
   assert.match(out, /HelloRetryRequest\s+yes/);
   assert.match(out, /node getProtocol\(\)\s+TLSv1\.3/);
-  assert.match(out, /commonName=localhost/);
+  assert.match(out, /peer certificate \(the server's\)\s+.*commonName=localhost/);
+  assert.match(out, /peer certificate \(the client's\)\s+\(none\)/);
+  assert.doesNotMatch(out, /fixtures/, 'the demo makes its own certificates');
   assert.match(out, /\(c\) node:tls client ↔ ssl-ts server/);
   assert.doesNotMatch(out, /\x1b\[/, 'no colours when stdout is not a terminal');
 });
@@ -172,13 +180,17 @@ test('demo: exits 0 and shows ladders and summaries', { timeout: 30000 }, async 
 // ---------------------------------------------------------------- server
 
 test('server --www: openssl s_client gets the status page', { timeout: 30000 }, async () => {
-  const { s, port } = await cliServer(['--www', '--alpn', 'h2,http/1.1']);
+  const { s, port, ca } = await cliServer(['--www', '--alpn', 'h2,http/1.1']);
+  // Without --cert the server makes its certificate at start and prints the CA.
+  assert.match(ca, /^-----BEGIN CERTIFICATE-----/);
+  const caFile = join(mkdtempSync(join(tmpdir(), 'ssl-ts-cli-')), 'ca.pem');
+  writeFileSync(caFile, ca);
   try {
     const c = start('openssl', [
       's_client',
       '-connect', `127.0.0.1:${port}`,
       '-tls1_3',
-      '-CAfile', CA,
+      '-CAfile', caFile,
       '-servername', 'localhost',
       '-alpn', 'http/1.1',
       '-ign_eof',
@@ -204,11 +216,11 @@ test('server --www: openssl s_client gets the status page', { timeout: 30000 }, 
 });
 
 test('server --www: node https.get with the test CA', { timeout: 30000 }, async () => {
-  const { s, port } = await cliServer(['--www']);
+  const { s, port, ca } = await cliServer(['--www']);
   try {
     const { status, type, body } = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
       const req = https.get(
-        { host: '127.0.0.1', port, path: '/hello', ca: readFileSync(CA), servername: 'localhost', agent: false, timeout: 10000 },
+        { host: '127.0.0.1', port, path: '/hello', ca, servername: 'localhost', agent: false, timeout: 10000 },
         (res) => {
           let body = '';
           res.setEncoding('utf8');
@@ -231,7 +243,10 @@ test('server --www: node https.get with the test CA', { timeout: 30000 }, async 
 });
 
 test('server (echo): node:tls client gets its bytes back; --verify demands a client certificate', { timeout: 30000 }, async () => {
-  const { s, port } = await cliServer(['--cafile', CA, '--verify', '--trace']);
+  const { s, port, ca } = await cliServer([
+    '--cert', FIX + 'leaf-ecdsa-p256-chain.pem', '--key', FIX + 'leaf-ecdsa-p256.key', '--cafile', CA, '--verify', '--trace',
+  ]);
+  assert.equal(ca, '', 'with --cert no CA is made');
   try {
     const sock = tls.connect({
       host: '127.0.0.1',
@@ -250,7 +265,7 @@ test('server (echo): node:tls client gets its bytes back; --verify demands a cli
     await once(sock, 'close');
     const err = s.stderr();
     assert.match(err, /ClientHello/);
-    assert.match(err, /peer certificate\s+.*commonName=ssl-ts test client/);
+    assert.match(err, /peer certificate \(the client's\)\s+.*commonName=ssl-ts test client/);
 
     // Without a client certificate the handshake must fail.
     const bare = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: readFileSync(CA) });
@@ -286,7 +301,7 @@ test('client: openssl s_server -rev reverses a line', { timeout: 30000 }, async 
     assert.equal(c.stdout(), 'dlrow olleh\n');
     const err = c.stderr();
     assert.match(err, /version\s+TLSv1\.3/);
-    assert.match(err, /peer certificate\s+.*commonName=localhost/);
+    assert.match(err, /peer certificate \(the server's\)\s+.*commonName=localhost/);
     assert.match(err, /ClientHello \(\d+ bytes\)/);
     assert.match(err, /Alert warning close_notify/);
   } finally {
@@ -399,4 +414,90 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
   const h = cli(['--help']);
   assert.equal(await exitWithin(h, 20000), 0);
   assert.match(h.stdout(), /usage: ssl-ts/);
+});
+
+// ---------------------------------------------------------------- polish
+
+test('client --help and server --help print their own options', { timeout: 60000 }, async () => {
+  const c = cli(['client', '--help']);
+  assert.equal(await exitWithin(c, 20000), 0);
+  assert.match(c.stdout(), /^usage: ssl-ts client HOST:PORT/);
+  assert.match(c.stdout(), /--servername N/);
+  assert.match(c.stdout(), /--pass-file F/);
+  assert.doesNotMatch(c.stdout(), /--www/);
+  const s = cli(['server', '--help']);
+  assert.equal(await exitWithin(s, 20000), 0);
+  assert.match(s.stdout(), /^usage: ssl-ts server/);
+  assert.match(s.stdout(), /--www/);
+  assert.doesNotMatch(s.stdout(), /--servername/);
+});
+
+test('unknown or malformed flags: one line naming the flag, not node\'s ERR_PARSE_ARGS text', { timeout: 60000 }, async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['client', '127.0.0.1:443', '--nope'], /^ssl-ts client: unknown option '--nope'; usage: ssl-ts client HOST:PORT \[options\] \(ssl-ts client --help\)\n$/],
+    [['server', '--bogus=1'], /^ssl-ts server: unknown option '--bogus'; usage: ssl-ts server/],
+    [['client', '127.0.0.1:443', '--cafile'], /^ssl-ts client: option '--cafile' needs a value; usage/],
+    [['server', '--www=yes'], /^ssl-ts server: option '--www' takes no value; usage/],
+    [['client', '127.0.0.1:443', '--pass', 'x'], /^ssl-ts client: --pass and --pass-file need --cert; usage/],
+  ];
+  await Promise.all(
+    cases.map(async ([args, re]) => {
+      const s = cli(args);
+      s.child.stdin!.end();
+      assert.equal(await exitWithin(s, 20000), 2, args.join(' '));
+      assert.match(s.stderr(), re);
+      assert.doesNotMatch(s.stderr(), /ERR_PARSE_ARGS/);
+    }),
+  );
+});
+
+test('a missing file is named as Python names it', { timeout: 60000 }, async () => {
+  const runs: Array<[string[], string]> = [
+    [['client', '127.0.0.1:1', '--cafile', 'no-such-ca.pem'], 'no-such-ca.pem'],
+    [['server', '--port', '0', '--cert', 'no-such-cert.pem'], 'no-such-cert.pem'],
+    [['server', '--port', '0', '--cert', FIX + 'leaf-ecdsa-p256-chain.pem', '--key', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key', '--pass-file', 'no-such-pass.txt'], 'no-such-pass.txt'],
+  ];
+  await Promise.all(
+    runs.map(async ([args, file]) => {
+      const s = cli(args);
+      s.child.stdin!.end();
+      assert.equal(await exitWithin(s, 20000), 1, s.stderr());
+      assert.match(s.stderr(), new RegExp(`\\[Errno 2\\] No such file or directory: '${file}'`));
+    }),
+  );
+});
+
+test('server --pass / --pass-file open an encrypted key; a wrong one fails; --cafile alone warns', { timeout: 60000 }, async () => {
+  const passFile = join(mkdtempSync(join(tmpdir(), 'ssl-ts-cli-')), 'pass.txt');
+  writeFileSync(passFile, 'somepass\n');
+  const key = ['--cert', FIX + 'leaf-ecdsa-p256-chain.pem', '--key', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key'];
+  for (const pass of [['--pass', 'somepass'], ['--pass-file', passFile]]) {
+    const { s, port } = await cliServer([...key, ...pass, '--www']);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port, path: '/', ca: readFileSync(CA), servername: 'localhost', agent: false }, (res) => {
+            let t = '';
+            res.on('data', (d: Buffer) => (t += d));
+            res.on('end', () => resolve(t));
+          })
+          .on('error', reject);
+      });
+      assert.match(body, /Protocol\s+TLSv1\.3/);
+    } finally {
+      await stop(s);
+    }
+  }
+  const wrong = cli(['server', '--port', '0', ...key, '--pass', 'wrong']);
+  assert.equal(await exitWithin(wrong, 20000), 1);
+  assert.match(wrong.stderr(), /^ssl-ts server: /);
+
+  const { s } = await cliServer(['--cafile', CA]);
+  try {
+    // stderr and stdout are separate pipes: give the warning a moment to arrive.
+    for (let i = 0; i < 50 && !/warning/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(s.stderr(), /warning: --cafile without --verify/);
+  } finally {
+    await stop(s);
+  }
 });

@@ -1,0 +1,102 @@
+// The server side of sessions for one SSLContext: the ticket keys, a bounded
+// LRU cache for TLS 1.2 session ids and TLS 1.3 stateful tickets, and the
+// counters sessionStats() reports (OpenSSL's SSL_CTX_sess_* numbers).
+import { nodeCrypto } from '../crypto/node-provider.js';
+import { type ServerSessionStore, sessionAlive, type SessionState } from '../tls/session-state.js';
+import { TicketKeyring } from '../tls/session-ticket.js';
+import { DEFAULT_SESSION_TIMEOUT } from './session.js';
+
+/** OpenSSL's SSL_SESSION_CACHE_MAX_SIZE_DEFAULT. */
+export const DEFAULT_CACHE_SIZE = 1024 * 20;
+
+export interface SessionStats {
+  number: number;
+  connect: number;
+  connect_good: number;
+  connect_renegotiate: number;
+  accept: number;
+  accept_good: number;
+  accept_renegotiate: number;
+  hits: number;
+  misses: number;
+  timeouts: number;
+  cache_full: number;
+}
+
+export type StatName = Exclude<keyof SessionStats, 'number'>;
+
+export class ContextSessions {
+  readonly keys = new TicketKeyring(nodeCrypto);
+  /** Maximum entries; 0 means unbounded in OpenSSL, which we do not allow: it is clamped to the default. */
+  cacheSize = DEFAULT_CACHE_SIZE;
+  timeout = DEFAULT_SESSION_TIMEOUT;
+  private readonly cache = new Map<string, SessionState>();
+  private readonly counters: Record<StatName, number> = {
+    connect: 0,
+    connect_good: 0,
+    connect_renegotiate: 0,
+    accept: 0,
+    accept_good: 0,
+    accept_renegotiate: 0,
+    hits: 0,
+    misses: 0,
+    timeouts: 0,
+    cache_full: 0,
+  };
+
+  count(name: StatName): void {
+    this.counters[name]++;
+  }
+
+  stats(): SessionStats {
+    return { number: this.cache.size, ...this.counters };
+  }
+
+  /** The engine's view, for one connection (OP_NO_TICKET is read when it starts). */
+  store(ticketsEnabled: boolean, now: () => number = Date.now): ServerSessionStore {
+    return {
+      ticketsEnabled,
+      lifetime: this.timeout,
+      seal: (s) => this.keys.seal(s),
+      open: (t) => this.keys.open(t),
+      cachePut: (id, s) => this.put(id, s),
+      cacheGet: (id) => this.get(id, now()),
+      cacheRemove: (id) => void this.cache.delete(Buffer.from(id).toString('hex')),
+      count: (e) => this.count(e === 'hit' ? 'hits' : e === 'miss' ? 'misses' : 'timeouts'),
+    };
+  }
+
+  private put(id: Uint8Array, s: SessionState): void {
+    const key = Buffer.from(id).toString('hex');
+    this.cache.delete(key);
+    const limit = this.cacheSize > 0 ? this.cacheSize : DEFAULT_CACHE_SIZE;
+    if (this.cache.size >= limit) {
+      // The least recently used go (the oldest, so expired ones first).
+      while (this.cache.size >= limit) {
+        const oldest = this.cache.keys().next().value as string;
+        this.cache.delete(oldest);
+        this.counters.cache_full++;
+      }
+    }
+    this.cache.set(key, s);
+  }
+
+  private get(id: Uint8Array, now: number): SessionState | null {
+    const key = Buffer.from(id).toString('hex');
+    const s = this.cache.get(key);
+    if (!s) return null;
+    if (!sessionAlive(s, now)) {
+      this.cache.delete(key);
+      this.counters.timeouts++;
+      return null;
+    }
+    // A hit makes it the most recently used.
+    this.cache.delete(key);
+    this.cache.set(key, s);
+    return s;
+  }
+
+  flush(): void {
+    this.cache.clear();
+  }
+}

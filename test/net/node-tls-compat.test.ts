@@ -1,0 +1,247 @@
+// TLSStream as a stand-in for tls.TLSSocket: each accessor is compared with
+// what node:tls reports for the same scenario (a node:tls socket in the same
+// role against the same peer), and node:http over createServer() answers a
+// malformed request with 400 as node:https does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { TLSStream, connect, createServer, type ConnectOptions, type ServerOptions } from '../../src/index.js';
+import { CA_PEM, CHAIN_PEM, FIX, KEY_PEM, guardUnhandled, listen, within } from './net-helpers.js';
+
+guardUnhandled();
+
+const CLIENT_CHAIN = readFileSync(FIX + 'client-chain.pem');
+const CLIENT_KEY = readFileSync(FIX + 'client.key');
+const UNTRUSTED_CHAIN = readFileSync(FIX + 'untrusted-chain.pem');
+const UNTRUSTED_KEY = readFileSync(FIX + 'untrusted.key');
+const OTHER_CA = readFileSync(FIX + 'other-ca.pem');
+
+type Sock = tls.TLSSocket | TLSStream;
+
+/** What a TLSSocket-shaped object reports once secure (Finished messages compared separately). */
+function view(s: Sock): Record<string, unknown> {
+  const detailed = s.getPeerCertificate(true) as tls.DetailedPeerCertificate | Record<string, never>;
+  const chain: string[] = [];
+  const first = ('raw' in detailed ? detailed : undefined) as tls.DetailedPeerCertificate | undefined;
+  for (let c = first; c; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) {
+    chain.push(String(c.subject.CN));
+    if (chain.length > 5) break;
+  }
+  const leaf = s.getPeerCertificate() as Record<string, unknown>;
+  return {
+    authorized: s.authorized,
+    authorizationError: s.authorizationError ?? null,
+    alpnProtocol: s.alpnProtocol,
+    servername: (s as { servername?: unknown }).servername,
+    encrypted: s.encrypted,
+    protocol: s.getProtocol(),
+    cipher: s.getCipher(),
+    ephemeral: s.getEphemeralKeyInfo(),
+    reused: s.isSessionReused(),
+    // The whole legacy object minus the issuer link (compared as a chain of names).
+    peerCertificate: Object.fromEntries(Object.entries(leaf).filter(([k]) => k !== 'issuerCertificate')),
+    chain,
+    finishedLengths: [s.getFinished()?.length, s.getPeerFinished()?.length],
+  };
+}
+
+interface ClientRun {
+  view: Record<string, unknown>;
+  finished: Buffer | undefined;
+  peerFinished: Buffer | undefined;
+  serverFinished: Buffer | undefined;
+  serverPeerFinished: Buffer | undefined;
+  bytes: [number, number];
+  keylogLabels: string[];
+  sessions: number;
+}
+
+/** One client run against a node:tls echo server: `make` returns node's tls.connect or ours. */
+async function clientRun(
+  make: (port: number) => Sock,
+  serverOpts: tls.TlsOptions = {},
+): Promise<ClientRun> {
+  let serverSock: tls.TLSSocket | null = null;
+  const srv = await listen(
+    tls.createServer({ key: KEY_PEM, cert: CHAIN_PEM, ALPNProtocols: ['h2', 'http/1.1'], ...serverOpts }, (s) => {
+      serverSock = s;
+      s.on('error', () => {});
+      s.pipe(s);
+    }),
+  );
+  try {
+    const c = make(srv.port);
+    const keylog: string[] = [];
+    let sessions = 0;
+    c.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').split(' ')[0]!));
+    c.on('session', () => sessions++);
+    c.on('error', () => {});
+    await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+    const v = view(c);
+    c.write('hello');
+    await within(once(c, 'data'), 10000, 'echo');
+    const bytes: [number, number] = [c.bytesWritten, c.bytesRead];
+    const finished = c.getFinished();
+    const peerFinished = c.getPeerFinished();
+    const s = serverSock as tls.TLSSocket | null;
+    const serverFinished = s?.getFinished();
+    const serverPeerFinished = s?.getPeerFinished();
+    c.end();
+    await within(once(c, 'close'), 10000, 'close');
+    return {
+      view: v,
+      finished,
+      peerFinished,
+      serverFinished,
+      serverPeerFinished,
+      bytes,
+      keylogLabels: [...new Set(keylog)].sort(),
+      sessions,
+    };
+  } finally {
+    await srv.stop();
+  }
+}
+
+const clientCases: Array<{ name: string; opts: ConnectOptions & tls.ConnectionOptions; server?: tls.TlsOptions }> = [
+  { name: 'verified, SNI, ALPN', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, ALPNProtocols: ['h2'] } },
+  { name: 'IP literal, no SNI, rejectUnauthorized false, unknown CA', opts: { host: '127.0.0.1', ca: OTHER_CA, rejectUnauthorized: false } },
+  { name: 'wrong name, rejectUnauthorized false', opts: { host: '127.0.0.1', servername: 'example.org', ca: CA_PEM, rejectUnauthorized: false } },
+  { name: 'TLS 1.2', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, maxVersion: 'TLSv1.2' } },
+  { name: 'secp384r1', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM }, server: { ecdhCurve: 'secp384r1' } },
+];
+
+for (const k of clientCases) {
+  test(`client accessors equal node:tls's: ${k.name}`, { timeout: 60000 }, async () => {
+    const ours = await clientRun((port) => connect({ ...(k.opts as ConnectOptions), port }), k.server);
+    const theirs = await clientRun((port) => tls.connect({ ...(k.opts as tls.ConnectionOptions), port }), k.server);
+    assert.deepEqual(ours.view, theirs.view);
+    assert.deepEqual(ours.bytes, theirs.bytes);
+    assert.deepEqual(ours.bytes, [5, 5]);
+    // Same connection: our Finished is what node's server received, and the reverse.
+    assert.ok(ours.finished && ours.serverPeerFinished && ours.finished.equals(ours.serverPeerFinished));
+    assert.ok(ours.peerFinished && ours.serverFinished && ours.peerFinished.equals(ours.serverFinished));
+    assert.deepEqual(ours.keylogLabels, theirs.keylogLabels);
+    if (theirs.view['protocol'] === 'TLSv1.3') assert.ok(ours.sessions > 0 && theirs.sessions > 0, `sessions ${ours.sessions} / ${theirs.sessions}`);
+  });
+}
+
+/** One server run: node's tls.connect against node's tls.createServer or ours. */
+async function serverRun(
+  make: (opts: tls.TlsOptions & ServerOptions, onSecure: (s: Sock) => void) => net.Server,
+  serverOpts: tls.TlsOptions & ServerOptions,
+  clientOpts: tls.ConnectionOptions,
+): Promise<{ view: Record<string, unknown>; clientView: Record<string, unknown> }> {
+  let secured: (s: Sock) => void = () => {};
+  const got = new Promise<Sock>((resolve) => (secured = resolve));
+  const srv = await listen(make({ key: KEY_PEM, cert: CHAIN_PEM, ALPNProtocols: ['h2', 'http/1.1'], ...serverOpts }, (s) => {
+    s.on('error', () => {});
+    secured(s);
+    s.pipe(s);
+  }));
+  try {
+    const c = tls.connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, ...clientOpts });
+    c.on('error', () => {});
+    await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+    const s = await within(got, 10000, 'server secure');
+    c.write('hello');
+    await within(once(c, 'data'), 10000, 'echo');
+    const v = { ...view(s), bytes: [s.bytesWritten, s.bytesRead] };
+    const cv = { authorized: c.authorized, protocol: c.getProtocol(), cipher: c.getCipher() };
+    c.end();
+    await within(once(c, 'close'), 10000, 'close');
+    return { view: v, clientView: cv };
+  } finally {
+    await srv.stop();
+  }
+}
+
+const serverCases: Array<{ name: string; server: tls.TlsOptions & ServerOptions; client: tls.ConnectionOptions }> = [
+  { name: 'no client certificate asked, ALPN', server: {}, client: { ALPNProtocols: ['http/1.1'] } },
+  { name: 'no SNI', server: {}, client: { servername: '' } },
+  { name: 'requestCert, valid client certificate', server: { requestCert: true, ca: CA_PEM }, client: { cert: CLIENT_CHAIN, key: CLIENT_KEY } },
+  {
+    name: 'requestCert, rejectUnauthorized false, untrusted client certificate',
+    server: { requestCert: true, rejectUnauthorized: false, ca: CA_PEM },
+    client: { cert: UNTRUSTED_CHAIN, key: UNTRUSTED_KEY },
+  },
+  { name: 'requestCert, rejectUnauthorized false, no client certificate', server: { requestCert: true, rejectUnauthorized: false, ca: CA_PEM }, client: {} },
+  // The suite is pinned: node's and OpenSSL's default TLS 1.2 orders differ.
+  { name: 'TLS 1.2', server: { maxVersion: 'TLSv1.2' }, client: { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' } },
+];
+
+for (const k of serverCases) {
+  test(`server accessors equal node:tls's: ${k.name}`, { timeout: 60000 }, async () => {
+    const ours = await serverRun((o, cb) => createServer(o, cb), k.server, k.client);
+    const theirs = await serverRun((o, cb) => tls.createServer(o as tls.TlsOptions, cb), k.server, k.client);
+    assert.deepEqual(ours.view, theirs.view);
+    assert.deepEqual(ours.clientView, theirs.clientView);
+  });
+}
+
+test('setMaxSendFragment: 16384 as node; other sizes refused, not ignored; exportKeyingMaterial says it is missing', { timeout: 30000 }, async () => {
+  const srv = await listen(tls.createServer({ key: KEY_PEM, cert: CHAIN_PEM }, (s) => s.on('error', () => {})));
+  try {
+    const c = connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM });
+    await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+    assert.equal(c.setMaxSendFragment(16384), true);
+    assert.throws(() => c.setMaxSendFragment(100), RangeError);
+    assert.throws(() => c.setMaxSendFragment(1024), /not supported/);
+    assert.throws(() => c.exportKeyingMaterial(32, 'EXPORTER-test'), /not supported/);
+    c.destroy();
+  } finally {
+    await srv.stop();
+  }
+});
+
+/** Send raw bytes over TLS to `port` and collect everything until the server closes. */
+async function rawExchange(port: number, request: string): Promise<string> {
+  const c = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM });
+  c.on('error', () => {});
+  await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+  let text = '';
+  c.on('data', (d: Buffer) => (text += d.toString('latin1')));
+  c.write(request);
+  await within(once(c, 'close'), 10000, 'close');
+  return text;
+}
+
+test('node:http over createServer() answers a malformed request with 400, as node:https does', { timeout: 60000 }, async () => {
+  const handler = (_req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.end('ok');
+  };
+  const bad = 'NOT A REQUEST\r\n\r\n';
+
+  const reference = await listen(https.createServer({ key: KEY_PEM, cert: CHAIN_PEM }, handler));
+  let expected: string;
+  try {
+    expected = await rawExchange(reference.port, bad);
+  } finally {
+    await reference.stop();
+  }
+
+  const httpServer = http.createServer(handler);
+  const ours = await listen(createServer({ key: KEY_PEM, cert: CHAIN_PEM }, (s) => httpServer.emit('connection', s)));
+  try {
+    const got = await rawExchange(ours.port, bad);
+    assert.match(expected, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.equal(got, expected);
+    // And a good request still works.
+    const good = await rawExchange(ours.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(good, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/);
+  } finally {
+    await ours.stop();
+  }
+});
+
+test('node:tls options ssl-ts lacks are refused, not ignored', () => {
+  for (const k of ['SNICallback', 'ALPNCallback', 'sessionTimeout', 'ticketKeys']) {
+    assert.throws(() => createServer({ key: KEY_PEM, cert: CHAIN_PEM, [k]: 1 } as ServerOptions), new RegExp(`option '${k}' is not supported`));
+  }
+  assert.throws(() => connect({ port: 1, checkServerIdentity: () => undefined } as ConnectOptions), /'checkServerIdentity' is not supported/);
+});
