@@ -84,3 +84,22 @@ export function sentAlert(conn: Connection): number[] | null {
   if (out.length === 7 && out[0] === 21) return [out[5]!, out[6]!];
   return null;
 }
+
+/**
+ * Make `conn` send handshake messages of `type` changed by `edit` (before
+ * framing and protection, so the change arrives validly encrypted).
+ */
+export function tamper(conn: Connection, type: number, edit: (body: Buffer) => Uint8Array): void {
+  const send = conn.sendHandshake.bind(conn);
+  conn.sendHandshake = (t, body, add) => send(t, t === type ? edit(Buffer.from(body)) : body, add);
+}
+
+/** Handshake both ways until `conn` fails; returns its error's reason and the alert it queued. */
+export function failure(client: Connection, server: Connection, side: Connection): string | null {
+  try {
+    handshake(client, server);
+  } catch {
+    /* the error is on `side` or its peer */
+  }
+  return side.error?.reason ?? null;
+}
