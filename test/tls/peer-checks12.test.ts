@@ -40,6 +40,20 @@ describe('TLS 1.2 client: ServerHello', () => {
     clientRefusesServerHello((sh) => (sh.compressionMethod = 1), 'UNSUPPORTED_COMPRESSION_ALGORITHM'));
   test('a suite we did not offer: WRONG_CIPHER_RETURNED', () =>
     clientRefusesServerHello((sh) => (sh.cipherSuite = 0x009c), 'WRONG_CIPHER_RETURNED'));
+  test('a suite we support but did not offer: WRONG_CIPHER_RETURNED', () => {
+    const all = pair().client.config.tls12Suites;
+    const offered = all.filter((s) => s.id !== 0xc02c);
+    const { client, server } = pair({ ...TLS12, tls12Suites: offered }, TLS12);
+    tamper(server, HT.server_hello, (body) => {
+      const sh = decodeServerHello(body);
+      sh.cipherSuite = 0xc02c;
+      return encodeServerHello(sh);
+    });
+    assert.ok(all.some((s) => s.id === 0xc02c), 'ECDHE-ECDSA-AES256-GCM-SHA384 is ours');
+    assert.equal(failure(client, server, client), 'WRONG_CIPHER_RETURNED');
+  });
+  test('ALPN in a ServerHello when we offered none: UNSOLICITED_EXTENSION', () =>
+    clientRefusesServerHello((sh) => setExt(sh.extensions, E.alpn, Uint8Array.of(0, 3, 2, 0x68, 0x32)), 'UNSOLICITED_EXTENSION'));
   test('a TLS 1.3 suite: WRONG_CIPHER_RETURNED', () => clientRefusesServerHello((sh) => (sh.cipherSuite = 0x1301), 'WRONG_CIPHER_RETURNED'));
   test('an extension we did not send: UNSOLICITED_EXTENSION', () =>
     clientRefusesServerHello((sh) => setExt(sh.extensions, E.session_ticket, new Uint8Array(0)), 'UNSOLICITED_EXTENSION'));
