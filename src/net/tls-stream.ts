@@ -58,6 +58,8 @@ export interface TLSStreamOptions {
   host?: string;
   ALPNProtocols?: string[];
   session?: SSLSession | null;
+  /** node's ecdhCurve: OpenSSL group names joined by ':' ('X25519MLKEM768:X25519'), or 'auto' for the defaults. */
+  ecdhCurve?: string;
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Milliseconds the handshake may take (default 60000; 0 = no limit). */
@@ -138,7 +140,7 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
     if ((opts as Record<string, unknown>)[k] !== undefined) throw new TypeError(`node:tls option '${k}' is not supported by ssl-ts yet`);
   }
   if (opts.context) {
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ecdhCurve'] as const) {
       if (opts[k] !== undefined) throw new TypeError(`option '${k}' cannot be combined with 'context'; configure the SSLContext instead`);
     }
     return opts.context;
@@ -162,6 +164,7 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   if (opts.cert !== undefined) addCertChain(ctx, opts.cert, opts.key, opts.passphrase);
   else if (opts.key !== undefined) throw new TypeError("option 'key' needs 'cert'");
   if (opts.ALPNProtocols) ctx.setAlpnProtocols(opts.ALPNProtocols);
+  if (opts.ecdhCurve !== undefined && opts.ecdhCurve !== 'auto') ctx.setGroups(opts.ecdhCurve);
   if (opts.minVersion) ctx.minimumVersion = VERSIONS[opts.minVersion] ?? TLSVersion.MINIMUM_SUPPORTED;
   if (opts.maxVersion) ctx.maximumVersion = VERSIONS[opts.maxVersion] ?? TLSVersion.MAXIMUM_SUPPORTED;
   return ctx;
@@ -666,7 +669,7 @@ export class TLSServer extends net.Server {
     super({ allowHalfOpen: true });
     this.context = contextFromOptions(options, true);
     this.#options = { ...options, context: this.context, isServer: true };
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ecdhCurve'] as const) {
       delete this.#options[k];
     }
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);

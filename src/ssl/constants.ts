@@ -133,6 +133,7 @@ export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 /** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/** OpenSSL's `SSL_OP_ALLOW_NO_DHE_KEX` (TLS 1.3 psk_ke resumption); Python 3.11 has no name for it, ssl-ts exports it. */
 export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 
 // --------------------------------------------------------------- verify flags

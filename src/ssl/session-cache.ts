@@ -9,6 +9,7 @@ import { DEFAULT_SESSION_TIMEOUT } from './session.js';
 /** OpenSSL's SSL_SESSION_CACHE_MAX_SIZE_DEFAULT. */
 export const DEFAULT_CACHE_SIZE = 1024 * 20;
 
+/** The dict of Python's `SSLContext.session_stats()`: OpenSSL's session counters. */
 export interface SessionStats {
   number: number;
   connect: number;

@@ -406,13 +406,13 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
     bad.map(async (args) => {
       const s = cli(args);
       s.child.stdin!.end();
-      const code = await exitWithin(s, 20000);
+      const code = await exitWithin(s, 60000);
       assert.equal(code, 2, `ssl-ts ${args.join(' ')}: ${s.stderr()}`);
       assert.match(s.stderr(), /usage: ssl-ts/, `ssl-ts ${args.join(' ')}`);
     }),
   );
   const h = cli(['--help']);
-  assert.equal(await exitWithin(h, 20000), 0);
+  assert.equal(await exitWithin(h, 60000), 0);
   assert.match(h.stdout(), /usage: ssl-ts/);
 });
 
@@ -420,13 +420,13 @@ test('usage errors exit 2 with the usage text; --help exits 0', { timeout: 60000
 
 test('client --help and server --help print their own options', { timeout: 60000 }, async () => {
   const c = cli(['client', '--help']);
-  assert.equal(await exitWithin(c, 20000), 0);
+  assert.equal(await exitWithin(c, 60000), 0);
   assert.match(c.stdout(), /^usage: ssl-ts client HOST:PORT/);
   assert.match(c.stdout(), /--servername N/);
   assert.match(c.stdout(), /--pass-file F/);
   assert.doesNotMatch(c.stdout(), /--www/);
   const s = cli(['server', '--help']);
-  assert.equal(await exitWithin(s, 20000), 0);
+  assert.equal(await exitWithin(s, 60000), 0);
   assert.match(s.stdout(), /^usage: ssl-ts server/);
   assert.match(s.stdout(), /--www/);
   assert.doesNotMatch(s.stdout(), /--servername/);
@@ -444,7 +444,7 @@ test('unknown or malformed flags: one line naming the flag, not node\'s ERR_PARS
     cases.map(async ([args, re]) => {
       const s = cli(args);
       s.child.stdin!.end();
-      assert.equal(await exitWithin(s, 20000), 2, args.join(' '));
+      assert.equal(await exitWithin(s, 60000), 2, args.join(' '));
       assert.match(s.stderr(), re);
       assert.doesNotMatch(s.stderr(), /ERR_PARSE_ARGS/);
     }),
@@ -461,7 +461,7 @@ test('a missing file is named as Python names it', { timeout: 60000 }, async () 
     runs.map(async ([args, file]) => {
       const s = cli(args);
       s.child.stdin!.end();
-      assert.equal(await exitWithin(s, 20000), 1, s.stderr());
+      assert.equal(await exitWithin(s, 60000), 1, s.stderr());
       assert.match(s.stderr(), new RegExp(`\\[Errno 2\\] No such file or directory: '${file}'`));
     }),
   );
@@ -489,7 +489,7 @@ test('server --pass / --pass-file open an encrypted key; a wrong one fails; --ca
     }
   }
   const wrong = cli(['server', '--port', '0', ...key, '--pass', 'wrong']);
-  assert.equal(await exitWithin(wrong, 20000), 1);
+  assert.equal(await exitWithin(wrong, 60000), 1);
   assert.match(wrong.stderr(), /^ssl-ts server: /);
 
   const { s } = await cliServer(['--cafile', CA]);
