@@ -56,7 +56,7 @@ describe('TLS 1.2 client: ServerHello', () => {
     clientRefusesServerHello((sh) => setExt(sh.extensions, E.alpn, Uint8Array.of(0, 3, 2, 0x68, 0x32)), 'UNSOLICITED_EXTENSION'));
   test('a TLS 1.3 suite: WRONG_CIPHER_RETURNED', () => clientRefusesServerHello((sh) => (sh.cipherSuite = 0x1301), 'WRONG_CIPHER_RETURNED'));
   test('an extension we did not send: UNSOLICITED_EXTENSION', () =>
-    clientRefusesServerHello((sh) => setExt(sh.extensions, E.session_ticket, new Uint8Array(0)), 'UNSOLICITED_EXTENSION'));
+    clientRefusesServerHello((sh) => setExt(sh.extensions, 0x1234, new Uint8Array(0)), 'UNSOLICITED_EXTENSION'));
   test('a TLS 1.3-only extension: UNSOLICITED_EXTENSION', () =>
     clientRefusesServerHello((sh) => setExt(sh.extensions, E.signature_algorithms, Uint8Array.of(0, 2, 4, 3)), 'UNSOLICITED_EXTENSION'));
   test('renegotiation_info with a non-empty renegotiated_connection: RENEGOTIATION_MISMATCH', () =>
