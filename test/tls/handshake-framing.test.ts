@@ -113,6 +113,27 @@ describe("OpenSSL 3.0's per-message caps", () => {
     assert.equal(reply[5], HandshakeType.server_hello);
   });
 
+  test('TLS 1.2: a ClientHello of exactly 131,396 bytes (tlsfuzzer test-client-hello-max-size) is answered', () => {
+    const TLS12 = { maxVersion: 0x0303 };
+    const records = clientHelloRecords((ch) => {
+      ch.sessionId = Buffer.alloc(32, 5);
+      const ours = ch.cipherSuites;
+      const extra: number[] = [];
+      for (let v = 0x2000; extra.length < 32767 - ours.length; v++) if (v !== 0x5600) extra.push(v);
+      ch.cipherSuites = [...extra, ...ours];
+      // 255 compression methods, null among them, as TLS 1.2 allows.
+      ch.compressionMethods = Uint8Array.from({ length: 255 }, (_, i) => i);
+      const used = ch.extensions.reduce((n, e) => n + 4 + e.data.length, 0);
+      ch.extensions.push({ type: 21, data: Buffer.alloc(65535 - used - 4) });
+    }, TLS12);
+    const body = Buffer.concat(records.map((r) => r.subarray(5)));
+    assert.equal(body.length - 4, CLIENT_HELLO_MAX);
+    const { server } = pair({}, TLS12);
+    feed(server, records);
+    const reply = Buffer.concat(server.takeOutput());
+    assert.equal(reply[5], HandshakeType.server_hello);
+  });
+
   test('a ClientHello announced one byte over the cap is refused at its header', () => {
     const { server } = pair();
     const n = CLIENT_HELLO_MAX + 1;
