@@ -5,6 +5,9 @@
 // tls.TLSSocket reads the same values from it.
 
 import { X509Certificate } from 'node:crypto';
+import type { SSLContext } from '../ssl/context.js';
+import { OP_CIPHER_SERVER_PREFERENCE } from '../ssl/constants.js';
+import { TLS13_SUITES } from '../tls/cipher-suites.js';
 import { SSLCertVerificationError } from '../errors.js';
 import type { CipherTuple } from '../ssl/sslobject.js';
 import { X509_V } from '../x509/verify-errors.js';
@@ -94,4 +97,33 @@ export function nodeAuthorizationError(e: unknown): string {
     return X509_V_NAMES.get(e.verifyCode) ?? 'UNSPECIFIED';
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** node's cipher options, as TLSStreamOptions has them. */
+export interface NodeCipherOptions {
+  ciphers?: string;
+  ecdhCurve?: string;
+  honorCipherOrder?: boolean;
+}
+
+/**
+ * Apply node's `ciphers` (TLS 1.3 suite names, which start with TLS_, go to
+ * the TLS 1.3 list as node does; the rest is an OpenSSL cipher string),
+ * `ecdhCurve` ('auto' or a colon-separated list of curve names) and
+ * `honorCipherOrder` to a context.
+ */
+export function applyNodeCipherOptions(ctx: SSLContext, opts: NodeCipherOptions): void {
+  if (opts.ciphers !== undefined) {
+    const names = opts.ciphers.split(':').filter((s) => s.length > 0);
+    const tls13 = names.filter((s) => s.startsWith('TLS_'));
+    const rest = names.filter((s) => !s.startsWith('TLS_'));
+    if (tls13.length > 0) {
+      const known = new Set(TLS13_SUITES.map((s) => s.name));
+      for (const s of tls13) if (!known.has(s)) throw new Error(`unknown TLS 1.3 cipher suite '${s}' in ciphers`);
+      ctx._tls13Ciphers = tls13;
+    }
+    if (rest.length > 0) ctx.setCiphers(rest.join(':'));
+  }
+  if (opts.ecdhCurve !== undefined && opts.ecdhCurve !== 'auto') ctx.setGroups(opts.ecdhCurve);
+  if (opts.honorCipherOrder) ctx.options |= OP_CIPHER_SERVER_PREFERENCE;
 }

@@ -15,7 +15,7 @@ import { SSLContext } from '../ssl/context.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../ssl/constants.js';
 import { MemoryBIO } from '../ssl/memory-bio.js';
 import type { CipherTuple, SSLObject } from '../ssl/sslobject.js';
-import type { SSLSession } from '../ssl/session.js';
+import { INTERNAL, SSLSession } from '../ssl/session.js';
 import { SSLCertVerificationError, SSLError } from '../errors.js';
 import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
@@ -23,6 +23,7 @@ import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
 import { HandshakeType } from '../tls/constants.js';
 import {
+  applyNodeCipherOptions,
   nodeAuthorizationError,
   nodeCipher,
   nodeEphemeralKeyInfo,
@@ -58,8 +59,16 @@ export interface TLSStreamOptions {
   host?: string;
   ALPNProtocols?: string[];
   session?: SSLSession | null;
-  /** node's ecdhCurve: OpenSSL group names joined by ':' ('X25519MLKEM768:X25519'), or 'auto' for the defaults. */
+  /** node's cipher list: OpenSSL names for TLS 1.2, TLS_* names for TLS 1.3. */
+  ciphers?: string;
+  /** 'auto' (the default groups) or curve names separated by ':' ('X25519:prime256v1'). */
   ecdhCurve?: string;
+  /** Server: pick the suite by our `ciphers` order rather than the client's. */
+  honorCipherOrder?: boolean;
+  /** Server: seconds a session stays resumable (SSLContext.sessionTimeout). */
+  sessionTimeout?: number;
+  /** Server: a 48-byte (or 80-byte) ticket key, shared by servers that should resume each other's sessions (SSLContext.setTicketKeys). */
+  ticketKeys?: Buffer | Uint8Array;
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Milliseconds the handshake may take (default 60000; 0 = no limit). */
@@ -90,13 +99,22 @@ export interface ConnectOptions extends TLSStreamOptions {
 export const UNSUPPORTED_NODE_OPTIONS = [
   'SNICallback',
   'ALPNCallback',
-  'sessionTimeout',
-  'ticketKeys',
   'pfx',
   'secureContext',
   'pskCallback',
   'sessionIdContext',
   'checkServerIdentity',
+  'sigalgs',
+  'crl',
+  'dhparam',
+  'secureOptions',
+  'secureProtocol',
+  'privateKeyEngine',
+  'privateKeyIdentifier',
+  'clientCertEngine',
+  'requestOCSP',
+  'pskIdentityHint',
+  'enableTrace',
 ] as const;
 
 /** Options of `createServer()`: node's `tls.createServer()` options that ssl-ts supports. */
@@ -134,13 +152,23 @@ export function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | unde
  */
 const DEFER_VERIFY = new WeakSet<SSLContext>();
 
+/**
+ * node passes sessions between connections that each build their own context
+ * (`tls.connect({ session: earlier.getSession() })`); Python ties a session to
+ * its SSLContext. A session from another context is carried over to this one.
+ */
+function sessionFor(ctx: SSLContext, session: SSLSession | null): SSLSession | null {
+  if (session === null || !(session instanceof SSLSession) || session._context === ctx) return session;
+  return new SSLSession(INTERNAL, ctx, session._state, session.id, session.time * 1000, session.timeout);
+}
+
 /** An SSLContext built from node:tls-style options. */
 export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): SSLContext {
   for (const k of UNSUPPORTED_NODE_OPTIONS) {
     if ((opts as Record<string, unknown>)[k] !== undefined) throw new TypeError(`node:tls option '${k}' is not supported by ssl-ts yet`);
   }
   if (opts.context) {
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ecdhCurve'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'honorCipherOrder', 'sessionTimeout', 'ticketKeys'] as const) {
       if (opts[k] !== undefined) throw new TypeError(`option '${k}' cannot be combined with 'context'; configure the SSLContext instead`);
     }
     return opts.context;
@@ -164,7 +192,15 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   if (opts.cert !== undefined) addCertChain(ctx, opts.cert, opts.key, opts.passphrase);
   else if (opts.key !== undefined) throw new TypeError("option 'key' needs 'cert'");
   if (opts.ALPNProtocols) ctx.setAlpnProtocols(opts.ALPNProtocols);
-  if (opts.ecdhCurve !== undefined && opts.ecdhCurve !== 'auto') ctx.setGroups(opts.ecdhCurve);
+  applyNodeCipherOptions(ctx, opts);
+  if (opts.sessionTimeout !== undefined) {
+    if (!isServer) throw new TypeError("option 'sessionTimeout' is for servers");
+    ctx.sessionTimeout = opts.sessionTimeout;
+  }
+  if (opts.ticketKeys !== undefined) {
+    if (!isServer) throw new TypeError("option 'ticketKeys' is for servers");
+    ctx.setTicketKeys([opts.ticketKeys]);
+  }
   if (opts.minVersion) ctx.minimumVersion = VERSIONS[opts.minVersion] ?? TLSVersion.MINIMUM_SUPPORTED;
   if (opts.maxVersion) ctx.maximumVersion = VERSIONS[opts.maxVersion] ?? TLSVersion.MAXIMUM_SUPPORTED;
   return ctx;
@@ -229,7 +265,7 @@ export class TLSStream extends Duplex {
     this.sslobj = this.context.wrapBio(incoming, outgoing, {
       serverSide: isServer,
       serverHostname: name,
-      session: opts.session ?? null,
+      session: sessionFor(this.context, opts.session ?? null),
     });
     this.sslobj._nodeHooks = {
       deferVerify: isServer && DEFER_VERIFY.has(this.context),
@@ -450,6 +486,12 @@ export class TLSStream extends Duplex {
     return nodePeerCertificate(chain, detailed);
   }
 
+  /** node: `tls.TLSSocket#getPeerX509Certificate()`: the peer's certificate as a node:crypto X509Certificate, or undefined. */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const leaf = this.sslobj.getUnverifiedChain()[0];
+    return leaf ? new X509Certificate(leaf) : undefined;
+  }
+
   /** node's { name, standardName, version } of the agreed suite. */
   getCipher(): NodeCipher | null {
     return nodeCipher(this.sslobj.cipher());
@@ -479,12 +521,10 @@ export class TLSStream extends Duplex {
     return nodeEphemeralKeyInfo(this.isServer, this.#secure ? this.sslobj.handshakeInfo().group : null);
   }
 
-  /** RFC 5705 / RFC 8446 7.5 exporter, as node's exportKeyingMaterial(length, label, context). */
+  /** node: `tls.TLSSocket#exportKeyingMaterial(length, label, context)`, the RFC 5705 / RFC 8446 7.5 exporter (SSLObject.exportKeyingMaterial). */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
-    void length;
-    void label;
-    void context;
-    throw new Error('exportKeyingMaterial() is not supported yet: the ssl-ts engine has no exporter');
+    const out = this.sslobj.exportKeyingMaterial(label, length, context ?? null);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
 
   /**
@@ -669,7 +709,7 @@ export class TLSServer extends net.Server {
     super({ allowHalfOpen: true });
     this.context = contextFromOptions(options, true);
     this.#options = { ...options, context: this.context, isServer: true };
-    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ecdhCurve'] as const) {
+    for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'honorCipherOrder', 'sessionTimeout', 'ticketKeys'] as const) {
       delete this.#options[k];
     }
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);

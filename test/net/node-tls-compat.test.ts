@@ -47,6 +47,7 @@ function view(s: Sock): Record<string, unknown> {
     peerCertificate: Object.fromEntries(Object.entries(leaf).filter(([k]) => k !== 'issuerCertificate')),
     chain,
     finishedLengths: [s.getFinished()?.length, s.getPeerFinished()?.length],
+    peerX509: s.getPeerX509Certificate()?.fingerprint256,
   };
 }
 
@@ -114,6 +115,14 @@ const clientCases: Array<{ name: string; opts: ConnectOptions & tls.ConnectionOp
   { name: 'wrong name, rejectUnauthorized false', opts: { host: '127.0.0.1', servername: 'example.org', ca: CA_PEM, rejectUnauthorized: false } },
   { name: 'TLS 1.2', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, maxVersion: 'TLSv1.2' } },
   { name: 'secp384r1', opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM }, server: { ecdhCurve: 'secp384r1' } },
+  {
+    name: 'ciphers and ecdhCurve options, TLS 1.2',
+    opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305', ecdhCurve: 'secp521r1:prime256v1' },
+  },
+  {
+    name: 'TLS 1.3 suite in ciphers',
+    opts: { host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, ciphers: 'TLS_CHACHA20_POLY1305_SHA256', ecdhCurve: 'prime256v1:X25519' },
+  },
 ];
 
 for (const k of clientCases) {
@@ -173,6 +182,11 @@ const serverCases: Array<{ name: string; server: tls.TlsOptions & ServerOptions;
   { name: 'requestCert, rejectUnauthorized false, no client certificate', server: { requestCert: true, rejectUnauthorized: false, ca: CA_PEM }, client: {} },
   // The suite is pinned: node's and OpenSSL's default TLS 1.2 orders differ.
   { name: 'TLS 1.2', server: { maxVersion: 'TLSv1.2' }, client: { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' } },
+  {
+    name: 'honorCipherOrder with a ciphers list, ecdhCurve',
+    server: { maxVersion: 'TLSv1.2', honorCipherOrder: true, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256', ecdhCurve: 'secp384r1' },
+    client: { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305' },
+  },
 ];
 
 for (const k of serverCases) {
@@ -184,7 +198,7 @@ for (const k of serverCases) {
   });
 }
 
-test('setMaxSendFragment: 16384 as node; other sizes refused, not ignored; exportKeyingMaterial says it is missing', { timeout: 30000 }, async () => {
+test('setMaxSendFragment: 16384 as node; other sizes refused, not ignored', { timeout: 30000 }, async () => {
   const srv = await listen(tls.createServer({ key: KEY_PEM, cert: CHAIN_PEM }, (s) => s.on('error', () => {})));
   try {
     const c = connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM });
@@ -192,7 +206,6 @@ test('setMaxSendFragment: 16384 as node; other sizes refused, not ignored; expor
     assert.equal(c.setMaxSendFragment(16384), true);
     assert.throws(() => c.setMaxSendFragment(100), RangeError);
     assert.throws(() => c.setMaxSendFragment(1024), /not supported/);
-    assert.throws(() => c.exportKeyingMaterial(32, 'EXPORTER-test'), /not supported/);
     c.destroy();
   } finally {
     await srv.stop();
@@ -240,8 +253,115 @@ test('node:http over createServer() answers a malformed request with 400, as nod
 });
 
 test('node:tls options ssl-ts lacks are refused, not ignored', () => {
-  for (const k of ['SNICallback', 'ALPNCallback', 'sessionTimeout', 'ticketKeys']) {
+  for (const k of ['SNICallback', 'ALPNCallback', 'sigalgs', 'crl']) {
     assert.throws(() => createServer({ key: KEY_PEM, cert: CHAIN_PEM, [k]: 1 } as ServerOptions), new RegExp(`option '${k}' is not supported`));
   }
   assert.throws(() => connect({ port: 1, checkServerIdentity: () => undefined } as ConnectOptions), /'checkServerIdentity' is not supported/);
+  assert.equal(createServer({ key: KEY_PEM, cert: CHAIN_PEM, sessionTimeout: 300 }).context.sessionTimeout, 300);
+  assert.throws(() => connect({ port: 1, sessionTimeout: 300 }), /'sessionTimeout' is for servers/);
 });
+
+test('exportKeyingMaterial equals what node:tls exports at the other end', { timeout: 60000 }, async () => {
+  const context = Buffer.from('ssl-ts context');
+  for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+    // Our client, node's server.
+    let nodeServer: tls.TLSSocket | null = null;
+    const srv = await listen(tls.createServer({ key: KEY_PEM, cert: CHAIN_PEM, maxVersion }, (s) => {
+      nodeServer = s;
+      s.on('error', () => {});
+    }));
+    try {
+      const c = connect({ port: srv.port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM });
+      await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+      for (let i = 0; i < 50 && !nodeServer; i++) await new Promise((r) => setTimeout(r, 20));
+      const theirs = (nodeServer as tls.TLSSocket | null)!.exportKeyingMaterial(48, 'EXPERIMENTAL-ssl-ts', context);
+      assert.ok(c.exportKeyingMaterial(48, 'EXPERIMENTAL-ssl-ts', context).equals(theirs), `client ${maxVersion}`);
+      c.destroy();
+    } finally {
+      await srv.stop();
+    }
+    // node's client, our server.
+    let ours: TLSStream | null = null;
+    const srv2 = await listen(createServer({ key: KEY_PEM, cert: CHAIN_PEM, maxVersion }, (s) => {
+      ours = s;
+      s.on('error', () => {});
+    }));
+    try {
+      const c = tls.connect({ port: srv2.port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM });
+      c.on('error', () => {});
+      await within(once(c, 'secureConnect'), 10000, 'secureConnect');
+      for (let i = 0; i < 50 && !ours; i++) await new Promise((r) => setTimeout(r, 20));
+      const mine = (ours as TLSStream | null)!.exportKeyingMaterial(48, 'EXPERIMENTAL-ssl-ts');
+      // No context at all (which TLS 1.2 tells apart from an empty one); @types/node wants the argument.
+      assert.ok(c.exportKeyingMaterial(48, 'EXPERIMENTAL-ssl-ts', undefined as unknown as Buffer).equals(mine), `server ${maxVersion}`);
+      c.destroy();
+    } finally {
+      await srv2.stop();
+    }
+  }
+});
+
+/** Connect twice, the second time with the session of the first; returns isSessionReused() of both ends, twice. */
+async function resumeTwice(
+  port: number,
+  port2: number,
+  make: (port: number, session: unknown) => Sock,
+  servers: boolean[],
+): Promise<boolean[]> {
+  const first = make(port, undefined);
+  first.on('error', () => {});
+  const session = new Promise<unknown>((resolve) => first.once('session', resolve));
+  await within(once(first, 'secureConnect'), 10000, 'secureConnect');
+  first.write('x');
+  await within(once(first, 'data'), 10000, 'echo');
+  const saved = await within(session, 10000, 'session');
+  const r1 = [first.isSessionReused()];
+  first.end();
+  await within(once(first, 'close'), 10000, 'close');
+  const second = make(port2, saved);
+  second.on('error', () => {});
+  await within(once(second, 'secureConnect'), 10000, 'secureConnect');
+  second.write('y');
+  await within(once(second, 'data'), 10000, 'echo');
+  const r2 = [second.isSessionReused()];
+  second.end();
+  await within(once(second, 'close'), 10000, 'close');
+  return [...r1, ...r2, ...servers];
+}
+
+const TICKET_KEY = Buffer.alloc(48, 7);
+
+for (const maxVersion of ['TLSv1.3'] as const) {
+  test(`session resumption as node:tls: connect({ session }), createServer({ ticketKeys, sessionTimeout }) shared by two servers (${maxVersion})`, { timeout: 90000 }, async () => {
+    const runs: Record<string, boolean[]> = {};
+    for (const side of ['node', 'ours'] as const) {
+      const seen: boolean[] = []; // isSessionReused() of each server end, once secure
+      const mk = (): net.Server => {
+        const opts = { key: KEY_PEM, cert: CHAIN_PEM, ticketKeys: TICKET_KEY, sessionTimeout: 300, maxVersion };
+        const onSecure = (s: Sock): void => {
+          seen.push(s.isSessionReused());
+          s.on('error', () => {});
+          s.pipe(s);
+        };
+        return side === 'node' ? tls.createServer(opts, onSecure) : createServer(opts, onSecure);
+      };
+      const a = await listen(mk());
+      const b = await listen(mk());
+      try {
+        const ourClient = (port: number, session: unknown): Sock =>
+          connect({ port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, session: session as ConnectOptions['session'] });
+        const nodeClient = (port: number, session: unknown): Sock =>
+          tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: CA_PEM, session: session as Buffer | undefined });
+        // Client side: ours against node's servers and node's against ours, resuming on the other server.
+        runs[`${side} servers, ours client`] = await resumeTwice(a.port, b.port, ourClient, []);
+        runs[`${side} servers, node client`] = await resumeTwice(a.port, b.port, nodeClient, seen);
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
+    }
+    // First connection full, second resumed; each server end agrees with its client.
+    for (const [k, v] of Object.entries(runs)) assert.deepEqual(v.slice(0, 2), [false, true], k);
+    assert.deepEqual(runs['ours servers, node client'], runs['node servers, node client']);
+  });
+}

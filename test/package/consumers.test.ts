@@ -83,7 +83,7 @@ function run(dir: string, entry: string, runtime: string[] = [process.execPath])
   const r = spawnSync(runtime[0]!, [...runtime.slice(1), entry], {
     cwd: dir,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 100_000,
     env: { ...process.env, SSLTS_FIXTURES: FIX, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
   assert.equal(r.status, 0, `${runtime.join(' ')} ${entry} failed:\n${r.stdout}\n${r.stderr}`);
@@ -198,4 +198,12 @@ test('Deno runs the package from node_modules', { timeout: 120000 }, () => {
     'app.mjs': `import * as lib from 'ssl-ts';\nimport * as fs from 'node:fs';\n${JS_BODY}`,
   });
   assert.match(run(dir, 'app.mjs', [DENO, 'run', '--allow-all']), EXPECTED);
+});
+
+test('the installed ssl-ts command runs the demo without any fixture', { timeout: 120000 }, () => {
+  const bin = join(root, 'node_modules', '.bin', 'ssl-ts');
+  const r = spawnSync(bin, ['demo'], { cwd: root, encoding: 'utf8', timeout: 100000, env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /All three handshakes completed and closed cleanly/);
+  assert.match(r.stdout, /peer certificate \(the server's\)\s+organizationName=ssl-ts ephemeral, commonName=localhost/);
 });
