@@ -250,11 +250,13 @@ export class Connection {
     if ((level === AlertLevel.warning || desc === Alert.user_canceled) && ++this.warnAlerts >= MAX_WARN_ALERTS) {
       throw unexpectedMessage('TOO_MANY_WARN_ALERTS');
     }
-    // In OpenSSL's order. TLS 1.3 (or no version yet) ignores user_canceled and takes
-    // every other alert as fatal, whatever its level; TLS 1.2 lets other warnings pass
-    // and refuses a level that is neither.
+    // In OpenSSL's order. TLS 1.3 ignores user_canceled (at any level, once negotiated)
+    // and, like a handshake with no version yet, takes every other alert as fatal,
+    // whatever its level; TLS 1.2 lets other warnings pass and refuses a level that
+    // is neither.
     const tls12 = this.negotiated.version === ProtocolVersion.TLS12;
-    if (!tls12 && desc === Alert.user_canceled) return;
+    const tls13 = this.negotiated.version === ProtocolVersion.TLS13;
+    if (desc === Alert.user_canceled && (tls13 || level === AlertLevel.warning)) return;
     if (desc === Alert.close_notify && (!tls12 || level === AlertLevel.warning)) {
       this.peerClosed = true;
       return;
