@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as https from 'node:https';
@@ -331,6 +331,33 @@ test('client --reconnect: five resumptions against openssl s_server, then the se
     for (let i = 1; i <= 5; i++) assert.match(err, new RegExp(`^reconnect ${i}: Reused, TLSv1\\.3`, 'm'));
     assert.match(err, /session\s+resumed/);
   } finally {
+    await stop(srv);
+  }
+});
+
+test('client --reconnect --early-data: 0-RTT accepted by openssl s_server -early_data', { timeout: 40000 }, async () => {
+  const srv = start('openssl', [
+    's_server',
+    '-accept', '127.0.0.1:0',
+    '-early_data',
+    '-cert', FIX + 'leaf-ecdsa-p256.pem',
+    '-cert_chain', FIX + 'inter.pem',
+    '-key', FIX + 'leaf-ecdsa-p256.key',
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-cli-early-'));
+  try {
+    const file = join(dir, 'early.txt');
+    writeFileSync(file, 'zero round trip\n');
+    const m = await srv.waitStdout(/ACCEPT\s+\S*:(\d+)/, 15000);
+    const c = cli(['client', `127.0.0.1:${m[1]}`, '--cafile', CA, '--servername', 'localhost', '--reconnect', '--early-data', file]);
+    c.child.stdin!.end();
+    const code = await exitWithin(c, 30000);
+    assert.equal(code, 0, c.stderr());
+    const err = c.stderr();
+    assert.match(err, /^reconnect 1: Reused, TLSv1\.3, Cipher is \S+, early data accepted$/m);
+    assert.match(err, /early data \(0-RTT\)\s+accepted/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await stop(srv);
   }
 });
