@@ -4,7 +4,8 @@
 // Timing protocol (python_bench.py implements the same one):
 //   1. run the loop for `warmupMs` and throw the result away;
 //   2. run it `runs` times for `runMs` each, recording units per second;
-//   3. report the median of those runs (plus every run, for the JSON file).
+//   3. report the median of those runs (plus every run, for the JSON file),
+//      both per wall-clock second and per second of the process's CPU time.
 // A loop body is one unit of work (one handshake, one write+transfer+read);
 // the clock is checked after every unit, so a run overshoots its budget by
 // at most one unit. Bulk runs also go on until a minimum byte count is moved.
@@ -57,12 +58,29 @@ export function median(xs) {
 function timeSync(step, budgetMs, minUnits = 0) {
   let units = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let el = 0;
   do {
     units += step();
     el = performance.now() - t0;
   } while (el < budgetMs || units < minUnits);
-  return { units, seconds: el / 1000 };
+  const cpu = process.cpuUsage(cpu0);
+  return { units, seconds: el / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/**
+ * Rates from wall-clock time (`median`) and from the process's CPU time
+ * (`cpuMedian`: units per CPU second). On a machine shared with other work
+ * the wall-clock rate also measures how much of a core this process got; the
+ * CPU-time rate measures only the work, so it is the steadier basis for ratios.
+ */
+function summarize(runs, scale) {
+  for (const r of runs) {
+    r.rate = (r.units / r.seconds) * scale;
+    r.cpuRate = r.cpuSeconds > 0 ? (r.units / r.cpuSeconds) * scale : null;
+  }
+  const cpuRates = runs.map((r) => r.cpuRate).filter((x) => x !== null);
+  return { median: median(runs.map((r) => r.rate)), cpuMedian: cpuRates.length ? median(cpuRates) : null, runs };
 }
 
 /**
@@ -72,11 +90,8 @@ function timeSync(step, budgetMs, minUnits = 0) {
 export function measureSync(step, cfg, { scale = 1, minUnits = 0 } = {}) {
   timeSync(step, cfg.warmupMs);
   const runs = [];
-  for (let i = 0; i < cfg.runs; i++) {
-    const { units, seconds } = timeSync(step, cfg.runMs, minUnits);
-    runs.push({ units, seconds, rate: (units / seconds) * scale });
-  }
-  return { median: median(runs.map((r) => r.rate)), runs };
+  for (let i = 0; i < cfg.runs; i++) runs.push(timeSync(step, cfg.runMs, minUnits));
+  return summarize(runs, scale);
 }
 
 /** Same protocol for an async loop: `run(budgetMs, minUnits?)` resolves to { units, seconds }; warm-up passes minUnits 0. */
@@ -84,10 +99,12 @@ export async function measureAsync(run, cfg, { scale = 1 } = {}) {
   await run(cfg.warmupMs, 0);
   const runs = [];
   for (let i = 0; i < cfg.runs; i++) {
+    const cpu0 = process.cpuUsage();
     const { units, seconds } = await run(cfg.runMs);
-    runs.push({ units, seconds, rate: (units / seconds) * scale });
+    const cpu = process.cpuUsage(cpu0);
+    runs.push({ units, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   }
-  return { median: median(runs.map((r) => r.rate)), runs };
+  return summarize(runs, scale);
 }
 
 /** A deterministic, non-compressible-looking payload of `n` bytes. */

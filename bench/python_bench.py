@@ -44,20 +44,24 @@ def time_loop(step, budget_ms, min_units=0):
     budget = budget_ms / 1000.0
     units = 0
     t0 = now()
+    c0 = time.process_time()
     while True:
         units += step()
         el = now() - t0
         if el >= budget and units >= min_units:
-            return units, el
+            return units, el, time.process_time() - c0
 
 
 def measure(step, scale=1.0, min_units=0):
+    """Rates per wall-clock second and per CPU second of this process, as bench/lib.js."""
     time_loop(step, CONFIG["warmupMs"])
     runs = []
     for _ in range(CONFIG["runs"]):
-        units, secs = time_loop(step, CONFIG["runMs"], min_units)
-        runs.append({"units": units, "seconds": secs, "rate": units / secs * scale})
-    return {"median": median([r["rate"] for r in runs]), "runs": runs}
+        units, secs, cpu = time_loop(step, CONFIG["runMs"], min_units)
+        runs.append({"units": units, "seconds": secs, "cpuSeconds": cpu, "rate": units / secs * scale,
+                     "cpuRate": units / cpu * scale if cpu > 0 else None})
+    cpu_rates = [r["cpuRate"] for r in runs if r["cpuRate"] is not None]
+    return {"median": median([r["rate"] for r in runs]), "cpuMedian": median(cpu_rates) if cpu_rates else None, "runs": runs}
 
 
 def make_contexts(verify):

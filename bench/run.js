@@ -1,23 +1,36 @@
-// `npm run bench`: ssl-ts next to CPython's ssl and node:tls, same machine,
-// same certificates, one run. Each implementation runs in its own child
-// process, one after the other (never in parallel), and prints JSON; this
-// script prints the side-by-side table and writes bench/results/latest.json.
+// `npm run bench`: ssl-ts side by side with CPython's ssl (in memory) and
+// with node:tls (loopback TCP), same machine, same certificates, one run.
+//
+// Each measurement runs in its own child process, one at a time (never in
+// parallel). The pairs being compared alternate, round after round, so that
+// both sides of a ratio see the same machine load; the table reports the
+// median of the per-round ratios and their range. Absolute figures on a
+// shared machine are noise; the ratios are the result.
+//
+//   in memory  ssl-ts vs Python ssl: client + server over MemoryBIO pairs in
+//              one process (sslts_bench.js, python_bench.py); plus the
+//              engine's own cost per record (ssl-ts minus its node:crypto calls)
+//   TCP        ssl-ts connect()/createServer() vs node:tls, the same client
+//              and server code over loopback TCP (tcp_bench.js)
+//   idle       memory per idle established connection and N connections
+//              held at once, server and client in two processes (tcp_idle.js)
 //
 // Options:
-//   --quick            shorter runs (warm-up 150 ms, 300 ms per run)
+//   --quick            shorter runs (warm-up 150 ms, 300 ms per run, 2 rounds, 2000 idle connections)
+//   --rounds=N         alternating rounds per comparison (default 3)
 //   --run-ms=N         ms per timed run (default 600)
 //   --warmup-ms=N      ms of warm-up per measurement (default 300)
 //   --runs=N           timed runs per measurement, median reported (default 3)
-//   --impl=a,b         subset of ssl-ts,python,node
-//   --only=X           handshake | bulk16k | bulk1k
-// With --impl or --only the JSON goes to bench/results/partial.json instead
-// of bench/results/latest.json.
+//   --idle=N           idle connections to hold (default 10000)
+//   --only=X           memory | tcp | idle
+// A run with --quick, --only or changed sizes writes bench/results/partial.json;
+// only a full default run replaces bench/results/latest.json.
 // Env: PYTHON (default python3).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, DEFAULT_CONFIG, ROOT_DIR } from './lib.js';
+import { BENCH_DIR, DEFAULT_CONFIG, ROOT_DIR, median } from './lib.js';
 
 // ---------------------------------------------------------------- options
 
@@ -32,13 +45,21 @@ const args = new Map(
   }),
 );
 const cfg = { ...DEFAULT_CONFIG };
-if (args.has('quick')) Object.assign(cfg, { warmupMs: 150, runMs: 300 });
+let rounds = 3;
+let idleN = 10000;
+if (args.has('quick')) {
+  Object.assign(cfg, { warmupMs: 150, runMs: 300 });
+  rounds = 2;
+  idleN = 2000;
+}
 if (args.has('run-ms')) cfg.runMs = Number(args.get('run-ms'));
 if (args.has('warmup-ms')) cfg.warmupMs = Number(args.get('warmup-ms'));
 if (args.has('runs')) cfg.runs = Number(args.get('runs'));
-const impls = (args.get('impl') ?? 'ssl-ts,python,node').split(',');
+if (args.has('rounds')) rounds = Number(args.get('rounds'));
+if (args.has('idle')) idleN = Number(args.get('idle'));
 const only = args.get('only');
 const python = process.env.PYTHON || 'python3';
+const fullRun = args.size === 0;
 
 // ------------------------------------------------------------ machine facts
 
@@ -61,51 +82,31 @@ const machine = {
   cpu: cpus[0]?.model ?? 'unknown',
   cores: cpus.length,
   os: `${os.type()} ${os.release()} ${os.arch()}`,
-  loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  loadavgBefore: os.loadavg().map((x) => Math.round(x * 100) / 100),
   sslTsCommit: cmd('git', ['rev-parse', '--short', 'HEAD']),
   sslTsTreeDirty: (cmd('git', ['status', '--porcelain', '--', 'src']) ?? '') !== '',
 };
 
-// ---------------------------------------------------------------- children
-
-const CHILDREN = {
-  'ssl-ts': { label: 'ssl-ts', file: process.execPath, argv: [join(BENCH_DIR, 'sslts_bench.js')] },
-  python: { label: 'Python ssl', file: python, argv: [join(BENCH_DIR, 'python_bench.py')] },
-  node: { label: 'node:tls', file: process.execPath, argv: [join(BENCH_DIR, 'nodetls_bench.js')] },
-};
-
-const ROWS = [
-  { key: 'handshake_verify', label: 'Handshakes/s (verify + hostname)', only: 'handshake' },
-  { key: 'handshake_noverify', label: 'Handshakes/s (CERT_NONE)', only: 'handshake' },
-  { key: 'handshake_resumed', label: 'Resumed handshakes/s (TLS 1.3 ticket)', only: 'handshake' },
-  { key: 'bulk_16384', label: 'Bulk MiB/s, 16 KiB writes', only: 'bulk16k' },
-  { key: 'bulk_1024', label: 'Bulk MiB/s, 1 KiB writes', only: 'bulk1k' },
-].filter((r) => !only || r.only === only);
-
 console.log('ssl-ts benchmark: TLS 1.3, ECDSA P-256 leaf (fixtures/leaf-ecdsa-p256-chain.pem), CA fixtures/ca.pem');
 console.log(`  node ${machine.node} (OpenSSL ${machine.nodeOpenssl}) | Python ${machine.python} (${machine.pythonOpenssl})`);
-console.log(`  CPU ${machine.cpu}, ${machine.cores} cores | ${machine.os} | load ${machine.loadavg.join(' ')}`);
+console.log(`  CPU ${machine.cpu}, ${machine.cores} cores | ${machine.os} | load ${machine.loadavgBefore.join(' ')}`);
 console.log(
   `  ssl-ts ${machine.sslTsCommit ?? '?'}${machine.sslTsTreeDirty ? ' (+ uncommitted src changes)' : ''} | ` +
-    `warm-up ${cfg.warmupMs} ms, ${cfg.runs} x ${cfg.runMs} ms runs, median`,
+    `${rounds} alternating rounds; per measurement warm-up ${cfg.warmupMs} ms, ${cfg.runs} x ${cfg.runMs} ms runs, median`,
 );
 console.log('');
 
-const results = {};
+// ---------------------------------------------------------------- children
+
 const errors = [];
-const t0 = Date.now();
-for (const id of impls) {
-  const c = CHILDREN[id];
-  if (!c) {
-    errors.push(`unknown --impl ${id}`);
-    continue;
-  }
-  process.stderr.write(`  running ${c.label} ...`);
+
+function runChild(label, file, argv, extraEnv = {}) {
+  process.stderr.write(`  running ${label} ...`);
   const started = Date.now();
-  const r = spawnSync(c.file, [...c.argv, JSON.stringify(cfg)], {
+  const r = spawnSync(file, argv, {
     cwd: ROOT_DIR,
     encoding: 'utf8',
-    env: only ? { ...process.env, BENCH_ONLY: only } : process.env,
+    env: { ...process.env, ...extraEnv },
     maxBuffer: 16 * 1024 * 1024,
   });
   process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -118,95 +119,199 @@ for (const id of impls) {
   }
   if (r.status !== 0 || !parsed) {
     const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-5).join('\n    ');
-    errors.push(`${c.label} failed (exit ${r.status}): ${why}`);
-    continue;
+    errors.push(`${label} failed (exit ${r.status}): ${why}`);
+    return null;
   }
   if (r.stderr.trim()) process.stderr.write(r.stderr);
-  results[id] = parsed;
+  return parsed;
 }
+
+const cfgArg = JSON.stringify(cfg);
+const CHILDREN = {
+  'mem:ssl-ts': () => runChild('ssl-ts in memory', process.execPath, [join(BENCH_DIR, 'sslts_bench.js'), cfgArg]),
+  'mem:python': () => runChild('Python ssl in memory', python, [join(BENCH_DIR, 'python_bench.py'), cfgArg]),
+  'tcp:ssl-ts': () => runChild('ssl-ts over TCP', process.execPath, [join(BENCH_DIR, 'tcp_bench.js'), 'ssl-ts', cfgArg]),
+  'tcp:node': () => runChild('node:tls over TCP', process.execPath, [join(BENCH_DIR, 'tcp_bench.js'), 'node', cfgArg]),
+  'idle:ssl-ts': () =>
+    runChild(`ssl-ts, ${idleN} idle connections`, process.execPath, ['--expose-gc', join(BENCH_DIR, 'tcp_idle.js'), 'ssl-ts', String(idleN)]),
+  'idle:node': () =>
+    runChild(`node:tls, ${idleN} idle connections`, process.execPath, ['--expose-gc', join(BENCH_DIR, 'tcp_idle.js'), 'node', String(idleN)]),
+};
+
+const t0 = Date.now();
+/** raw[id] = one parsed child result per round. */
+const raw = {};
+function runRounds(ids) {
+  for (let i = 0; i < rounds; i++) {
+    // Alternate which side goes first as well.
+    for (const id of i % 2 ? [...ids].reverse() : ids) {
+      const r = CHILDREN[id]();
+      (raw[id] ??= []).push(r);
+    }
+  }
+}
+if (!only || only === 'memory') runRounds(['mem:ssl-ts', 'mem:python']);
+if (!only || only === 'tcp') runRounds(['tcp:ssl-ts', 'tcp:node']);
+if (!only || only === 'idle') {
+  for (const id of ['idle:ssl-ts', 'idle:node']) raw[id] = [CHILDREN[id]()];
+}
+machine.loadavgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 // ------------------------------------------------------------------- table
 
-const fmt = (x) => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const cell = (id, key) => results[id]?.results?.[key];
+const fmt = (x) =>
+  x === undefined || x === null || Number.isNaN(x) ? '-' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+const range = (xs) => (xs.length === 0 ? '-' : xs.length === 1 ? fmt(xs[0]) : `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`);
+const ratioText = (rs) =>
+  rs.length === 0 ? '-' : rs.length === 1 ? `${rs[0].toFixed(2)}x` : `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
 
-const table = [];
-const report = [];
-for (const row of ROWS) {
-  const ours = cell('ssl-ts', row.key)?.median;
-  const py = cell('python', row.key)?.median;
-  const nd = cell('node', row.key)?.median;
-  const peers = [
-    ['Python', py],
-    ['node', nd],
-  ].filter(([, v]) => v !== undefined);
-  const best = peers.reduce((a, b) => (b[1] > a[1] ? b : a), ['', -Infinity]);
-  const vsBest = ours !== undefined && peers.length ? ours / best[1] : undefined;
-  const vsPy = ours !== undefined && py !== undefined ? ours / py : undefined;
-  const target = vsPy === undefined ? 'n/a' : vsPy >= 0.5 ? 'met' : 'NOT met';
-  table.push([
-    row.label,
-    fmt(ours),
-    fmt(py),
-    fmt(nd),
-    vsBest === undefined ? '-' : `${vsBest.toFixed(2)}x ${best[0]}`,
-    vsPy === undefined ? '-' : `${vsPy.toFixed(2)}x`,
-    target,
-  ]);
-  report.push({
-    row: row.key,
-    label: row.label,
-    sslTs: ours ?? null,
-    python: py ?? null,
-    node: nd ?? null,
-    ratioToBestPeer: vsBest ?? null,
-    bestPeer: peers.length ? best[0] : null,
-    ratioToPython: vsPy ?? null,
-    targetMet: vsPy === undefined ? null : vsPy >= 0.5,
-  });
+/**
+ * One comparison row: `get(result)` picks a figure from a child's result;
+ * `ratio(ours, theirs)` turns a round's pair into the ratio the goal speaks of.
+ */
+function compare(ours, theirs, get, ratio = (a, b) => a / b) {
+  const a = (raw[ours] ?? []).map((r) => (r ? get(r) : undefined));
+  const b = (raw[theirs] ?? []).map((r) => (r ? get(r) : undefined));
+  const ratios = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (typeof a[i] === 'number' && typeof b[i] === 'number' && b[i] !== 0) ratios.push(ratio(a[i], b[i]));
+  }
+  return {
+    ours: a.filter((x) => typeof x === 'number'),
+    theirs: b.filter((x) => typeof x === 'number'),
+    ratios,
+    ratio: ratios.length ? median(ratios) : null,
+  };
 }
 
-const head = ['', 'ssl-ts', 'Python ssl', 'node:tls*', 'ssl-ts / best peer', 'ssl-ts / Python', 'target >= 0.5x Python'];
-const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(line(head));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of table) console.log(line(r));
-console.log('');
-console.log('  ssl-ts and Python: client + server SSLObjects over MemoryBIO pairs in one process, no sockets.');
-console.log('  Resumed: each handshake offers the same ticket from a first full handshake (psk_dhe_ke, no certificates);');
-console.log('    node:tls is not measured for it.');
-console.log('  * node:tls: client + server in one node process over loopback TCP; its figures include TCP and');
-console.log('    event-loop costs, and node coalesces queued small writes into larger records (1 KiB row).');
-console.log('  Bulk: one direction, client -> server, reader drains everything; ' +
-  `each run >= ${cfg.bulkMinBytes[16384] / 1048576} MiB (16 KiB) / ${cfg.bulkMinBytes[1024] / 1048576} MiB (1 KiB) and >= its time budget.`);
+function printTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
 
-// Negotiated parameters, so a mismatch between implementations is visible.
-for (const id of Object.keys(results)) {
-  const n = results[id].results.handshake_verify?.negotiated;
-  if (n) console.log(`  ${CHILDREN[id].label} negotiated: ${[n.version, n.cipher, n.group, n.sig].filter(Boolean).join(', ')}`);
+const summary = [];
+/**
+ * A comparison row. `key` names the figure in each child's results; the
+ * wall-clock rates are shown, and ratios are given both from wall-clock rates
+ * and from CPU-time rates (work per CPU second of each process). Goals are
+ * judged on the CPU-time ratio: on a shared machine the wall-clock one also
+ * measures how much of a core each process happened to get.
+ */
+function row(section, ours, theirs, key, label, goal) {
+  const wall = compare(ours, theirs, (r) => r.results?.[key]?.median);
+  const cpu = compare(ours, theirs, (r) => r.results?.[key]?.cpuMedian ?? undefined);
+  const basis = cpu.ratio !== null ? cpu : wall;
+  const met = goal && basis.ratio !== null ? goal.test(basis.ratio) : null;
+  summary.push({
+    section,
+    row: key,
+    label,
+    sslTs: wall.ours,
+    peer: wall.theirs,
+    ratioMedian: wall.ratio,
+    ratioRange: wall.ratios.length ? [Math.min(...wall.ratios), Math.max(...wall.ratios)] : null,
+    cpuRatioMedian: cpu.ratio,
+    cpuRatioRange: cpu.ratios.length ? [Math.min(...cpu.ratios), Math.max(...cpu.ratios)] : null,
+    goal: goal?.text ?? null,
+    goalMet: met,
+  });
+  return [label, range(wall.ours), range(wall.theirs), ratioText(wall.ratios), ratioText(cpu.ratios), goal ? `${goal.text} ${met === null ? '' : met ? 'met' : 'NOT met'}` : ''];
+}
+/** A row of plain figures (lower is better, e.g. memory): one ratio, no CPU-time variant. */
+function plainRow(section, key, label, c, goal) {
+  const met = goal && c.ratio !== null ? goal.test(c.ratio) : null;
+  summary.push({ section, row: key, label, sslTs: c.ours, peer: c.theirs, ratioMedian: c.ratio, goal: goal?.text ?? null, goalMet: met });
+  return [label, range(c.ours), range(c.theirs), ratioText(c.ratios), goal ? `${goal.text} ${met === null ? '' : met ? 'met' : 'NOT met'}` : ''];
+}
+const atLeast = (x) => ({ text: `>= ${x.toFixed(1)}x`, test: (r) => r >= x });
+const atMost = (x) => ({ text: `<= ${x.toFixed(1)}x`, test: (r) => r <= x });
+
+if (raw['mem:ssl-ts']) {
+  const M = (key, label, goal) => row('memory', 'mem:ssl-ts', 'mem:python', key, label, goal);
+  const rows = [
+    M('handshake_verify', 'Full handshakes/s (verify + hostname)', atLeast(1)),
+    M('handshake_noverify', 'Full handshakes/s (CERT_NONE)'),
+    M('handshake_resumed', 'Resumed handshakes/s (TLS 1.3 ticket)'),
+    M('bulk_16384', 'Bulk MiB/s, 16 KiB writes'),
+    M('bulk_1024', 'Bulk MiB/s, 1 KiB writes'),
+  ];
+  console.log('In memory: client + server SSLObjects over MemoryBIO pairs, one process, no sockets');
+  printTable(['', 'ssl-ts', 'Python ssl', 'ratio (wall clock)', 'ratio (CPU time)', 'goal'], rows);
+  const rec = (raw['mem:ssl-ts'] ?? []).filter((r) => r?.record);
+  if (rec.length) {
+    console.log('');
+    console.log("The engine's own cost per record (in memory: write + move + read of one record; CPU time, fastest of its runs):");
+    for (const size of ['16384', '1024']) {
+      const xs = rec.map((r) => r.record[size]);
+      const all = (k) => range(xs.map((x) => x[k]));
+      console.log(
+        `  ${size.padStart(5)}-byte records (${xs[0].suite}): ${all('recordUs')} µs per record, of which node:crypto calls ` +
+          `${all('cryptoUs')} µs and ssl-ts itself ${all('engineUs')} µs`,
+      );
+      summary.push({ section: 'memory', row: `record_cost_${size}`, recordUs: xs.map((x) => x.recordUs), cryptoUs: xs.map((x) => x.cryptoUs), engineUs: xs.map((x) => x.engineUs) });
+    }
+  }
+  console.log('');
+}
+
+if (raw['tcp:ssl-ts']) {
+  const T = (key, label, goal) => row('tcp', 'tcp:ssl-ts', 'tcp:node', key, label, goal);
+  const bpr = (raw['tcp:ssl-ts'] ?? []).map((r) => r?.results?.tcp_bulk_1024?.bytesPerRecord).filter((x) => x);
+  const coalesced = bpr.length ? `${Math.round(median(bpr))} B per record: ${median(bpr) > 8192 ? 'coalesced' : 'NOT coalesced'}` : '';
+  const rows = [
+    T('tcp_handshake', 'Full handshakes/s (verify + hostname)', atLeast(1)),
+    T('tcp_bulk_16384', 'Bulk MiB/s, 16 KiB writes', atLeast(0.9)),
+    T('tcp_bulk_1024', `Bulk MiB/s, 1 KiB writes (ssl-ts ${coalesced})`, atLeast(1)),
+  ];
+  console.log('Loopback TCP: ssl-ts connect() / createServer() vs tls.connect() / tls.createServer(), same code, client and server in one process');
+  printTable(['', 'ssl-ts', 'node:tls', 'ratio (wall clock)', 'ratio (CPU time)', 'goal'], rows);
+  const neg = raw['tcp:ssl-ts'].find((r) => r)?.results?.tcp_handshake?.negotiated;
+  const negN = raw['tcp:node']?.find((r) => r)?.results?.tcp_handshake?.negotiated;
+  if (neg) console.log(`  ssl-ts negotiated: ${Object.values(neg).join(', ')}; node:tls negotiated: ${negN ? Object.values(negN).join(', ') : '-'}`);
+  console.log('');
+}
+
+if (raw['idle:ssl-ts']) {
+  const kib = (side) => (r) => r[side].rssBytes / 1024;
+  const heap = (side) => (r) => r[side].heapBytes / 1024;
+  const total = (side) => (r) => r[side].rssTotalMiB;
+  const n = raw['idle:ssl-ts'][0]?.connections ?? idleN;
+  const I = (key, label, get, goal) => plainRow('idle', key, label, compare('idle:ssl-ts', 'idle:node', get), goal);
+  const rows = [
+    I('idle_rss_server', 'Server: RSS KiB per idle connection', kib('server'), atMost(1)),
+    I('idle_rss_client', 'Client: RSS KiB per idle connection', kib('client'), atMost(1)),
+    I('idle_heap_server', '  server: JS heap KiB per connection', heap('server')),
+    I('idle_heap_client', '  client: JS heap KiB per connection', heap('client')),
+    I('idle_total_server', `Server process RSS MiB holding ${n} connections`, total('server')),
+    I('idle_total_client', `Client process RSS MiB holding ${n} connections`, total('client')),
+  ];
+  console.log(`Idle established connections over loopback TCP (${n} at once; server and client in two processes, after a full GC)`);
+  printTable(['', 'ssl-ts', 'node:tls', 'ssl-ts / node:tls', 'goal'], rows);
+  console.log('');
 }
 
 // Flag measurements whose runs disagree a lot (shared or busy machine).
 const noisy = [];
-for (const id of Object.keys(results)) {
-  for (const [key, m] of Object.entries(results[id].results)) {
-    const rates = m.runs.map((r) => r.rate);
-    const spread = (Math.max(...rates) - Math.min(...rates)) / m.median;
-    if (spread > 0.2) noisy.push(`${CHILDREN[id].label} ${key} (runs ${rates.map(fmt).join(' / ')})`);
+for (const [id, list] of Object.entries(raw)) {
+  for (const r of list) {
+    for (const [key, m] of Object.entries(r?.results ?? {})) {
+      const rates = m.runs.map((x) => x.rate);
+      if ((Math.max(...rates) - Math.min(...rates)) / m.median > 0.2) noisy.push(`${id} ${key}`);
+    }
   }
 }
-if (noisy.length) console.log(`  Noisy (run spread > 20% of median): ${noisy.join('; ')}`);
-console.log(`  Total bench time ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+if (noisy.length) console.log(`  Noisy (run spread > 20% of the median within one measurement): ${[...new Set(noisy)].join(', ')}`);
+console.log(`  Load average before ${machine.loadavgBefore.join(' ')}, after ${machine.loadavgAfter.join(' ')}; total bench time ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
 
 // -------------------------------------------------------------------- JSON
 
 const outDir = join(BENCH_DIR, 'results');
 mkdirSync(outDir, { recursive: true });
-// Only a full default run replaces latest.json; subsets go to partial.json.
-const outName = args.has('impl') || only ? 'partial.json' : 'latest.json';
-const outFile = join(outDir, outName);
-writeFileSync(outFile, JSON.stringify({ machine, config: cfg, summary: report, raw: results, errors }, null, 2) + '\n');
+const outName = fullRun ? 'latest.json' : 'partial.json';
+writeFileSync(join(outDir, outName), JSON.stringify({ machine, config: { ...cfg, rounds, idle: idleN }, summary, raw, errors }, null, 2) + '\n');
 console.log(`  Results written to ${join('bench', 'results', outName)}`);
 
 if (errors.length) {

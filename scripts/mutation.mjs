@@ -2,10 +2,11 @@
 // `npm run mutation [-- FILE...]`: StrykerJS mutation testing of the
 // security-critical files, then the score per file. Not part of `npm test` or
 // CI (it takes long). FILE may be a path or a name ('record-layer.ts' or
-// 'record-layer'); without one, every file in CRITICAL is mutated.
+// 'record-layer'), optionally with a line range ('record-layer.ts:132-256');
+// without one, every file in CRITICAL is mutated.
 // Incremental: results are kept in reports/stryker-incremental.json, so a
 // second run only tests mutants whose code or tests changed.
-// Options: --concurrency N (default 1: the machine is shared), --fresh
+// Options: --concurrency N (default 2), --fresh
 // (ignore the incremental file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,8 +32,10 @@ export const CRITICAL = [
 ];
 
 // The tests that exercise each group quickly (in memory, no peers): Stryker
-// runs, for each mutant, only those of them that reach its code.
-const TLS_TESTS = ['test/tls/**/*.test.ts', 'test/ssl/sslobject.test.ts', 'test/fuzz/corpus.test.ts'];
+// runs, for each mutant, only those of them that reach its code. The engine
+// tests under test/tls are kept fast for this reason.
+// One process with all of them (test/mutation/engine-suite.ts).
+const TLS_TESTS = ['test/mutation/engine-suite.ts'];
 const X509_TESTS = ['test/x509/**/*.test.ts'];
 
 const argv = process.argv.slice(2);
@@ -43,18 +46,20 @@ const opt = (name, dflt) => {
   argv.splice(i, 2);
   return v;
 };
-const concurrency = Number(opt('concurrency', '1'));
+const concurrency = Number(opt('concurrency', '2'));
 const fresh = argv.includes('--fresh');
 const wanted = argv.filter((a) => !a.startsWith('--'));
 const files = wanted.length === 0
   ? CRITICAL
-  : wanted.map((w) => {
+  : wanted.map((arg) => {
+      // FILE or FILE:START-END (a line range, as Stryker's `mutate` accepts).
+      const [w, range] = arg.split(/:(?=\d+-\d+$)/);
       const hit = CRITICAL.find((f) => f === w || basename(f) === w || basename(f, '.ts') === w) ?? (existsSync(w) ? w : null);
       if (!hit) {
         console.error(`not a file: ${w}`);
         process.exit(2);
       }
-      return hit;
+      return range ? `${hit}:${range}` : hit;
     });
 
 const testFiles = [...new Set(files.flatMap((f) => (f.startsWith('src/x509/') ? X509_TESTS : TLS_TESTS)))];

@@ -57,7 +57,8 @@ function issue(opts: {
 }): Issued {
   const spki = AsnConvert.parse(opts.publicKey.export({ type: 'spki', format: 'der' }), x509.SubjectPublicKeyInfo);
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // a positive INTEGER
+  // A positive INTEGER in minimal DER: top bit clear, and never a leading zero octet.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const exts = [
     ...opts.extensions,
     extension(x509.id_ce_subjectKeyIdentifier, false, new x509.SubjectKeyIdentifier(keyId(spki))),

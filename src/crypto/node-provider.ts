@@ -5,6 +5,7 @@ import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
 import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
+import { DhKeyPair } from './ffdhe.js';
 
 class NodeRunningHash implements RunningHash {
   constructor(private h: nc.Hash) {}
@@ -56,9 +57,19 @@ class NodeAead implements AeadKey {
   }
 }
 
+const HASH_LENGTH: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
+const ONE = Buffer.of(1);
+
 function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   // RFC 5869 2.3, built from Node's HMAC: T(i) = HMAC(PRK, T(i-1) | info | i).
-  const out = Buffer.allocUnsafe(length);
+  // Most outputs (traffic secrets, keys, IVs) fit one block: the digest itself,
+  // in its own memory. Secrets live as long as the connection, and a slice of
+  // Buffer's shared pool would keep a whole 8 KiB pool slab alive with them.
+  if (length <= HASH_LENGTH[name]) {
+    const t1 = nc.createHmac(name, prk).update(info).update(ONE).digest();
+    return length === t1.length ? t1 : t1.subarray(0, length);
+  }
+  const out = Buffer.alloc(length);
   let prev: Buffer = Buffer.alloc(0);
   let done = 0;
   for (let i = 1; done < length; i++) {
@@ -68,13 +79,33 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
+// Randomness for the handshake (hello randoms, session ids, ticket nonces...)
+// comes in many small requests; one OpenSSL RAND call per request costs more
+// than the bytes. Small requests are served from a block drawn ahead; every
+// byte is handed out once, in its own copy.
+const RANDOM_BLOCK = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomBytes(n: number): Uint8Array {
+  if (n > 256) return nc.randomBytes(n);
+  if (randomOffset + n > randomPool.length) {
+    randomPool = nc.randomBytes(RANDOM_BLOCK);
+    randomOffset = 0;
+  }
+  const out = Uint8Array.prototype.slice.call(randomPool, randomOffset, randomOffset + n);
+  randomPool.fill(0, randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
+}
+
 /** Where randomness and ephemeral key shares come from: node:crypto, unless a test swaps it. */
 export interface EntropySource {
   randomBytes(n: number): Uint8Array;
   keyShare(group: number): KeyShare;
 }
 
-const systemEntropy: EntropySource = { randomBytes: (n) => nc.randomBytes(n), keyShare: createKeyShare };
+const systemEntropy: EntropySource = { randomBytes, keyShare: createKeyShare };
 let entropy: EntropySource = systemEntropy;
 
 /**
@@ -99,6 +130,7 @@ export const nodeCrypto: CryptoProvider = {
   keyShare: (group): KeyShare => keyShareFor(classical, group),
   acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
   supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
+  finiteFieldDh: (prime, generator) => new DhKeyPair(prime, generator),
   randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,

@@ -241,9 +241,9 @@ export class TLSDriver extends EventEmitter {
     if (this.state === 'handshaking') return null;
     if (this.state !== 'open') return EMPTY;
     if (this.incoming.pending < this.readHwm) this.pull();
-    let chunk: Uint8Array;
+    let chunk: Uint8Array | null;
     try {
-      chunk = this.sslobj.read(n);
+      chunk = this.sslobj._readOrNull(n);
     } catch (e) {
       this.flush();
       if (e instanceof SSLWantReadError) return null;
@@ -256,6 +256,7 @@ export class TLSDriver extends EventEmitter {
       throw e;
     }
     this.flush();
+    if (chunk === null) return null;
     if (chunk.length === 0 && n > 0) {
       // An empty read is close_notify, or a bare EOF that the context's
       // OP_IGNORE_UNEXPECTED_EOF turns into one.
@@ -300,6 +301,29 @@ export class TLSDriver extends EventEmitter {
       throw e;
     }
     return this.flush();
+  }
+
+  /**
+   * Encrypt several plaintext buffers and hand all their records to the
+   * transport in one write (one flight). Each buffer is sealed as
+   * SSLObject.write() would seal it; callers that want full records pass
+   * buffers cut at record boundaries (see coalesce.ts). `onWritten` runs once
+   * the transport has taken the bytes (its write callback). Returns false when
+   * the transport asks us to wait for 'drain'.
+   */
+  writeFlight(buffers: readonly Uint8Array[], onWritten?: (err?: Error | null) => void): boolean {
+    if (this._error) throw this._error;
+    if (this.state === 'handshaking') throw new Error('TLSDriver.writeFlight() before the handshake completed');
+    if (this.finished || !this.transportWritable()) throw brokenPipe();
+    try {
+      for (const b of buffers) this.sslobj.write(b);
+    } catch (e) {
+      this.flush();
+      if (this.sentClose) throw e;
+      this.fail(e);
+      throw e;
+    }
+    return this.flush(onWritten);
   }
 
   /** Write everything, waiting for the handshake first and for 'drain' whenever the transport is full. */
@@ -540,11 +564,26 @@ export class TLSDriver extends EventEmitter {
   }
 
   /** Hand what the engine produced to the transport; false when the caller should wait for 'drain'. */
-  private flush(): boolean {
-    if (this.outgoing.pending === 0) return !this.transport.writableNeedDrain;
-    const out = this.outgoing.read();
-    if (!this.transportWritable()) return true;
-    return this.transport.write(out);
+  private flush(onWritten?: (err?: Error | null) => void): boolean {
+    if (this.outgoing.pending === 0) {
+      if (onWritten) process.nextTick(onWritten);
+      return !this.transport.writableNeedDrain;
+    }
+    // The records' pieces (headers, ciphertexts, tags) go out as they are,
+    // corked into one writev: no copy into a flight buffer.
+    const pieces = this.outgoing._readChunks();
+    const t = this.transport;
+    if (!this.transportWritable()) {
+      if (onWritten) process.nextTick(onWritten, brokenPipe());
+      return true;
+    }
+    const last = pieces.length - 1;
+    if (last === 0) return t.write(pieces[0], onWritten);
+    t.cork();
+    for (let i = 0; i < last; i++) t.write(pieces[i]);
+    const more = t.write(pieces[last], onWritten);
+    t.uncork();
+    return more;
   }
 
   // --------------------------------------------------------------- stepping

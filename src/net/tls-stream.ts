@@ -22,6 +22,7 @@ import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
 import { prefetchServerName } from './sni-prefetch.js';
+import { coalesce, RECORD_PLAINTEXT } from './coalesce.js';
 import { HandshakeType } from '../tls/constants.js';
 import {
   applyNodeCipherOptions,
@@ -101,7 +102,6 @@ export type SNIContext = SSLContext | TLSStreamOptions;
  * a setting silently dropped.
  */
 export const UNSUPPORTED_NODE_OPTIONS = [
-  'ALPNCallback',
   'pfx',
   'secureContext',
   'pskCallback',
@@ -131,6 +131,13 @@ export interface ServerOptions extends TLSStreamOptions {
    * or cb(err) to drop the connection ('tlsClientError'). May answer asynchronously.
    */
   SNICallback?: (servername: string, cb: (err: Error | null, ctx?: SNIContext | null) => void) => void;
+  /**
+   * node:tls's ALPNCallback: picks the protocol from the client's list (`protocols`), given
+   * its SNI name (`servername`, false without one). Returning undefined refuses the connection
+   * with a no_application_protocol alert; a name the client did not offer is an error.
+   * Not to be combined with `ALPNProtocols`.
+   */
+  ALPNCallback?: (info: { servername: string | false; protocols: string[] }) => string | undefined;
 }
 
 const READ_SIZE = 64 * 1024;
@@ -216,6 +223,28 @@ export function contextFromOptions(opts: TLSStreamOptions, isServer: boolean): S
   return ctx;
 }
 
+/**
+ * Memory for merging small writes before they are sealed, shared by every
+ * stream: sealing copies the plaintext into fresh ciphertext synchronously
+ * (writeFlight), so the merged bytes are dead by the time the next merge
+ * starts, and small writes cost no large allocation each.
+ */
+const scratch = {
+  buf: Buffer.allocUnsafeSlow(0),
+  used: 0,
+  reset(): (n: number) => Uint8Array {
+    this.used = 0;
+    return this.alloc;
+  },
+  alloc: (n: number): Uint8Array => {
+    if (scratch.buf.length === 0) scratch.buf = Buffer.allocUnsafeSlow(4 * RECORD_PLAINTEXT);
+    if (scratch.used + n > scratch.buf.length) return Buffer.allocUnsafe(n);
+    const out = scratch.buf.subarray(scratch.used, scratch.used + n);
+    scratch.used += n;
+    return out;
+  },
+};
+
 /** The transport under a TLSStream: any node Duplex, with net.Socket's extras when it has them. */
 export type SocketLike = Duplex & Partial<Pick<net.Socket, 'setTimeout' | 'setNoDelay' | 'setKeepAlive' | 'ref' | 'unref' | 'address'>> & {
   remoteAddress?: string;
@@ -250,6 +279,11 @@ export class TLSStream extends Duplex {
   #secure = false;
   #wantRead = false;
   #pumping = false;
+  /** A small write waiting for the end of the tick, its callback not yet called. */
+  #held: { chunks: Uint8Array[]; cb: (err?: Error | null) => void } | null = null;
+  /** Held bytes whose callback has run: they go in front of the next chunks written. */
+  #carry: Uint8Array[] | null = null;
+  #flushingHeld = false;
   #shutdownTimer: NodeJS.Timeout | null = null;
   /** The chain verified after the handshake when the context itself did not verify. */
   #verifiedChain: Uint8Array[] = [];
@@ -372,38 +406,96 @@ export class TLSStream extends Duplex {
           this.push(null);
           return;
         }
-        this.#wantRead = this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        this.#wantRead = this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
     } finally {
       this.#pumping = false;
     }
   }
 
-  /** Duplex internals: encrypt one chunk. */
+  // Writing. Plaintext is sealed synchronously once the handshake is done, and
+  // the callback of a write waits for the transport's own write callback, so
+  // that writes made meanwhile queue up in the Writable and reach _writev
+  // together. A small write that finds the stream idle is held until the next
+  // tick (auto-corking): the writes that follow it in the same tick join it,
+  // and coalesce() turns them into full records rather than one per write.
+
+  /** Duplex internals: encrypt one chunk (a small one may wait for the tick's other writes). */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    // Once secure, encrypt and hand the records to the transport now, as
-    // node:tls does: a caller that writes and then destroys at once (node:http
-    // answering a malformed request with 400) still gets its bytes out.
-    if (this.driver.handshakeDone) {
-      let more: boolean;
-      try {
-        more = this.driver.write(chunk);
-      } catch (e) {
-        cb(e as Error);
-        return;
-      }
-      if (more) cb();
-      else this.driver.drained().then(() => cb(), (err: Error) => cb(err));
+    this.#writeChunks([chunk], cb);
+  }
+
+  /** Duplex internals: encrypt the writes queued meanwhile (or uncorked) together, as full records. */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    const list: Uint8Array[] = new Array(chunks.length);
+    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
+    this.#writeChunks(list, cb);
+  }
+
+  #writeChunks(chunks: Uint8Array[], cb: (err?: Error | null) => void): void {
+    if (!this.driver.handshakeDone) {
+      // Writes made before the handshake wait for it (and queue up meanwhile).
+      this.driver.handshake().then(
+        () => this.#writeChunks(chunks, cb),
+        (err: Error) => cb(err),
+      );
       return;
     }
-    this.driver.writeAll(chunk).then(
-      () => cb(),
-      (err: Error) => cb(err),
-    );
+    if (this.#carry) {
+      chunks = [...this.#carry, ...chunks];
+      this.#carry = null;
+    }
+    if (!this.#flushingHeld && chunks.length === 1 && chunks[0]!.length < RECORD_PLAINTEXT) {
+      this.#held = { chunks, cb };
+      process.nextTick(this.#flushHeld);
+      return;
+    }
+    this.#seal(chunks, cb);
+  }
+
+  /** Seal `chunks` as full records and send them as one transport write; `cb` once the transport took them. */
+  #seal(chunks: Uint8Array[], cb: (err?: Error | null) => void): void {
+    try {
+      this.driver.writeFlight(chunks.length === 1 ? chunks : coalesce(chunks, RECORD_PLAINTEXT, scratch.reset()), cb);
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+
+  /**
+   * The held write's tick is over. Releasing its callback makes the Writable
+   * hand over whatever was written meanwhile (in _write or _writev, right
+   * inside cb()), which picks the held bytes up from #carry; if nothing came,
+   * the held bytes are sealed alone.
+   */
+  readonly #flushHeld = (): void => {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = null;
+    if (this.destroyed) {
+      held.cb(new Error('write after the stream was destroyed'));
+      return;
+    }
+    this.#carry = held.chunks;
+    this.#flushingHeld = true;
+    try {
+      held.cb();
+    } finally {
+      this.#flushingHeld = false;
+    }
+    this.#sealCarry();
+  };
+
+  /** Seal held bytes whose callback already ran (nothing followed them, or end() came first). */
+  #sealCarry(): void {
+    const carry = this.#carry;
+    this.#carry = null;
+    if (carry && !this.destroyed) this.#seal(carry, (err) => (err ? this.destroy(err) : undefined));
   }
 
   /** end(): close_notify, then a TCP half-close, as node:tls does. */
   override _final(cb: (err?: Error | null) => void): void {
+    this.#sealCarry();
     this.driver.handshake().then(
       () => {
         this.driver.closeWrite();
@@ -424,6 +516,17 @@ export class TLSStream extends Duplex {
   /** Duplex internals: tear the connection down. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.#clearShutdownTimer();
+    // A write still held for coalescing goes out first: node:tls sends a
+    // write that is followed at once by destroy() (node:http's 400 answers).
+    const pending = this.#carry ?? this.#held?.chunks;
+    this.#carry = this.#held = null;
+    if (pending && this.driver.handshakeDone) {
+      try {
+        this.driver.writeFlight(coalesce(pending));
+      } catch {
+        // the connection is already gone
+      }
+    }
     if (err || !this.driver.writeClosed) this.driver.destroy();
     else this.driver.release(); // both close_notify sent: flush ours, then drop the transport
     cb(err);
@@ -725,6 +828,15 @@ export class TLSServer extends net.Server {
       delete this.#options[k];
     }
     delete (this.#options as ServerOptions).SNICallback;
+    delete (this.#options as ServerOptions).ALPNCallback;
+    const alpnCallback = options.ALPNCallback;
+    if (alpnCallback !== undefined) {
+      if (typeof alpnCallback !== 'function') throw new TypeError('The "options.ALPNCallback" property must be of type function');
+      if (options.ALPNProtocols !== undefined) {
+        throw Object.assign(new TypeError('The ALPNCallback and ALPNProtocols TLS options are mutually exclusive'), { code: 'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS' });
+      }
+      this.context._alpnSelect = (protocols, servername) => alpnCallback({ servername: servername ?? false, protocols });
+    }
     if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
       throw new TypeError('The "options.SNICallback" property must be of type function');
     }

@@ -38,6 +38,13 @@ export interface Negotiated {
   offeredSuites: number[];
   clientFinished: Uint8Array | null;
   serverFinished: Uint8Array | null;
+  /**
+   * TLS 1.2: whether the master secret is RFC 7627's. A session must carry
+   * this: RFC 7627 5.3 forbids resuming across a difference (see handshake-*12.ts).
+   */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
+  encryptThenMac: boolean;
   /** The handshake resumed a session (abbreviated handshake). */
   resumed: boolean;
   /** Server: the id of this connection's session, as OpenSSL shows it (random in TLS 1.3). */
@@ -52,6 +59,15 @@ export interface TrafficSecrets {
   resumptionSecret: Uint8Array | null;
   /** TLS 1.3 exporter_master_secret (RFC 8446 7.5). */
   exporterSecret?: Uint8Array;
+}
+
+/** A copy with its own (exactly sized) memory. */
+function ownCopy(b: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(b);
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 /** Before begin(): any message is out of place. */
@@ -82,6 +98,8 @@ export class Connection {
 
   state: HandshakeState;
   handshakeDone = false;
+  /** settle() has run. */
+  private settled = false;
   peerClosed = false;
   sentClose = false;
   error: SSLError | null = null;
@@ -115,6 +133,8 @@ export class Connection {
     offeredSuites: [],
     clientFinished: null,
     serverFinished: null,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
     resumed: false,
     sessionId: new Uint8Array(0),
   };
@@ -282,6 +302,23 @@ export class Connection {
       this.flush();
       if (this.error) return;
     }
+    if (this.handshakeDone && !this.settled) this.settle();
+  }
+
+  /**
+   * The handshake is over: drop what only it needed, so that an idle
+   * connection holds little. Values kept for the API are copied out of the
+   * decrypted flights they point into, which would otherwise stay alive whole.
+   */
+  private settle(): void {
+    this.settled = true;
+    // TLS 1.3 post-handshake authentication hashes its messages onto the handshake's transcript.
+    this.transcript.release(this.config.postHandshakeAuth === true && this.negotiated.version === 0x0304);
+    const n = this.negotiated;
+    const shared = n.verifiedChain ?? [];
+    n.peerCertificates = n.peerCertificates.map((der) => shared.find((v) => bytesEqual(v, der)) ?? ownCopy(der));
+    if (n.clientFinished) n.clientFinished = ownCopy(n.clientFinished);
+    if (n.serverFinished) n.serverFinished = ownCopy(n.serverFinished);
   }
 
   /** Key changes must fall on a record boundary (RFC 8446 5.1). */

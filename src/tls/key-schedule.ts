@@ -23,6 +23,32 @@ export function hkdfExpandLabel(
   return p.hkdfExpand(suite.hash, secret, info, length);
 }
 
+/**
+ * Values that depend only on the hash function when there is no PSK: the
+ * zero key, the hash of nothing, the early secret HKDF-Extract(0, 0) and the
+ * first 'derived' secret. Every full handshake needs them; computed once.
+ */
+interface NoPskConstants {
+  zeros: Uint8Array;
+  emptyHash: Uint8Array;
+  earlySecret: Uint8Array;
+  derived: Uint8Array;
+}
+const NO_PSK = new Map<string, NoPskConstants>();
+
+function noPskConstants(p: CryptoProvider, suite: CipherSuite13): NoPskConstants {
+  let c = NO_PSK.get(suite.hash);
+  if (!c) {
+    const zeros = new Uint8Array(suite.hashLength);
+    const emptyHash = p.digest(suite.hash, new Uint8Array(0));
+    const earlySecret = p.hkdfExtract(suite.hash, zeros, zeros);
+    const derived = hkdfExpandLabel(p, suite, earlySecret, 'derived', emptyHash, suite.hashLength);
+    c = { zeros, emptyHash, earlySecret, derived };
+    NO_PSK.set(suite.hash, c);
+  }
+  return c;
+}
+
 export class KeySchedule {
   private readonly zeros: Uint8Array;
   private readonly emptyHash: Uint8Array;
@@ -31,10 +57,15 @@ export class KeySchedule {
   /** HKDF-Extract(0, PSK), or of zeros without a PSK (RFC 8446 7.1). */
   readonly earlySecret: Uint8Array;
 
+  /** deriveSecret(earlySecret, 'derived', emptyHash), known in advance without a PSK. */
+  private readonly derivedFromEarly: Uint8Array | null;
+
   constructor(private readonly p: CryptoProvider, readonly suite: CipherSuite13, psk: Uint8Array | null = null) {
-    this.zeros = new Uint8Array(suite.hashLength);
-    this.emptyHash = p.digest(suite.hash, new Uint8Array(0));
-    this.earlySecret = p.hkdfExtract(suite.hash, this.zeros, psk ?? this.zeros);
+    const c = noPskConstants(p, suite);
+    this.zeros = c.zeros;
+    this.emptyHash = c.emptyHash;
+    this.earlySecret = psk ? p.hkdfExtract(suite.hash, this.zeros, psk) : c.earlySecret;
+    this.derivedFromEarly = psk ? null : c.derived;
   }
 
   deriveSecret(secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
@@ -43,7 +74,7 @@ export class KeySchedule {
 
   /** The handshake secret from the shared (EC)DHE value; null for psk_ke, which has none. */
   setSharedSecret(shared: Uint8Array | null): void {
-    const derived = this.deriveSecret(this.earlySecret, 'derived', this.emptyHash);
+    const derived = this.derivedFromEarly ?? this.deriveSecret(this.earlySecret, 'derived', this.emptyHash);
     this.handshakeSecret = this.p.hkdfExtract(this.suite.hash, derived, shared ?? this.zeros);
     const derived2 = this.deriveSecret(this.handshakeSecret, 'derived', this.emptyHash);
     this.masterSecret = this.p.hkdfExtract(this.suite.hash, derived2, this.zeros);

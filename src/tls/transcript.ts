@@ -8,12 +8,14 @@ export class Transcript {
   private held: Uint8Array[] = [];
   private running: RunningHash | null = null;
   private hashName: HashName | null = null;
+  private released = false;
   /** Every message as sent, for TLS 1.2 CertificateVerify, which signs them raw. */
   readonly messages: Uint8Array[] = [];
 
   constructor(private readonly p: CryptoProvider) {}
 
   add(raw: Uint8Array): void {
+    if (this.released) throw new Error('transcript released after the handshake');
     this.messages.push(raw);
     if (this.running) this.running.update(raw);
     else this.held.push(raw);
@@ -43,6 +45,19 @@ export class Transcript {
     return this.running.clone();
   }
 
+  /**
+   * The handshake is over: nothing hashes or signs the transcript any more
+   * (post-handshake messages stay out of it), so its messages are dropped; an
+   * idle connection should not keep them. The running hash is kept only when
+   * post-handshake authentication may still fork it (`keepHash`).
+   */
+  release(keepHash = false): void {
+    this.held = [];
+    this.messages.length = 0;
+    if (!keepHash) this.running = null;
+    this.released = true;
+  }
+
   /** The hash as if `extra` came next, without adding it (PSK binders). */
   hashWith(extra: Uint8Array): Uint8Array {
     if (!this.running) throw new Error('transcript not started');
@@ -56,6 +71,7 @@ export class Transcript {
   }
 
   hash(): Uint8Array {
+    if (this.released) throw new Error('transcript released after the handshake');
     if (!this.running) throw new Error('transcript not started');
     return this.running.peek();
   }

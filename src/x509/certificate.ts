@@ -290,6 +290,13 @@ export class Certificate {
   /** CRL distribution points: their fullName GeneralNames (null for other kinds) and whether cRLIssuer is set. */
   readonly crlDistPoints: readonly { fullNames: GeneralName[] | null; crlIssuer: boolean }[];
   private keyCache: crypto.KeyObject | null | undefined;
+  /**
+   * Outcomes of verifySignedBy() per issuer key. A signature check is a pure
+   * function of this certificate's bytes and the key, and parsed certificates
+   * and their keys are shared through the DER cache, so a chain seen again
+   * (every handshake with the same server) is not verified again.
+   */
+  private signedByCache: WeakMap<crypto.KeyObject, boolean> | null = null;
 
   constructor(der: Uint8Array) {
     this.der = new Uint8Array(der);
@@ -413,7 +420,7 @@ export class Certificate {
       const { bytes } = bitStringBytes(n);
       // RFC 5280 4.2.1.3: at least one bit; OpenSSL 3.0 (reading the first
       // two octets) marks an empty keyUsage invalid.
-      if (((bytes[0] ?? 0) | (bytes[1] ?? 0)) === 0) throw asn1Error('invalid empty key usage', 'INVALID_EMPTY_KEY_USAGE');
+      if (((bytes[0] ?? 0) | (bytes[1] ?? 0)) === 0) throw new SSLError('empty key usage', { library: 'X509V3', reason: 'EMPTY_KEY_USAGE' });
       return KEY_USAGE_NAMES.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
     });
     this.extKeyUsage = single(OID.extKeyUsage, (n) => expect(n, TAG.SEQUENCE).children.map((c) => oidOf(c)));
@@ -524,7 +531,13 @@ export class Certificate {
   /** Checks this certificate's signature against a candidate issuer's public key. */
   verifySignedBy(issuerKey: crypto.KeyObject): boolean {
     if (!this.sigAlgMatchesTbs) return false;
-    return verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, issuerKey);
+    const cache = (this.signedByCache ??= new WeakMap());
+    let ok = cache.get(issuerKey);
+    if (ok === undefined) {
+      ok = verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, issuerKey);
+      cache.set(issuerKey, ok);
+    }
+    return ok;
   }
 }
 
