@@ -9,13 +9,29 @@ const NIST: Record<number, { curve: string; pointLength: number }> = {
   0x0019: { curve: 'secp521r1', pointLength: 133 },
 };
 
-// X25519/X448 values travel raw; node imports and exports them fastest as JWK
-// (the SPKI DER route costs over 100 us each way in Node 20).
-const MONTGOMERY: Record<number, { type: 'x25519' | 'x448'; crv: 'X25519' | 'X448'; length: number }> = {
-  0x001d: { type: 'x25519', crv: 'X25519', length: 32 },
-  0x001e: { type: 'x448', crv: 'X448', length: 56 },
+// X25519/X448 values travel raw; node imports them fastest as JWK (the SPKI
+// DER route costs over 100 us each way in Node 20).
+const MONTGOMERY: Record<number, { crv: 'X25519' | 'X448'; length: number; basePoint: number }> = {
+  0x001d: { crv: 'X25519', length: 32, basePoint: 9 },
+  0x001e: { crv: 'X448', length: 56, basePoint: 5 },
 };
 
+function montgomeryPublic(crv: 'X25519' | 'X448', u: Uint8Array): nc.KeyObject {
+  return nc.createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(u).toString('base64url') }, format: 'jwk' });
+}
+
+/** The base point u = 9 (X25519) or u = 5 (X448), little-endian (RFC 7748 4.1, 4.2). */
+const BASE_POINTS = new Map<number, nc.KeyObject>();
+function basePoint(spec: (typeof MONTGOMERY)[number]): nc.KeyObject {
+  let key = BASE_POINTS.get(spec.basePoint);
+  if (!key) {
+    const u = new Uint8Array(spec.length);
+    u[0] = spec.basePoint;
+    key = montgomeryPublic(spec.crv, u);
+    BASE_POINTS.set(spec.basePoint, key);
+  }
+  return key;
+}
 export function isSupportedGroup(group: number): boolean {
   return group in NIST || group in MONTGOMERY || isFfdheGroup(group);
 }
@@ -38,24 +54,29 @@ class NistShare implements KeyShare {
   }
 }
 
+/**
+ * Node 20's generateKeyPairSync('x25519') followed by a JWK (or other) export
+ * of the new key deadlocks the whole process under allocation pressure: the
+ * export holds the key's mutex while allocating, the allocation runs the GC,
+ * and the GC finalizes the finished key-generation job, which takes the same
+ * mutex. So no key-generation job and no key export here: the private key is
+ * RFC 7748's 32 (56) random bytes imported as JWK (`x` is required to be a
+ * string but ignored for private keys), and the public value is computed as
+ * X25519(k, base point) by the same diffieHellman() that derives the secret.
+ */
 class MontgomeryShare implements KeyShare {
   readonly publicKey: Uint8Array;
   private readonly privateKey: nc.KeyObject;
   constructor(readonly group: number, private readonly spec: (typeof MONTGOMERY)[number]) {
-    const { publicKey, privateKey } =
-      spec.type === 'x25519' ? nc.generateKeyPairSync('x25519') : nc.generateKeyPairSync('x448');
-    this.privateKey = privateKey;
-    this.publicKey = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const d = nc.randomBytes(spec.length).toString('base64url');
+    this.privateKey = nc.createPrivateKey({ key: { kty: 'OKP', crv: spec.crv, d, x: '' }, format: 'jwk' });
+    this.publicKey = nc.diffieHellman({ privateKey: this.privateKey, publicKey: basePoint(spec) });
   }
   derive(peer: Uint8Array): Uint8Array | null {
     if (peer.length !== this.spec.length) return null;
     let secret: Buffer;
     try {
-      const publicKey = nc.createPublicKey({
-        key: { kty: 'OKP', crv: this.spec.crv, x: Buffer.from(peer).toString('base64url') },
-        format: 'jwk',
-      });
-      secret = nc.diffieHellman({ privateKey: this.privateKey, publicKey });
+      secret = nc.diffieHellman({ privateKey: this.privateKey, publicKey: montgomeryPublic(this.spec.crv, peer) });
     } catch {
       return null;
     }

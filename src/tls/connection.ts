@@ -2,11 +2,12 @@
 // application data in and out. The handshake itself lives in state objects
 // (handshake-client13.ts, handshake-server13.ts); this file routes records.
 import { SSLError } from '../errors.js';
-import { alertToSend, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
+import { alertToSend, illegalParameter, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
 import { Alert, AlertLevel, ContentType, ProtocolVersion } from './constants.js';
 import type { EngineConfig } from './config.js';
 import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
+import { MAX_EMPTY_RECORDS, MAX_WARN_ALERTS, maxMessageSize } from './message-limits.js';
 import { type RecordProtection, RecordReader, RecordWriter } from './record-layer.js';
 import { Transcript } from './transcript.js';
 import { postHandshakeAuthPossible } from './post-handshake-auth.js';
@@ -82,11 +83,19 @@ export class Connection {
   readonly transcript: Transcript;
   readonly reader = new RecordReader();
   readonly writer = new RecordWriter();
-  private readonly reassembler = new HandshakeReassembler();
+  private readonly reassembler = new HandshakeReassembler((type) =>
+    maxMessageSize(this.isServer, this.negotiated.version, type),
+  );
   private out: Uint8Array[] = [];
   private pendingHandshake: Uint8Array[] = [];
   private appIn: Uint8Array[] = [];
   private appInSize = 0;
+  private emptyRecords = 0;
+  private warnAlerts = 0;
+  /** TLS 1.3: the peer's one middlebox-compatibility ChangeCipherSpec has arrived. */
+  private ccsReceived = false;
+  /** Some handshake message has come in (for a server: the first ClientHello). */
+  private helloReceived = false;
 
   state: HandshakeState;
   handshakeDone = false;
@@ -209,6 +218,7 @@ export class Connection {
   }
 
   private dispatch(type: number, data: Uint8Array): void {
+    this.floodCheck(type, data);
     switch (type) {
       case ContentType.handshake:
         return this.onHandshakeRecord(data);
@@ -233,12 +243,30 @@ export class Connection {
           this.flush();
           return;
         }
-        // RFC 8446 5: a lone 0x01 may appear during the handshake, for middleboxes.
-        if (this.handshakeDone) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+        // RFC 8446 5: a lone 0x01 may appear during the handshake, for middleboxes,
+        // once the first ClientHello is on its way: the server must have received
+        // it. The peer sends it once (D.4), so a second one is refused.
+        if (this.handshakeDone || this.ccsReceived) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+        if (this.isServer && !this.helloReceived) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+        this.ccsReceived = true;
         return;
       default:
         throw unexpectedMessage('UNEXPECTED_RECORD');
     }
+  }
+
+  /**
+   * OpenSSL's limits on records that carry nothing: more than 32 empty records
+   * in a row (RECORD_TOO_SMALL), and the count of warning alerts in a row, which
+   * any non-empty record other than an alert resets.
+   */
+  private floodCheck(type: number, data: Uint8Array): void {
+    if (data.length === 0) {
+      if (++this.emptyRecords > MAX_EMPTY_RECORDS) throw unexpectedMessage('RECORD_TOO_SMALL');
+      return;
+    }
+    this.emptyRecords = 0;
+    if (type !== ContentType.alert) this.warnAlerts = 0;
   }
 
   /** Application data before the handshake ends: accepted 0-RTT data, or rejected early data to skip. */
@@ -270,6 +298,7 @@ export class Connection {
     this.reassembler.push(data);
     for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
       this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length, data: msg.raw });
+      this.helloReceived = true;
       this.state = this.state.handle(this, msg);
       this.flush();
       if (this.error) return;
@@ -299,19 +328,29 @@ export class Connection {
   }
 
   private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) throw tlsError(Alert.decode_error, 'INVALID_ALERT');
+    // TLS 1.3 records of alerts are never empty (RFC 8446 5.1); an alert is two bytes.
+    if (data.length === 0 && this.reader.protection?.hidesType) throw unexpectedMessage('BAD_LENGTH');
+    if (data.length !== 2) throw unexpectedMessage('INVALID_ALERT');
     const level = data[0]!;
     const desc = data[1]!;
     this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc, data });
-    if (desc === Alert.close_notify) {
+    // Warnings (close_notify and user_canceled included) in a row: OpenSSL stops at the fifth.
+    if ((level === AlertLevel.warning || desc === Alert.user_canceled) && ++this.warnAlerts >= MAX_WARN_ALERTS) {
+      throw unexpectedMessage('TOO_MANY_WARN_ALERTS');
+    }
+    // In OpenSSL's order. TLS 1.3 ignores user_canceled (at any level, once negotiated)
+    // and, like a handshake with no version yet, takes every other alert as fatal,
+    // whatever its level; TLS 1.2 lets other warnings pass and refuses a level that
+    // is neither.
+    const tls12 = this.negotiated.version === ProtocolVersion.TLS12;
+    const tls13 = this.negotiated.version === ProtocolVersion.TLS13;
+    if (desc === Alert.user_canceled && (tls13 || level === AlertLevel.warning)) return;
+    if (desc === Alert.close_notify && (!tls12 || level === AlertLevel.warning)) {
       this.peerClosed = true;
       return;
     }
-    // TLS 1.3 treats every other alert as fatal, whatever its level, except user_canceled;
-    // TLS 1.2 lets warnings (no_renegotiation, ...) pass.
-    if (level === AlertLevel.warning) {
-      if (desc === Alert.user_canceled || this.negotiated.version === ProtocolVersion.TLS12) return;
-    }
+    if (tls12 && level === AlertLevel.warning) return;
+    if (tls12 && level !== AlertLevel.fatal) throw illegalParameter('UNKNOWN_ALERT_TYPE');
     const err = peerAlertError(desc);
     this.sentClose = true; // nothing more may be sent after a fatal alert
     throw err;

@@ -178,5 +178,3 @@ export const MAX_PLAINTEXT = 1 << 14;
 export const MAX_CIPHERTEXT_TLS13 = (1 << 14) + 256;
 export const MAX_CIPHERTEXT_TLS12 = (1 << 14) + 2048;
 
-/** Largest handshake message we buffer; OpenSSL's default cert list cap is 100 KiB. */
-export const MAX_HANDSHAKE_MESSAGE = 128 * 1024;

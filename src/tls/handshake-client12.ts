@@ -8,6 +8,7 @@ import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-su
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { decodeAlpn, findExtension } from './extensions.js';
+import { checkServerHello12Extensions } from './extension-checks.js';
 import { curveAllowed, selectCertificate12 } from './handshake-common12.js';
 import { leafPublicKey, verifyPeerChain } from './handshake-common13.js';
 import type { ClientHandshake } from './handshake-client13.js';
@@ -71,6 +72,7 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   for (const e of sh.extensions) {
     if (!sent.has(e.type) || !SERVER_HELLO12_EXTENSIONS.has(e.type)) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
   }
+  checkServerHello12Extensions(sh.extensions);
   const reneg = findExtension(sh.extensions, ExtensionType.renegotiation_info);
   // OpenSSL 3 refuses servers without RFC 5746 support, and so do we.
   if (!reneg) throw tlsError(Alert.handshake_failure, 'UNSAFE_LEGACY_RENEGOTIATION_DISABLED');

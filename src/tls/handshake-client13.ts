@@ -37,6 +37,7 @@ import {
   type Extension,
   findExtension,
 } from './extensions.js';
+import { checkEncryptedExtensions } from './extension-checks.js';
 import { clientPskModes, encodeHelloWithBinders, pskExtension, pskToOffer, type PskOffer } from './resumption13.js';
 import { decodeSelectedIdentity, PSK_KE } from './psk.js';
 import { resumable12, sessionTicketExtension } from './resumption12.js';
@@ -320,6 +321,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
         throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
       }
     }
+    checkEncryptedExtensions(exts);
     if (findExtension(exts, ExtensionType.early_data)) {
       if (!this.hs.earlySent || !conn.negotiated.resumed) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
       conn.earlyStatus = 'accepted';

@@ -34,6 +34,7 @@ import {
   findExtension,
   type KeyShareEntry,
 } from './extensions.js';
+import { checkClientHelloExtensions } from './extension-checks.js';
 import { decodeClientHello, encodeServerHello, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions } from './tls13-messages.js';
@@ -81,18 +82,22 @@ class ExpectClientHello implements HandshakeState {
 
     const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
+    // RFC 8446 D.5: legacy_version 0x0300 or below is refused even beside supported_versions.
+    if (versionsExt && ch.legacyVersion <= 0x0300) throw tlsError(Alert.protocol_version, 'BAD_LEGACY_VERSION');
     const can13 = versions.includes(ProtocolVersion.TLS13) && c.minVersion <= ProtocolVersion.TLS13 && c.maxVersion >= ProtocolVersion.TLS13;
     if (!can13) {
       // Without supported_versions, legacy_version is the client's highest version (RFC 8446 4.2.1).
       const offers12 = versionsExt ? versions.includes(ProtocolVersion.TLS12) : ch.legacyVersion >= ProtocolVersion.TLS12;
       const can12 = offers12 && c.minVersion <= ProtocolVersion.TLS12 && c.maxVersion >= ProtocolVersion.TLS12;
       if (!can12 || this.retry) throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
+      checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS12);
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
       c.onClientHello?.(conn.negotiated.serverName);
       return startServer12(conn, ch, msg, sni !== undefined);
     }
+    checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS13);
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
       throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
     }

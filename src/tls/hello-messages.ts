@@ -1,4 +1,5 @@
 // ClientHello and ServerHello (which also carries HelloRetryRequest), RFC 8446 4.1.
+import { SSLError } from '../errors.js';
 import { decodeError, illegalParameter } from './alert.js';
 import { Reader, Writer } from './codec.js';
 import { ExtensionType, HELLO_RETRY_REQUEST_RANDOM } from './constants.js';
@@ -22,17 +23,29 @@ export function encodeClientHello(ch: ClientHello): Uint8Array {
   return w.finish();
 }
 
+/** Run a read of the ClientHello's fixed fields; an overrun is OpenSSL's LENGTH_MISMATCH. */
+function fixedField<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SSLError && e.reason === 'BAD_PACKET_LENGTH') throw decodeError('LENGTH_MISMATCH');
+    throw e;
+  }
+}
+
 export function decodeClientHello(body: Uint8Array): ClientHello {
   const r = new Reader(body);
+  // OpenSSL: too short for legacy_version is LENGTH_TOO_SHORT, any later overrun LENGTH_MISMATCH.
+  if (r.remaining < 2) throw decodeError('LENGTH_TOO_SHORT');
   const legacyVersion = r.u16();
-  const random = r.bytes(32);
-  const sessionId = r.vec8();
+  const random = fixedField(() => r.bytes(32));
+  const sessionId = fixedField(() => r.vec8());
   if (sessionId.length > 32) throw decodeError('LENGTH_MISMATCH');
-  const suites = r.sub16();
+  const suites = fixedField(() => r.sub16());
   if (suites.remaining === 0 || suites.remaining % 2) throw decodeError('NO_CIPHERS_SPECIFIED');
   const cipherSuites: number[] = [];
   while (suites.remaining > 0) cipherSuites.push(suites.u16());
-  const compressionMethods = r.vec8();
+  const compressionMethods = fixedField(() => r.vec8());
   if (compressionMethods.length === 0) throw decodeError('LENGTH_MISMATCH');
   const extensions = readExtensions(r);
   r.expectEnd();

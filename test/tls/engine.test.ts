@@ -146,7 +146,7 @@ describe('TLS 1.3 engine in memory', () => {
     expectReason(() => s2.receive(Buffer.from('GET /')), 'HTTP_REQUEST');
     const { server: s3 } = pair();
     s3.receive(Buffer.from([22, 3, 1, 0, 4]));
-    expectReason(() => s3.receive(Buffer.from([1, 0, 0, 0])), 'BAD_PACKET_LENGTH');
+    expectReason(() => s3.receive(Buffer.from([1, 0, 0, 0])), 'LENGTH_TOO_SHORT');
   });
 
   test('an unexpected message: a ClientHello sent to a client', () => {
