@@ -5,6 +5,7 @@ import { SSLContext, createDefaultContext } from '../ssl/context.js';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../ssl/constants.js';
 import { connect, type TLSStream } from '../net/tls-stream.js';
 import type { SSLSession } from '../ssl/session.js';
+import { readFileSync } from 'node:fs';
 import { Ladder, formatEntry, type LadderStyle } from './ladder.js';
 import {
   UsageError,
@@ -35,6 +36,8 @@ export interface ClientOptions {
   passFile?: string;
   /** Like `openssl s_client -reconnect`: five more connections resuming the first one's session. */
   reconnect: boolean;
+  /** With --reconnect: 0-RTT data sent on each resumed connection (s_client -early_data). */
+  earlyData?: string;
 }
 
 /** Parse argv into options; throws UsageError on anything unexpected. */
@@ -52,12 +55,14 @@ export function parseClientArgs(argv: string[]): ClientOptions {
       pass: { type: 'string' },
       'pass-file': { type: 'string' },
       reconnect: { type: 'boolean' },
+      'early-data': { type: 'string' },
     },
     true,
   );
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('client needs exactly one HOST:PORT');
   if (values.key !== undefined && values.cert === undefined) throw new UsageError('--key needs --cert');
+  if (values['early-data'] !== undefined && !values.reconnect) throw new UsageError('--early-data needs --reconnect');
   if ((values.pass !== undefined || values['pass-file'] !== undefined) && values.cert === undefined) {
     throw new UsageError('--pass and --pass-file need --cert');
   }
@@ -75,6 +80,7 @@ export function parseClientArgs(argv: string[]): ClientOptions {
     pass: values.pass,
     passFile: values['pass-file'],
     reconnect: values.reconnect ?? false,
+    earlyData: values['early-data'],
   };
 }
 
@@ -98,6 +104,8 @@ function makeContext(o: ClientOptions): SSLContext {
 /** One short connection: handshake, wait for TLS 1.3 tickets, close. Returns the session to resume. */
 async function briefConnection(o: ClientOptions, ctx: SSLContext, session: SSLSession | null): Promise<{ reused: boolean; line: string; session: SSLSession | null }> {
   const s = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host, session });
+  // 0-RTT goes before the handshake starts (next tick), when the session allows it.
+  if (o.earlyData !== undefined && (session?._state?.maxEarlyData ?? 0) > 0) s.sslobj.writeEarlyData(readFileSync(o.earlyData));
   try {
     await new Promise<void>((resolve, reject) => {
       s.once('secureConnect', () => resolve());
@@ -116,8 +124,19 @@ async function briefConnection(o: ClientOptions, ctx: SSLContext, session: SSLSe
       });
     }
     const reused = obj.sessionReused;
-    const line = `${reused ? 'Reused' : 'New'}, ${obj.version()}, Cipher is ${obj.cipher()?.[0] ?? '(none)'}`;
-    return { reused, line, session: obj.session?.hasTicket || (obj.session?.id.length ?? 0) > 0 ? obj.session : session };
+    const early = obj.earlyDataStatus === 'not_sent' ? '' : `, early data ${obj.earlyDataStatus}`;
+    const line = `${reused ? 'Reused' : 'New'}, ${obj.version()}, Cipher is ${obj.cipher()?.[0] ?? '(none)'}${early}`;
+    const next = obj.session?.hasTicket || (obj.session?.id.length ?? 0) > 0 ? obj.session : session;
+    // A clean close_notify: OpenSSL drops a session whose connection just vanished.
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      s.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      s.end();
+    });
+    return { reused, line, session: next };
   } finally {
     s.destroy();
   }
@@ -164,6 +183,7 @@ export async function runClient(argv: string[]): Promise<number> {
   try {
     // The handshake starts on the next tick, after the trace hook below is in place.
     stream = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host, session });
+    if (o.earlyData !== undefined && (session?._state?.maxEarlyData ?? 0) > 0) stream.sslobj.writeEarlyData(readFileSync(o.earlyData));
   } catch (e) {
     err(`ssl-ts client: ${errorText(e)}`);
     return 1;

@@ -110,6 +110,7 @@ export function summaryRows(info: HandshakeInfo, cipherBits: number | undefined,
     [side === 'client' ? "peer certificate (the server's)" : "peer certificate (the client's)", info.peerCertificateSubject ?? none],
     ['HelloRetryRequest', info.helloRetryRequest ? 'yes' : 'no'],
     ['session', info.sessionReused ? 'resumed' : 'new'],
+    ['early data (0-RTT)', info.earlyData.replace('_', ' ')],
   ];
 }
 

@@ -15,8 +15,10 @@ const CLIENT_OPTIONS = `  client HOST:PORT          connect like openssl s_clien
       --pass P              password of an encrypted --key
       --pass-file F         read that password from the first line of F
       --trace               print the handshake ladder
-      --reconnect           first connect 6 times, resuming the first session
+      --reconnect           first connect 6 times, each resuming the last session
                             (like openssl s_client -reconnect)
+      --early-data F        with --reconnect: send F as 0-RTT data on each
+                            resumed connection whose ticket allows it
 `;
 
 const SERVER_OPTIONS = `  server                    listen like openssl s_server; echo data back

@@ -8,6 +8,8 @@ import { DEFAULT_SESSION_TIMEOUT } from './session.js';
 
 /** OpenSSL's SSL_SESSION_CACHE_MAX_SIZE_DEFAULT. */
 export const DEFAULT_CACHE_SIZE = 1024 * 20;
+/** Tickets remembered for 0-RTT anti-replay at most. */
+const MAX_EARLY_TICKETS = 65536;
 
 /** The dict of Python's `SSLContext.session_stats()`: OpenSSL's session counters. */
 export interface SessionStats {
@@ -32,6 +34,8 @@ export class ContextSessions {
   cacheSize = DEFAULT_CACHE_SIZE;
   timeout = DEFAULT_SESSION_TIMEOUT;
   private readonly cache = new Map<string, SessionState>();
+  /** Tickets that carried early data, until they expire (ms): single-use 0-RTT. */
+  private readonly earlyUsed = new Map<string, number>();
   private readonly counters: Record<StatName, number> = {
     connect: 0,
     connect_good: 0,
@@ -63,6 +67,7 @@ export class ContextSessions {
       cachePut: (id, s) => this.put(id, s),
       cacheGet: (id) => this.get(id, now()),
       cacheRemove: (id) => void this.cache.delete(Buffer.from(id).toString('hex')),
+      claimEarlyData: (id, until) => this.claimEarlyData(id, until, now()),
       count: (e) => this.count(e === 'hit' ? 'hits' : e === 'miss' ? 'misses' : 'timeouts'),
     };
   }
@@ -95,6 +100,18 @@ export class ContextSessions {
     this.cache.delete(key);
     this.cache.set(key, s);
     return s;
+  }
+
+  private claimEarlyData(id: Uint8Array, until: number, now: number): boolean {
+    const key = Buffer.from(nodeCrypto.digest('sha256', id)).toString('hex');
+    if (this.earlyUsed.has(key)) return false;
+    if (this.earlyUsed.size >= MAX_EARLY_TICKETS) {
+      for (const [k, t] of this.earlyUsed) if (t < now) this.earlyUsed.delete(k);
+      // Full of live entries: refuse early data rather than forget one and allow a replay.
+      if (this.earlyUsed.size >= MAX_EARLY_TICKETS) return false;
+    }
+    this.earlyUsed.set(key, until);
+    return true;
   }
 
   flush(): void {

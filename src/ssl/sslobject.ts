@@ -13,6 +13,10 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
+import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
+import { runSniCallback } from './sni-callback.js';
+import { warnNpn } from './deprecations.js';
+import { msgCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
@@ -75,6 +79,8 @@ export interface HandshakeInfo {
   encryptThenMac: boolean;
   /** The handshake resumed a session. */
   sessionReused: boolean;
+  /** 0-RTT: 'not_sent', 'accepted' or 'rejected'. */
+  earlyData: 'not_sent' | 'rejected' | 'accepted';
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -99,7 +105,9 @@ function subjectLine(der: Uint8Array): string | null {
 
 /** One TLS connection over two MemoryBIOs, made by `SSLContext.wrapBio()`. Python: `ssl.SSLObject`. */
 export class SSLObject {
-  readonly context: SSLContext;
+  #context: SSLContext;
+  /** What the SNI callback receives: this object, or the SSLSocket that owns it. */
+  _owner: unknown = null;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
@@ -124,13 +132,48 @@ export class SSLObject {
     if (!context || typeof context !== 'object' || !('_certs' in context)) {
       throw new TypeError('SSLObject does not have a public constructor. Instances are returned by SSLContext.wrapBio().');
     }
-    this.context = context;
+    this.#context = context;
     this.incoming = incoming;
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
     if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
+
+  /**
+   * The SSLContext in use. An SNI callback may assign another one (SSL_set_SSL_CTX): the
+   * certificate and key, ALPN list and trust store then come from it; the verify mode and the
+   * other settings fixed when the handshake began stay.
+   */
+  get context(): SSLContext {
+    return this.#context;
+  }
+  /** Python: `SSLObject.context = other` (from an SNI callback): switches certificate, key, ALPN and trust store. */
+  set context(value: SSLContext) {
+    if (!value || typeof value !== 'object' || !('_certs' in value)) throw new TypeError('The value must be a SSLContext');
+    this.#context = value;
+    const c = this.conn?.config;
+    if (c) {
+      c.certs = value._certs;
+      c.alpn = value._alpnProtocols;
+    }
+  }
+
+  /** Python's _msg_callback of the current context; its exception is raised after the engine step. */
+  #msgCallback(ev: TraceEvent): void {
+    const cb = this.#context._msgCallback;
+    if (!cb || this.#callbackError) return;
+    const range = this.#context._versionRange();
+    const args = msgCallbackArgs(ev, this.conn?.negotiated.version ?? null, range?.max ?? 0x0304);
+    if (!args) return;
+    try {
+      cb(this._owner ?? this, ...args);
+    } catch (e) {
+      this.#callbackError = { error: e };
+    }
+  }
+
+  #callbackError: { error: unknown } | null = null;
 
   // ---- engine plumbing ---------------------------------------------------
 
@@ -168,13 +211,20 @@ export class SSLObject {
       noEncryptThenMac: (ctx.options & SSL_OP_NO_ENCRYPT_THEN_MAC) !== 0,
       dhParams: ctx._dhParams ?? (ctx.dhAuto ? 'auto' : null),
       securityLevel: ctx.securityLevel,
+      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      postHandshakeAuth: ctx.postHandshakeAuth,
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
       noTicket: (ctx.options & OP_NO_TICKET) !== 0,
+      maxEarlyData: this.serverSide ? ctx.maxEarlyData : 0,
+      earlyData: this.serverSide || this.pendingEarly.length === 0 ? null : Buffer.concat(this.pendingEarly),
+      externalPsk: !this.serverSide && ctx._pskClientCallback ? () => clientPsk(ctx._pskClientCallback!) : null,
+      externalPskLookup: this.serverSide && ctx._pskServerCallback ? (id) => serverPsk(ctx._pskServerCallback!, id) : null,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
+        this.#msgCallback(ev);
       },
       keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
@@ -207,10 +257,16 @@ export class SSLObject {
     try {
       conn = this.engine();
       if (conn.error) throw conn.error;
+      sendPendingCertificateRequest(conn);
       return f(conn);
     } finally {
       // The engine's buffers are fresh and never touched again: hand them over without a copy.
       if (conn) for (const chunk of conn.takeOutput()) this.outgoing._writeOwned(chunk);
+      const pending = this.#callbackError;
+      if (pending) {
+        this.#callbackError = null;
+        throw pending.error; // eslint-disable-line no-unsafe-finally -- as CPython re-raises it
+      }
     }
   }
 
@@ -292,8 +348,9 @@ export class SSLObject {
 
   private readData(len: number, cap?: number): Uint8Array {
     if (!Number.isInteger(len)) throw new TypeError('an integer is required');
+    // As CPython: with a buffer, a length <= 0 or beyond it means the buffer's length.
+    if (cap !== undefined && (len <= 0 || len > cap)) len = cap;
     if (len < 0) throw new ValueError('size should not be negative');
-    if (cap !== undefined && len > cap) throw new ValueError('buffer too small for requested bytes');
     return this.run((conn) => {
       this.handshake(conn);
       if (len === 0) return new Uint8Array(0);
@@ -380,6 +437,7 @@ export class SSLObject {
 
   /** Always null: NPN is not supported (as in Python 3.10+). Python: `SSLObject.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
+    warnNpn();
     return null;
   }
 
@@ -481,6 +539,46 @@ export class SSLObject {
   }
 
   private handshakeTime: number | null = null;
+  private pendingEarly: Uint8Array[] = [];
+
+  /**
+   * ssl-ts extra (OpenSSL's SSL_write_early_data): 0-RTT data, sent right
+   * after the ClientHello of a resumed TLS 1.3 session whose ticket allows it.
+   * Call it before the handshake starts, with `session` set. Early data can
+   * be replayed by an attacker: send only what is safe to repeat. After the
+   * handshake `earlyDataStatus` says whether the server took it; if it says
+   * 'rejected', the data was not delivered and should be sent again with write().
+   */
+  writeEarlyData(data: Uint8Array | ArrayBufferView | ArrayBuffer): number {
+    const bytes = toBytes(data);
+    if (this.serverSide) throw new ValueError('early data is written by a client');
+    if (this.conn) throw new ValueError('early data must be written before the handshake starts');
+    const allowed = this.requestedSession?._state?.maxEarlyData ?? 0;
+    if (allowed === 0) throw new ValueError('the session does not allow early data');
+    const total = this.pendingEarly.reduce((n, b) => n + b.length, 0) + bytes.length;
+    if (total > allowed) throw new ValueError(`early data is limited to ${allowed} bytes by the session`);
+    this.pendingEarly.push(Uint8Array.from(bytes));
+    return bytes.length;
+  }
+
+  /**
+   * ssl-ts extra: 0-RTT outcome. Client: 'not_sent', or after the handshake
+   * 'accepted' / 'rejected'. Server: 'accepted' when it read early data,
+   * 'rejected' when the client sent some that it refused, else 'not_sent'.
+   */
+  get earlyDataStatus(): 'not_sent' | 'rejected' | 'accepted' {
+    return this.conn?.earlyStatus ?? 'not_sent';
+  }
+
+  /**
+   * ssl-ts extra (server): up to `len` bytes of the early data, kept apart
+   * from read() so the application can decide what is safe to act on before
+   * the handshake completes. Complete once doHandshake() has returned.
+   */
+  readEarlyData(len = 1024): Uint8Array {
+    if (!this.serverSide) throw new ValueError('early data is read by a server');
+    return this.conn ? this.conn.readEarly(len) : new Uint8Array(0);
+  }
   private readonly sessionObjects = new WeakMap<object, SSLSession>();
 
   /** One SSLSession object per engine session, so repeated reads compare equal and keep their time. */
@@ -493,9 +591,14 @@ export class SSLObject {
     return obj;
   }
 
-  /** Throws: post-handshake authentication is not supported. Python: `SSLObject.verify_client_post_handshake()`. */
+  /**
+   * Server, TLS 1.3: ask the client for its certificate (post-handshake auth). The request goes
+   * out with the next read or write, and getPeerCert() has the certificate once the client's
+   * answer has been read. Errors are OpenSSL's: NOT_SERVER, WRONG_SSL_VERSION,
+   * EXTENSION_NOT_RECEIVED (the client did not offer it), REQUEST_PENDING, REQUEST_SENT.
+   */
   verifyClientPostHandshake(): void {
-    throw new ValueError('Post-handshake authentication is not supported');
+    requestPostHandshakeAuth(this.conn);
   }
 
   /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */
@@ -519,6 +622,7 @@ export class SSLObject {
       extendedMasterSecret: n?.version === 0x0304 ? true : (n?.extendedMasterSecret ?? false),
       encryptThenMac: n?.encryptThenMac ?? false,
       sessionReused: this.sessionReused,
+      earlyData: this.earlyDataStatus,
     };
   }
 }
@@ -534,6 +638,31 @@ function keylogSink(
     if (file) appendFileSync(file, line);
     hook?.(line);
   };
+}
+
+/** OpenSSL's limits on PSKs and identities (PSK_MAX_PSK_LEN, PSK_MAX_IDENTITY_LEN). */
+const MAX_PSK = 512;
+const MAX_PSK_IDENTITY = 256;
+
+/** Ask Python-style PSK client callback for the key to offer; TLS 1.3 has no identity hint. */
+function clientPsk(cb: (hint: string | null) => [string | null, Uint8Array]): { identity: Uint8Array; key: Uint8Array } | null {
+  const result = cb(null);
+  if (!Array.isArray(result) || result.length !== 2) throw new TypeError('PSK client callback must return a (identity, psk) tuple');
+  const [identity, key] = result;
+  if (identity !== null && typeof identity !== 'string') throw new TypeError('identity must be str or None');
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  const id = Buffer.from(identity ?? '', 'utf8');
+  if (id.length > MAX_PSK_IDENTITY) throw new ValueError('identity too long');
+  return key.length > 0 && id.length > 0 ? { identity: id, key: Uint8Array.from(key) } : null;
+}
+
+/** The server callback's key for an identity; empty means unknown. */
+function serverPsk(cb: (identity: string | null) => Uint8Array, identity: Uint8Array): Uint8Array | null {
+  const key = cb(Buffer.from(identity).toString('utf8'));
+  if (!(key instanceof Uint8Array)) throw new TypeError('psk must be a bytes-like object');
+  if (key.length > MAX_PSK) throw new ValueError('psk too long');
+  return key.length > 0 ? Uint8Array.from(key) : null;
 }
 
 /** Internal signal: an ignored unexpected EOF reads as end of stream. */

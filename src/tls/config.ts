@@ -19,11 +19,11 @@ export interface VerifyRequest {
   hostname: string | null;
 }
 
-/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`. */
+/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`; `data` is the message as on the wire (handshake header included), for Python's _msg_callback. */
 export type TraceEvent =
-  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
-  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
-  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number };
+  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec'; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number; data?: Uint8Array };
 
 export interface EngineConfig {
   isServer: boolean;
@@ -65,10 +65,31 @@ export interface EngineConfig {
   dhParams?: { p: Uint8Array; g: Uint8Array } | 'auto' | null;
   /** OpenSSL's security level (0-5); it bounds DH sizes. Default 2, as Python's. */
   securityLevel?: number;
+  /**
+   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
+   * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
+   * alert attached) aborts the handshake, as OpenSSL's servername callback does.
+   */
+  onClientHello?: (serverName: string | null) => void;
+  /**
+   * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
+   * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
+   * does with SSL_VERIFY_POST_HANDSHAKE.
+   */
+  postHandshakeAuth?: boolean;
   /** Client: a session to resume (from an earlier connection's tickets or id). */
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */
   sessionStore?: ServerSessionStore | null;
+  /** Client: an external PSK to offer in TLS 1.3 (RFC 8446 4.2.11), null for none. Its hash is SHA-256, as OpenSSL's. */
+  externalPsk?: (() => { identity: Uint8Array; key: Uint8Array } | null) | null;
+  /** Server: the external PSK for an offered identity, or null when unknown. */
+  externalPskLookup?: ((identity: Uint8Array) => Uint8Array | null) | null;
+  /** Server: early data accepted per connection (ctx.maxEarlyData); 0 = none, and tickets do not offer it. */
+  maxEarlyData?: number;
+  /** Client: early data to send after the ClientHello, when the resumed session allows it. */
+  earlyData?: Uint8Array | null;
   /** Client OP_NO_TICKET: no session_ticket extension in TLS 1.2 (ids only). */
   noTicket?: boolean;
   /** OP_ALLOW_NO_DHE_KEX: offer (client) or accept (server) psk_ke, resumption without (EC)DHE. */

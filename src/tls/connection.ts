@@ -84,6 +84,17 @@ export class Connection {
   sentClose = false;
   error: SSLError | null = null;
   secrets: TrafficSecrets | null = null;
+  /** 0-RTT: the client's outcome, or whether the server took the early data. */
+  earlyStatus: 'not_sent' | 'rejected' | 'accepted' = 'not_sent';
+  /** Server: early data records are being read (until EndOfEarlyData). */
+  readingEarlyData = false;
+  /** Server: early data received, apart from ordinary application data. */
+  earlyIn: Uint8Array[] = [];
+  earlyInSize = 0;
+  /** Server: bytes of early data allowed. */
+  earlyLimit = 0;
+  /** Server: rejected early data still to skip (RFC 8446 4.2.10), in bytes. */
+  earlySkip = 0;
   /** Client: sessions the server gave us, newest last (bounded). */
   sessions: ClientSession[] = [];
   /** TLS 1.2: what exporters (RFC 5705) need. */
@@ -140,9 +151,24 @@ export class Connection {
   /** Feed at most `wanted()` bytes. Throws SSLError on a fatal error (the alert is queued first). */
   receive(data: Uint8Array): void {
     this.guard(() => {
-      const rec = this.reader.push(data);
+      let rec;
+      try {
+        rec = this.reader.push(data);
+      } catch (e) {
+        // Rejected 0-RTT data cannot be decrypted with the handshake keys: skip it (RFC 8446 4.2.10).
+        if (this.earlySkip > 0 && e instanceof SSLError && e.reason === 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC' && this.earlySkipRecord()) return;
+        throw e;
+      }
       if (rec) this.dispatch(rec.record.type, rec.record.data);
     });
+  }
+
+  /** Account for one skipped early data record; false once the allowance is spent. */
+  private earlySkipRecord(): boolean {
+    const size = this.reader.lastBodyLength;
+    if (size > this.earlySkip) return false;
+    this.earlySkip -= size;
+    return true;
   }
 
   /** Run `f`, turning any failure into a fatal alert and a sticky error. */
@@ -175,7 +201,7 @@ export class Connection {
       case ContentType.handshake:
         return this.onHandshakeRecord(data);
       case ContentType.application_data:
-        if (!this.handshakeDone) throw unexpectedMessage('UNEXPECTED_RECORD');
+        if (!this.handshakeDone) return this.onEarlyRecord(data);
         if (this.reassembler.buffered > 0) throw unexpectedMessage('UNEXPECTED_RECORD');
         if (data.length > 0) {
           this.appIn.push(data);
@@ -186,7 +212,7 @@ export class Connection {
         return this.onAlert(data);
       case ContentType.change_cipher_spec:
         if (data.length !== 1 || data[0] !== 1) throw unexpectedMessage('BAD_CHANGE_CIPHER_SPEC');
-        this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec' });
+        this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec', data });
         if (this.negotiated.version === ProtocolVersion.TLS12) {
           // In TLS 1.2 it switches keys, so it must come where the state expects it.
           if (!this.state.changeCipherSpec) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
@@ -203,11 +229,35 @@ export class Connection {
     }
   }
 
+  /** Application data before the handshake ends: accepted 0-RTT data, or rejected early data to skip. */
+  private onEarlyRecord(data: Uint8Array): void {
+    if (this.readingEarlyData) {
+      this.earlyInSize += data.length;
+      if (this.earlyInSize > this.earlyLimit) throw unexpectedMessage('TOO_MUCH_EARLY_DATA');
+      if (data.length > 0) this.earlyIn.push(data);
+      return;
+    }
+    // After a HelloRetryRequest the client's early data arrives in plaintext records: skipped too.
+    if (this.earlySkip >= data.length && !this.reader.protection) {
+      this.earlySkip -= data.length;
+      return;
+    }
+    throw unexpectedMessage('UNEXPECTED_RECORD');
+  }
+
+  /** Take the early data received so far (server). */
+  readEarly(n: number): Uint8Array {
+    const all = Buffer.concat(this.earlyIn);
+    const out = all.subarray(0, n);
+    this.earlyIn = all.length > n ? [all.subarray(n)] : [];
+    return out;
+  }
+
   private onHandshakeRecord(data: Uint8Array): void {
     if (data.length === 0) throw unexpectedMessage('BAD_LENGTH');
     this.reassembler.push(data);
     for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
-      this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length });
+      this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length, data: msg.raw });
       this.state = this.state.handle(this, msg);
       this.flush();
       if (this.error) return;
@@ -220,10 +270,10 @@ export class Connection {
   }
 
   private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) throw tlsError(Alert.decode_error, 'BAD_ALERT');
+    if (data.length !== 2) throw tlsError(Alert.decode_error, 'INVALID_ALERT');
     const level = data[0]!;
     const desc = data[1]!;
-    this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc });
+    this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc, data });
     if (desc === Alert.close_notify) {
       this.peerClosed = true;
       return;
@@ -269,7 +319,7 @@ export class Connection {
     const raw = frameHandshake(type, body);
     if (addToTranscript) this.transcript.add(raw);
     this.pendingHandshake.push(raw);
-    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length });
+    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length, data: raw });
     return raw;
   }
 
@@ -287,7 +337,7 @@ export class Connection {
     this.writer.protection = null; // CCS is never protected
     this.writer.encode(ContentType.change_cipher_spec, Uint8Array.of(1), this.out);
     this.writer.protection = saved;
-    this.config.trace?.({ direction: 'sent', kind: 'change_cipher_spec' });
+    this.config.trace?.({ direction: 'sent', kind: 'change_cipher_spec', data: Uint8Array.of(1) });
   }
 
   setWriteProtection(p: RecordProtection): void {
@@ -303,13 +353,18 @@ export class Connection {
   sendAlert(level: number, desc: number): void {
     this.flush();
     this.writer.encode(ContentType.alert, Uint8Array.of(level, desc), this.out);
-    this.config.trace?.({ direction: 'sent', kind: 'alert', level, description: desc });
+    this.config.trace?.({ direction: 'sent', kind: 'alert', level, description: desc, data: Uint8Array.of(level, desc) });
     if (desc === Alert.close_notify || level === AlertLevel.fatal) this.sentClose = true;
   }
 
   sendCloseNotify(): void {
     if (this.sentClose) return;
     this.sendAlert(AlertLevel.warning, Alert.close_notify);
+  }
+
+  /** Client: 0-RTT data, under the early keys set as write protection. */
+  sendEarlyApp(data: Uint8Array): void {
+    this.writer.encode(ContentType.application_data, data, this.out);
   }
 
   sendApp(data: Uint8Array): void {

@@ -40,9 +40,12 @@ import {
 import { clientPskModes, encodeHelloWithBinders, pskExtension, pskToOffer, type PskOffer } from './resumption13.js';
 import { decodeSelectedIdentity, PSK_KE } from './psk.js';
 import { resumable12, sessionTicketExtension } from './resumption12.js';
+import { earlyProtection } from './early-data.js';
+import { frameHandshake } from './handshake-framing.js';
 import type { ClientSession } from './session-state.js';
 import { decodeServerHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
+import { postHandshakeAuthExtension } from './post-handshake-auth.js';
 import { acceptServerHello12 } from './handshake-client12.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites12.js';
 import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions } from './tls13-messages.js';
@@ -64,6 +67,8 @@ export interface ClientHandshake {
   psk?: PskOffer | null;
   /** The TLS 1.2 session offered (ticket or id), if any. */
   resume12?: ClientSession | null;
+  /** 0-RTT data went out after the first ClientHello. */
+  earlySent?: boolean;
 }
 
 /**
@@ -91,6 +96,7 @@ function buildExtensions(
   cookie: Uint8Array | null,
   psk: PskOffer | null = null,
   resume12: ClientSession | null = null,
+  early = false,
 ): Extension[] {
   const c = conn.config;
   const versions = offeredVersions(conn);
@@ -120,6 +126,9 @@ function buildExtensions(
       type: ExtensionType.key_share,
       data: encodeKeyShareClient(shares.map((s) => ({ group: s.group, keyExchange: s.publicKey }))),
     });
+    const pha = postHandshakeAuthExtension(conn);
+    if (pha) exts.push(pha);
+    if (early) exts.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     // RFC 8446 4.2.11: pre_shared_key comes last.
     if (psk) exts.push(pskExtension(conn, psk));
   }
@@ -143,6 +152,8 @@ export function startClient(conn: Connection): HandshakeState {
   if (suites.length === (offers12 ? 1 : 0)) throw tlsError(Alert.handshake_failure, 'NO_CIPHERS_AVAILABLE');
   const psk = offers13 ? pskToOffer(conn) : null;
   const resume12 = offers12 ? resumable12(conn) : null;
+  // 0-RTT only on a resumed ticket that allows this much (RFC 8446 4.2.10).
+  const early = c.earlyData && c.earlyData.length > 0 && psk && !psk.external && psk.session.maxEarlyData >= c.earlyData.length ? c.earlyData : null;
   const hello: ClientHello = {
     legacyVersion: ProtocolVersion.TLS12,
     random: c.provider.randomBytes(32),
@@ -151,14 +162,24 @@ export function startClient(conn: Connection): HandshakeState {
     sessionId: resume12 ? resume12.sessionId : c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
     cipherSuites: suites,
     compressionMethods: Uint8Array.of(0),
-    extensions: buildExtensions(conn, shares, null, psk, resume12),
+    extensions: buildExtensions(conn, shares, null, psk, resume12, early !== null),
   };
   conn.negotiated.serverName = c.serverName;
   conn.writer.legacyVersion = ProtocolVersion.TLS10;
-  conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
+  const body = encodeHelloWithBinders(conn, hello, psk);
+  conn.sendHandshake(HandshakeType.client_hello, body);
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  return new ExpectServerHello({ hello, shares, retried: false, sentCcs: false, psk, resume12 });
+  const hs: ClientHandshake = { hello, shares, retried: false, sentCcs: false, psk, resume12, earlySent: early !== null };
+  if (early && psk) {
+    // The CCS goes right after the ClientHello when early data follows (RFC 8446 D.4).
+    sendCcsOnce(conn, hs);
+    const helloHash = c.provider.digest(psk.suite.hash, frameHandshake(HandshakeType.client_hello, body));
+    conn.setWriteProtection(earlyProtection(conn, psk.suite, psk.session.secret, helloHash, hello.random));
+    conn.sendEarlyApp(early);
+    conn.earlyStatus = 'rejected'; // until EncryptedExtensions says otherwise
+  }
+  return new ExpectServerHello(hs);
 }
 
 function sendCcsOnce(conn: Connection, hs: ClientHandshake): void {
@@ -226,6 +247,11 @@ class ExpectServerHello implements HandshakeState {
     // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
     const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
     const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, shares, cookie, psk, hs.resume12 ?? null) };
+    // Early data is refused after a HelloRetryRequest; the second ClientHello goes in plaintext.
+    if (hs.earlySent) {
+      conn.flush();
+      conn.writer.protection = null;
+    }
     sendCcsOnce(conn, hs);
     conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
     return new ExpectServerHello({ ...hs, hello, shares, retried: true, psk });
@@ -246,7 +272,7 @@ class ExpectServerHello implements HandshakeState {
       conn.negotiated.group = entry.group;
     } else if (!psk || !clientPskModes(conn).includes(PSK_KE)) {
       // Only psk_ke, which we offer with OP_ALLOW_NO_DHE_KEX, goes without a share.
-      throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
+      throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
     }
     conn.transcript.add(msg.raw);
     const schedule = new KeySchedule(conn.config.provider, hs.suite!, psk);
@@ -294,6 +320,10 @@ class ExpectEncryptedExtensions implements HandshakeState {
         throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
       }
     }
+    if (findExtension(exts, ExtensionType.early_data)) {
+      if (!this.hs.earlySent || !conn.negotiated.resumed) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+      conn.earlyStatus = 'accepted';
+    }
     const alpn = findExtension(exts, ExtensionType.alpn);
     if (alpn) {
       const list = decodeAlpn(alpn);
@@ -313,7 +343,7 @@ class ExpectCertificateOrRequest implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type === HandshakeType.certificate_request) {
       const req = decodeCertificateRequest(msg.body);
-      if (req.context.length !== 0) throw illegalParameter('BAD_CERTIFICATE_REQUEST');
+      if (req.context.length !== 0) throw decodeError('LENGTH_MISMATCH'); // as OpenSSL
       const sigs = findExtension(req.extensions, ExtensionType.signature_algorithms);
       if (!sigs) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
       this.hs.certRequest = { context: req.context, schemes: decodeU16List(sigs) };
@@ -372,6 +402,8 @@ class ExpectServerFinished implements HandshakeState {
     conn.setReadProtection(ks.protection(serverSecret));
 
     sendCcsOnce(conn, hs);
+    // Accepted early data ends with EndOfEarlyData, still under the early keys (RFC 8446 4.5).
+    if (conn.earlyStatus === 'accepted') conn.sendHandshake(HandshakeType.end_of_early_data, new Uint8Array(0));
     conn.setWriteProtection(ks.protection(hs.clientHsSecret!));
     if (hs.certRequest) this.sendClientCertificate(conn, hs.certRequest);
     conn.negotiated.clientFinished = sendFinished(conn, ks, hs.clientHsSecret!);

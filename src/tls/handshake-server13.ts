@@ -19,6 +19,7 @@ import {
 import type { HandshakeMessage } from './handshake-framing.js';
 import { startServer12 } from './handshake-server12.js';
 import { chooseAlpn } from './alpn.js';
+import { noteClientPostHandshakeAuth } from './post-handshake-auth.js';
 import {
   decodeKeyShareClient,
   decodeServerName,
@@ -38,6 +39,7 @@ import { KeySchedule } from './key-schedule.js';
 import { decodeCertificate, decodeCertificateVerify, encodeCertificateRequest, encodeEncryptedExtensions } from './tls13-messages.js';
 import { choosePsk, type PskChoice, sendTickets13 } from './resumption13.js';
 import { encodeSelectedIdentity, PSK_KE } from './psk.js';
+import { acceptEarlyData, earlyProtection, ExpectEndOfEarlyData } from './early-data.js';
 
 interface ServerHandshake {
   suite: CipherSuite13;
@@ -88,17 +90,22 @@ class ExpectClientHello implements HandshakeState {
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
+      c.onClientHello?.(conn.negotiated.serverName);
       return startServer12(conn, ch, msg, sni !== undefined);
     }
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
       throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
     }
     conn.negotiated.offeredSuites = ch.cipherSuites;
-    const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
-    if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
-
     const sni = findExtension(ch.extensions, ExtensionType.server_name);
     if (sni) conn.negotiated.serverName = decodeServerName(sni);
+    if (!this.retry) {
+      noteClientPostHandshakeAuth(conn, ch.extensions);
+      c.onClientHello?.(conn.negotiated.serverName);
+    }
+
+    const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
+    if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
 
     const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
@@ -125,6 +132,15 @@ class ExpectClientHello implements HandshakeState {
     }
     const alpn = chooseAlpn(c.alpn, ch.extensions);
 
+    // 0-RTT (early-data.ts): read the early data, or skip it when refused.
+    const early = acceptEarlyData(conn, ch.extensions, psk, suite, alpn, this.retry !== null, psk?.obfuscatedAge ?? 0, psk?.identity ?? new Uint8Array(0));
+    if (early) {
+      conn.earlyStatus = 'accepted';
+      conn.earlyLimit = psk!.state.maxEarlyData;
+    } else if (findExtension(ch.extensions, ExtensionType.early_data)) {
+      conn.earlyStatus = 'rejected';
+      conn.earlySkip = Math.max(c.maxEarlyData ?? 0, psk?.state.maxEarlyData ?? 0, 16384) + 256;
+    }
     return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined, psk);
   }
 
@@ -145,8 +161,12 @@ class ExpectClientHello implements HandshakeState {
   }
 
   private chooseSuite(conn: Connection, offered: number[]): CipherSuite13 {
-    // Server preference, as Python's default OP_CIPHER_SERVER_PREFERENCE asks.
-    for (const s of conn.config.tls13Suites) if (offered.includes(s.id)) return s;
+    // Server preference, as Python's default OP_CIPHER_SERVER_PREFERENCE asks. A server
+    // with a PSK callback and no certificate can only succeed with a PSK, whose hash is
+    // SHA-256: such suites go first, as OpenSSL orders them.
+    const c = conn.config;
+    const ours = c.externalPskLookup && c.certs.length === 0 ? [...c.tls13Suites].sort((a, b) => Number(b.hash === 'sha256') - Number(a.hash === 'sha256')) : c.tls13Suites;
+    for (const s of ours) if (offered.includes(s.id)) return s;
     throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   }
 
@@ -168,6 +188,11 @@ class ExpectClientHello implements HandshakeState {
 
   private sendRetry(conn: Connection, msg: HandshakeMessage, ch: ClientHello, suite: CipherSuite13, group: number): HandshakeState {
     if (this.retry) throw illegalParameter('BAD_KEY_SHARE');
+    // Early data sent with the first ClientHello is refused, and skipped (RFC 8446 4.2.10).
+    if (findExtension(ch.extensions, ExtensionType.early_data)) {
+      conn.earlyStatus = 'rejected';
+      conn.earlySkip = Math.max(conn.config.maxEarlyData ?? 0, 16384) + 256;
+    }
     conn.negotiated.helloRetryRequest = true;
     conn.transcript.add(msg.raw);
     conn.transcript.start(suite.hash);
@@ -228,6 +253,7 @@ class ExpectClientHello implements HandshakeState {
 
     conn.transcript.add(msg.raw);
     conn.transcript.start(suite.hash);
+    const earlyKeys = conn.earlyStatus === 'accepted' ? earlyProtection(conn, suite, psk!.state.secret, conn.transcript.hash(), ch.random) : null;
     conn.sendHandshake(
       HandshakeType.server_hello,
       encodeServerHello({
@@ -253,10 +279,12 @@ class ExpectClientHello implements HandshakeState {
     const ee: Extension[] = [];
     if (sniSeen && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
     if (alpn) ee.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
+    if (earlyKeys) ee.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));
 
-    // No certificates in a resumed handshake (RFC 8446 4.3.2, 4.4.2).
-    const requestedCert = c.verifyMode !== 0 && !psk;
+    // No certificates in a resumed handshake (RFC 8446 4.3.2, 4.4.2); with post-handshake auth
+    // configured, OpenSSL asks for the certificate only afterwards.
+    const requestedCert = c.verifyMode !== 0 && !psk && !c.postHandshakeAuth;
     if (requestedCert) {
       conn.sendHandshake(
         HandshakeType.certificate_request,
@@ -283,6 +311,15 @@ class ExpectClientHello implements HandshakeState {
     conn.secrets = { schedule: ks, clientSecret, serverSecret, resumptionSecret: null, exporterSecret: ks.exporterMasterSecret(finishedHash) };
 
     const hs: ServerHandshake = { suite, schedule: ks, clientHsSecret: clientHs, requestedCert, clientSchemes };
+    if (earlyKeys) {
+      // Early data comes under its own keys until EndOfEarlyData; then the client's handshake keys.
+      conn.setReadProtection(earlyKeys);
+      conn.readingEarlyData = true;
+      return new ExpectEndOfEarlyData(() => {
+        conn.setReadProtection(ks.protection(clientHs));
+        return new ExpectClientFinished(hs);
+      });
+    }
     return requestedCert ? new ExpectClientCertificate(hs) : new ExpectClientFinished(hs);
   }
 }

@@ -31,7 +31,7 @@ function xorNonce(out: Buffer, iv: Uint8Array, seq: number): Buffer {
 
 function nextSeq(current: number): number {
   // 2^53 records is far beyond any key's life; refuse rather than wrap.
-  if (current >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW');
+  if (current >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'INTERNAL_ERROR');
   return current + 1;
 }
 
@@ -66,11 +66,15 @@ export class Tls13Protection implements RecordProtection {
   /** Decrypt a protected record body; returns the inner type and content. */
   open(header: Uint8Array, body: Uint8Array): PlainRecord {
     const plain = this.aead.open(this.nextNonce(), header, body);
-    if (!plain) throw tlsError(Alert.bad_record_mac, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+    if (!plain) {
+      // A record that does not open was not ours to count (rejected 0-RTT data is skipped, RFC 8446 4.2.10).
+      this.seq--;
+      throw tlsError(Alert.bad_record_mac, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+    }
     if (plain.length > MAX_PLAINTEXT + 1) throw tlsError(Alert.record_overflow, 'DATA_LENGTH_TOO_LONG');
     let end = plain.length - 1;
     while (end >= 0 && plain[end] === 0) end--; // strip padding (RFC 8446 5.4)
-    if (end < 0) throw tlsError(Alert.unexpected_message, 'NO_RECORD_CONTENT_TYPE');
+    if (end < 0) throw tlsError(Alert.unexpected_message, 'BAD_RECORD_TYPE');
     return { type: plain[end]!, data: plain.subarray(0, end) };
   }
 }
@@ -147,6 +151,8 @@ export class RecordReader {
   plainAlertsAllowed = true;
   /** Largest record body accepted (RFC 8446 5.2 for TLS 1.3). */
   maxBody = MAX_CIPHERTEXT_TLS13;
+  /** Body length of the last complete record (for skipping rejected early data). */
+  lastBodyLength = 0;
 
   wanted(): number {
     if (this.headerHave < 5) return 5 - this.headerHave;
@@ -165,6 +171,7 @@ export class RecordReader {
       const header = data.subarray(0, 5);
       this.header.set(header);
       this.checkHeader();
+      this.lastBodyLength = data.length - 5;
       return { header, record: this.unprotect(header, data.subarray(5)) };
     }
     let off = 0;
@@ -185,6 +192,7 @@ export class RecordReader {
     const header = Buffer.from(this.header);
     this.headerHave = 0;
     this.body = null;
+    this.lastBodyLength = body.length;
     return { header, record: this.unprotect(header, body) };
   }
 

@@ -3,7 +3,8 @@
 // and the tickets that make the next connection resumable.
 import { tlsError } from './alert.js';
 import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
-import { Reader, Writer } from './codec.js';
+import { Writer } from './codec.js';
+import { decodeMaxEarlyData } from './early-data.js';
 import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
 import type { Connection } from './connection.js';
 import { type Extension, findExtension } from './extensions.js';
@@ -36,14 +37,53 @@ export interface PskOffer {
   external: boolean;
 }
 
-/** The session to offer, if it is TLS 1.3, alive, and one of our suites shares its hash. */
+/** The session to offer, if it is TLS 1.3, alive, and one of our suites shares its hash; else an external PSK. */
 export function pskToOffer(conn: Connection): PskOffer | null {
   const s = conn.config.resume;
-  if (!s || s.version !== ProtocolVersion.TLS13 || !s.ticket) return null;
+  if (!s || s.version !== ProtocolVersion.TLS13 || !s.ticket) return externalPskToOffer(conn);
   if (!sessionAlive(s, conn.now())) return null;
   const suite = tls13SuiteById(s.cipherSuite);
   if (!suite || !conn.config.tls13Suites.some((x) => x.hash === suite.hash)) return null;
   return { session: s, suite, external: false };
+}
+
+/**
+ * An external PSK from the caller (Python 3.13's PSK client callback), as a
+ * session: SHA-256 (TLS_AES_128_GCM_SHA256's hash, OpenSSL's choice for
+ * such keys), no certificates, and the "ext binder" label.
+ */
+function externalPskToOffer(conn: Connection): PskOffer | null {
+  const psk = conn.config.externalPsk?.();
+  if (!psk || psk.key.length === 0 || psk.identity.length === 0) return null;
+  const suite = tls13SuiteById(EXTERNAL_PSK_SUITE)!;
+  if (!conn.config.tls13Suites.some((x) => x.hash === suite.hash)) return null;
+  const session: ClientSession = {
+    ...externalState(psk.key),
+    ticket: psk.identity,
+    sessionId: new Uint8Array(0),
+    lifetimeHint: 0,
+  };
+  return { session, suite, external: true };
+}
+
+/** TLS_AES_128_GCM_SHA256: the suite whose hash external PSKs use. */
+const EXTERNAL_PSK_SUITE = 0x1301;
+
+function externalState(key: Uint8Array): SessionState {
+  return {
+    version: ProtocolVersion.TLS13,
+    cipherSuite: EXTERNAL_PSK_SUITE,
+    secret: key,
+    createdAt: 0,
+    lifetime: 0,
+    ageAdd: 0,
+    extendedMasterSecret: false,
+    alpn: null,
+    serverName: null,
+    peerCertificates: [],
+    verifiedChain: null,
+    maxEarlyData: 0,
+  };
 }
 
 /** psk_key_exchange_modes as we send them: psk_dhe_ke, and psk_ke with OP_ALLOW_NO_DHE_KEX. */
@@ -54,8 +94,9 @@ export function clientPskModes(conn: Connection): number[] {
 /** The pre_shared_key extension with placeholder binders; it must go last. */
 export function pskExtension(conn: Connection, offer: PskOffer): Extension {
   const s = offer.session;
-  const age = Math.max(0, conn.now() - s.createdAt);
-  const identity = { identity: s.ticket!, obfuscatedTicketAge: (age + s.ageAdd) % 2 ** 32 };
+  // External PSKs have no age: the obfuscated age is 0 (RFC 8446 4.2.11).
+  const age = offer.external ? 0 : Math.max(0, conn.now() - s.createdAt);
+  const identity = { identity: s.ticket!, obfuscatedTicketAge: offer.external ? 0 : (age + s.ageAdd) % 2 ** 32 };
   return { type: ExtensionType.pre_shared_key, data: encodeOfferedPsks([identity], [offer.suite.hashLength]) };
 }
 
@@ -80,6 +121,10 @@ export interface PskChoice {
   mode: number;
   /** Set when the session came from the cache (stateful ticket): it is used once. */
   cacheId: Uint8Array | null;
+  external: boolean;
+  /** The chosen identity and its obfuscated age, for 0-RTT's checks. */
+  identity: Uint8Array;
+  obfuscatedAge: number;
 }
 
 /**
@@ -96,10 +141,19 @@ export function choosePsk(conn: Connection, exts: readonly Extension[], msg: Han
   const modes = decodePskModes(modesExt);
   const mode = modes.includes(PSK_DHE_KE) ? PSK_DHE_KE : modes.includes(PSK_KE) && conn.config.allowNoDheKex ? PSK_KE : null;
   const store = conn.config.sessionStore;
-  if (mode === null || !store) return null;
+  const lookup = conn.config.externalPskLookup;
+  if (mode === null || (!store && !lookup)) return null;
   const now = conn.now();
   for (let i = 0; i < offered.identities.length; i++) {
     const ticket = offered.identities[i]!.identity;
+    // An external PSK known by this identity comes first, as in OpenSSL.
+    const key = lookup?.(ticket);
+    if (key && key.length > 0) {
+      if (suite.hash !== 'sha256') continue;
+      checkBinder(conn, msg, offered, i, suite, key, true);
+      return { index: i, state: externalState(key), mode, cacheId: null, external: true, identity: ticket, obfuscatedAge: 0 };
+    }
+    if (!store) continue;
     const cached = store.cacheGet(ticket);
     const state = cached ?? store.open(ticket);
     if (!state || state.version !== ProtocolVersion.TLS13) {
@@ -113,17 +167,32 @@ export function choosePsk(conn: Connection, exts: readonly Extension[], msg: Han
     }
     const sessionSuite = tls13SuiteById(state.cipherSuite);
     if (!sessionSuite || sessionSuite.hash !== suite.hash) continue;
-    const truncated = msg.raw.subarray(0, msg.raw.length - offered.bindersLength);
-    const p = conn.config.provider;
-    const hash = conn.transcript.started ? conn.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
-    const expected = computeBinder(p, suite, state.secret, false, hash);
-    const binder = offered.binders[i]!;
-    if (binder.length !== expected.length || !p.timingSafeEqual(binder, expected)) {
-      throw tlsError(Alert.decrypt_error, 'BINDER_DOES_NOT_VERIFY');
-    }
-    return { index: i, state, mode, cacheId: cached ? Uint8Array.from(ticket) : null };
+    checkBinder(conn, msg, offered, i, suite, state.secret, false);
+    const obfuscatedAge = offered.identities[i]!.obfuscatedTicketAge;
+    return { index: i, state, mode, cacheId: cached ? Uint8Array.from(ticket) : null, external: false, identity: ticket, obfuscatedAge };
   }
   return null;
+}
+
+/** The binder of identity `i` must verify over the truncated ClientHello; otherwise the handshake ends. */
+function checkBinder(
+  conn: Connection,
+  msg: HandshakeMessage,
+  offered: ReturnType<typeof decodeOfferedPsks>,
+  i: number,
+  suite: CipherSuite13,
+  key: Uint8Array,
+  external: boolean,
+): void {
+  const p = conn.config.provider;
+  const truncated = msg.raw.subarray(0, msg.raw.length - offered.bindersLength);
+  const hash = conn.transcript.started ? conn.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
+  const expected = computeBinder(p, suite, key, external, hash);
+  const binder = offered.binders[i]!;
+  // RFC 8446 6.2 suggests decrypt_error; OpenSSL 3.0 sends illegal_parameter, and so do we.
+  if (binder.length !== expected.length || !p.timingSafeEqual(binder, expected)) {
+    throw tlsError(Alert.illegal_parameter, 'BINDER_DOES_NOT_VERIFY');
+  }
 }
 
 /** Server: NewSessionTicket messages after the client's Finished, as OpenSSL sends them. */
@@ -154,7 +223,7 @@ export function sendTickets13(conn: Connection): void {
         serverName: n.serverName,
         peerCertificates: n.peerCertificates,
         verifiedChain: n.verifiedChain,
-        maxEarlyData: 0,
+        maxEarlyData: c.maxEarlyData ?? 0,
       };
       if (store.ticketsEnabled) {
         ticket = store.seal(state);
@@ -164,7 +233,9 @@ export function sendTickets13(conn: Connection): void {
         store.cachePut(ticket, state);
       }
     }
-    const msg: NewSessionTicketMsg = { lifetime, ageAdd, nonce, ticket, extensions: [] };
+    // The ticket allows 0-RTT when the server takes early data (RFC 8446 4.2.10).
+    const extensions = store && c.maxEarlyData ? [{ type: ExtensionType.early_data, data: encodeMaxEarlyData(c.maxEarlyData) }] : [];
+    const msg: NewSessionTicketMsg = { lifetime, ageAdd, nonce, ticket, extensions };
     conn.sendHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket(msg), false);
   }
 }
@@ -177,12 +248,7 @@ export function storeTicket13(conn: Connection, msg: HandshakeMessage): void {
   const p = conn.config.provider;
   const n = conn.negotiated;
   const early = findExtension(t.extensions, ExtensionType.early_data);
-  let maxEarlyData = 0;
-  if (early) {
-    const r = new Reader(early);
-    maxEarlyData = r.u32();
-    r.expectEnd('BAD_EXTENSION');
-  }
+  const maxEarlyData = early ? decodeMaxEarlyData(early) : 0;
   // A zero lifetime means "do not cache" (RFC 8446 4.6.1).
   if (t.lifetime === 0) return;
   conn.sessions.push({

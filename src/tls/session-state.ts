@@ -125,6 +125,11 @@ export interface ServerSessionStore {
   cachePut(id: Uint8Array, state: SessionState): void;
   cacheGet(id: Uint8Array): SessionState | null;
   cacheRemove(id: Uint8Array): void;
+  /**
+   * Anti-replay for 0-RTT: true the first time a ticket carries early data
+   * (remembered until `until`, ms), false afterwards or when no more can be remembered.
+   */
+  claimEarlyData(identity: Uint8Array, until: number): boolean;
   /** Outcome of an offered session, for the counters of sessionStats(). */
   count(event: 'hit' | 'miss' | 'timeout'): void;
 }

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -241,3 +241,148 @@ for (const v of VERSIONS) {
 }
 
 void TLSVersion;
+
+describe('external PSK with openssl (TLS 1.3, no certificates)', () => {
+  const HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+  const KEY = Buffer.from(HEX, 'hex');
+
+  test('our client against openssl s_server -psk -psk_identity -nocert', T, async () => {
+    const srv = await startOpensslServer(['-naccept', '1', '-rev', '-tls1_3', '-nocert', '-psk', HEX, '-psk_identity', 'ssl-ts-id']);
+    try {
+      const ctx = ourClientContext({ versions: 'tls13', verifyMode: 'none' });
+      ctx.setPskClientCallback(() => ['ssl-ts-id', KEY]);
+      const c = await ourClientOnce(srv.port, ctx, null);
+      assert.equal(c.reply, 'gnip\n');
+      assert.equal(c.obj.sessionReused, true);
+      assert.equal(c.obj.getPeerCert(true), null);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('openssl s_client -psk -psk_identity against our server without a certificate', T, async () => {
+    const ctx = ourServerContext({ versions: 'tls13', cert: null });
+    const seen: (string | null)[] = [];
+    ctx.setPskServerCallback((id) => {
+      seen.push(id);
+      return id === 'ssl-ts-id' ? KEY : new Uint8Array(0);
+    });
+    const srv = await ourServer(ctx, 1);
+    try {
+      const r = await runOpensslClient(srv.port, ['-tls1_3', '-psk', HEX, '-psk_identity', 'ssl-ts-id'], 'ping\n', { ignEof: false, holdStdinMs: 1500 });
+      const objs = await srv.done;
+      assert.ok(r.brief.established, r.stderr);
+      assert.match(r.stdout, /ping/);
+      assert.deepEqual(seen, ['ssl-ts-id']);
+      assert.equal(objs[0]!.sessionReused, true);
+      assert.equal(r.brief.peerCertificate, undefined);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a wrong key: openssl s_server refuses the binder with illegal_parameter (OpenSSL 3.0)', T, async () => {
+    const srv = await startOpensslServer(['-naccept', '1', '-rev', '-tls1_3', '-nocert', '-psk', HEX, '-psk_identity', 'ssl-ts-id']);
+    try {
+      const ctx = ourClientContext({ versions: 'tls13', verifyMode: 'none' });
+      ctx.setPskClientCallback(() => ['ssl-ts-id', Buffer.alloc(32, 1)]);
+      await assert.rejects(ourClientOnce(srv.port, ctx, null), /ILLEGAL_PARAMETER/);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+describe('0-RTT early data with openssl (TLS 1.3)', () => {
+  for (const accept of [true, false]) {
+    test(`our client against openssl s_server -early_data${accept ? '' : ': the same ticket again is refused'}`, T, async () => {
+      const kind = leafFiles('ecdsa-p256');
+      const srv = await startOpensslServer(['-naccept', accept ? '2' : '3', '-early_data', '-tls1_3', '-cert', kind.leaf, '-key', kind.key, '-cert_chain', kind.chain]);
+      try {
+        const ctx = ourClientContext({ versions: 'tls13' });
+        // s_server without -rev does not answer: wait for the tickets, then take them in.
+        const sock0 = await connectTcp(srv.port);
+        const in0 = new MemoryBIO();
+        const out0 = new MemoryBIO();
+        const obj0 = ctx.wrapBio(in0, out0, { serverHostname: 'localhost' });
+        const pump0 = new BioSocketPump<SSLObject>(sock0, obj0, in0, out0, { timeoutMs: 15000 });
+        await pump0.handshake();
+        await pump0.write('ping\n');
+        for (let i = 0; i < 50 && !obj0.session?.hasTicket; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          try {
+            obj0.read(1);
+          } catch {
+            // SSLWantReadError until the tickets are in
+          }
+        }
+        await pump0.close().catch(() => {});
+        pump0.destroy();
+        sock0.destroy();
+        const first = { session: obj0.session };
+        assert.ok(first.session!.hasTicket);
+        const runs = accept ? 1 : 2;
+        const objs: SSLObject[] = [];
+        for (let i = 0; i < runs; i++) {
+          const sock = await connectTcp(srv.port);
+          const incoming = new MemoryBIO();
+          const outgoing = new MemoryBIO();
+          const obj = ctx.wrapBio(incoming, outgoing, { serverHostname: 'localhost', session: first.session });
+          obj.writeEarlyData(Buffer.from('early hello\n'));
+          const pump = new BioSocketPump<SSLObject>(sock, obj, incoming, outgoing, { timeoutMs: 15000 });
+          try {
+            await pump.handshake();
+            await pump.write('ping\n');
+            await pump.close().catch(() => {});
+          } finally {
+            pump.destroy();
+            sock.destroy();
+          }
+          objs.push(obj);
+        }
+        const out = await srv.finished(15000);
+        assert.match(out, /early hello/);
+        assert.match(out, /End of early data/);
+        assert.equal(objs[0]!.earlyDataStatus, 'accepted');
+        assert.equal(objs[0]!.sessionReused, true);
+        // OpenSSL's anti-replay: the same ticket's early data is refused the second time.
+        if (!accept) assert.equal(objs[1]!.earlyDataStatus, 'rejected');
+      } finally {
+        await srv.stop();
+      }
+    });
+  }
+
+  for (const accept of [true, false]) {
+    test(`openssl s_client -sess_in -early_data FILE against our server (${accept ? 'accepted' : 'rejected'})`, T, async () => {
+      const ctx = ourServerContext({ versions: 'tls13' });
+      ctx.maxEarlyData = 16384;
+      const srv = await ourServer(ctx, 2);
+      const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-early-'));
+      try {
+        const sess = join(dir, 'sess.pem');
+        const early = join(dir, 'early.txt');
+        writeFileSync(early, 'early bytes from s_client\n');
+        const common = ['-tls1_3', '-CAfile', fixture('ca.pem'), '-servername', 'localhost'];
+        await runOpensslClient(srv.port, [...common, '-sess_out', sess], 'ping\n', { ignEof: false, holdStdinMs: 1500 });
+        if (!accept) ctx.maxEarlyData = 0;
+        const b = await runOpensslClient(srv.port, [...common, '-sess_in', sess, '-early_data', early], 'ping\n', { ignEof: false, holdStdinMs: 1500, trace: true });
+        const objs = await srv.done;
+        assert.equal(objs[1]!.sessionReused, true);
+        if (accept) {
+          assert.equal(objs[1]!.earlyDataStatus, 'accepted');
+          assert.equal(Buffer.from(objs[1]!.readEarlyData(1000)).toString(), 'early bytes from s_client\n');
+          assert.match(b.trace, /EndOfEarlyData/);
+        } else {
+          assert.equal(objs[1]!.earlyDataStatus, 'rejected');
+          assert.equal(objs[1]!.readEarlyData(1000).length, 0);
+          assert.doesNotMatch(b.trace, /EndOfEarlyData/);
+        }
+        assert.ok(b.brief.established, b.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await srv.close();
+      }
+    });
+  }
+});

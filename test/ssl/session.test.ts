@@ -18,6 +18,9 @@ import {
 } from '../../src/index.js';
 import { OP_ALLOW_NO_DHE_KEX } from '../../src/ssl/constants.js';
 import { fixture, leafFiles } from '../helpers/peers.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Pair {
   client: SSLObject;
@@ -133,7 +136,8 @@ describe('TLS 1.3 resumption between our client and server', () => {
     const first = connect(cctx, sctx);
     const second = connect(cctx, sctx, first.client.session);
     assert.equal(second.server.sessionReused, true);
-    assert.equal(second.server.handshakeInfo().group, 'X25519MLKEM768', 'a key share was used: psk_dhe_ke');
+    // A key exchange group means (EC)DHE: psk_dhe_ke, not psk_ke.
+    assert.notEqual(second.server.handshakeInfo().group, null);
   });
 
   test('HelloRetryRequest with a PSK', () => {
@@ -291,11 +295,21 @@ describe('sessions that must not resume', () => {
     assert.equal(connect(cctx, sctx, old2).server.sessionReused, false);
   });
 
-  test('TLS 1.3: a binder that does not verify is fatal (decrypt_error), as OpenSSL', () => {
+  test('TLS 1.3: a binder that does not verify is fatal (illegal_parameter, as OpenSSL 3.0)', () => {
     const { cctx, sctx } = contexts();
     const sess = connect(cctx, sctx).client.session!;
     sess._state!.secret[0]! ^= 1;
-    assert.equal(reasonOf(() => connect(cctx, sctx, sess)), 'BINDER_DOES_NOT_VERIFY');
+    const cIn = new MemoryBIO();
+    const cOut = new MemoryBIO();
+    const sIn = new MemoryBIO();
+    const sOut = new MemoryBIO();
+    const client = cctx.wrapBio(cIn, cOut, { serverHostname: 'localhost', session: sess });
+    const server = sctx.wrapBio(sIn, sOut, { serverSide: true });
+    assert.throws(() => client.doHandshake(), SSLWantReadError);
+    sIn.write(cOut.read());
+    assert.equal(reasonOf(() => server.doHandshake()), 'BINDER_DOES_NOT_VERIFY');
+    cIn.write(sOut.read());
+    assert.equal(reasonOf(() => client.doHandshake()), 'SSLV3_ALERT_ILLEGAL_PARAMETER');
   });
 
   test('TLS 1.3: a suite whose hash differs gives a full handshake', () => {
@@ -316,5 +330,154 @@ describe('sessions that must not resume', () => {
     const first = connect(cctx, sctx);
     sctx.setCiphers('ECDHE-ECDSA-CHACHA20-POLY1305');
     assert.equal(connect(cctx, sctx, first.client.session).server.sessionReused, false);
+  });
+});
+
+describe('external PSK (Python 3.13 callbacks, TLS 1.3)', () => {
+  const KEY = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+
+  test('our client and server agree on a PSK without certificates', () => {
+    const cctx = new SSLContext(PROTOCOL_TLS_CLIENT);
+    cctx.checkHostname = false;
+    cctx.verifyMode = 0;
+    const sctx = new SSLContext(PROTOCOL_TLS_SERVER);
+    const seen: (string | null)[] = [];
+    const hints: (string | null)[] = [];
+    cctx.setPskClientCallback((hint) => {
+      hints.push(hint);
+      return ['client-1', KEY];
+    });
+    sctx.setPskServerCallback((identity) => {
+      seen.push(identity);
+      return identity === 'client-1' ? KEY : new Uint8Array(0);
+    }, 'a hint TLS 1.3 never sends');
+    const p = connect(cctx, sctx);
+    assert.deepEqual(seen, ['client-1']);
+    assert.deepEqual(hints, [null]);
+    assert.equal(p.server.sessionReused, true);
+    assert.equal(p.client.sessionReused, true);
+    // SHA-256 is the hash of such keys: a server without certificates puts those suites first, as OpenSSL.
+    assert.equal(p.client.cipher()![0], 'TLS_CHACHA20_POLY1305_SHA256');
+    assert.equal(p.client.getPeerCert(true), null);
+  });
+
+  test('a wrong key fails on the binder, an unknown identity falls back to the certificate', () => {
+    const { cctx, sctx } = contexts();
+    // With a certificate the server keeps its SHA-384 preference, and a SHA-256 key would just not be used.
+    sctx._tls13Ciphers = ['TLS_AES_128_GCM_SHA256'];
+    cctx.setPskClientCallback(() => ['client-1', KEY]);
+    sctx.setPskServerCallback(() => Buffer.alloc(32, 7));
+    assert.throws(() => connect(cctx, sctx), (e: unknown) => (e as { reason?: string }).reason === 'BINDER_DOES_NOT_VERIFY');
+    sctx.setPskServerCallback(() => new Uint8Array(0));
+    const p = connect(cctx, sctx);
+    assert.equal(p.server.sessionReused, false);
+    assert.ok(p.client.getPeerCert(true));
+  });
+
+  test("Python's checks", () => {
+    const { cctx, sctx } = contexts();
+    assert.throws(() => cctx.setPskServerCallback(() => KEY), /PROTOCOL_TLS_CLIENT/);
+    assert.throws(() => sctx.setPskClientCallback(() => ['x', KEY]), /PROTOCOL_TLS_SERVER/);
+    assert.throws(() => cctx.setPskClientCallback('x' as never), TypeError);
+    cctx.setPskClientCallback(() => ['x', Buffer.alloc(513)]);
+    assert.throws(() => connect(cctx, sctx), /psk too long/);
+  });
+});
+
+describe('0-RTT early data between our client and server', () => {
+  function earlyPair(cctx: SSLContext, sctx: SSLContext, session: SSLSession, data: string) {
+    const cIn = new MemoryBIO();
+    const cOut = new MemoryBIO();
+    const sIn = new MemoryBIO();
+    const sOut = new MemoryBIO();
+    const client = cctx.wrapBio(cIn, cOut, { serverHostname: 'localhost', session });
+    const server = sctx.wrapBio(sIn, sOut, { serverSide: true });
+    assert.equal(client.writeEarlyData(Buffer.from(data)), data.length);
+    const step = (o: SSLObject): void => {
+      try {
+        o.doHandshake();
+      } catch (e) {
+        if (!(e instanceof SSLWantReadError)) throw e;
+      }
+    };
+    step(client);
+    const firstFlight = cOut.read();
+    sIn.write(firstFlight);
+    for (let i = 0; i < 6; i++) {
+      step(server);
+      cIn.write(sOut.read());
+      step(client);
+      sIn.write(cOut.read());
+    }
+    return { client, server, firstFlight };
+  }
+
+  test('accepted: the server reads it apart from read(), both ends say accepted', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const p = earlyPair(cctx, sctx, sess, 'GET / HTTP/1.0\r\n\r\n');
+    assert.equal(p.client.earlyDataStatus, 'accepted');
+    assert.equal(p.server.earlyDataStatus, 'accepted');
+    assert.equal(Buffer.from(p.server.readEarlyData(100)).toString(), 'GET / HTTP/1.0\r\n\r\n');
+    // The connection goes on normally.
+    p.client.write(Buffer.from('after'));
+    assert.equal(p.server.sessionReused, true);
+  });
+
+  test('a replayed ClientHello with early data: the early data is rejected the second time', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const p = earlyPair(cctx, sctx, sess, 'pay 100');
+    assert.equal(p.server.earlyDataStatus, 'accepted');
+    const rIn = new MemoryBIO();
+    const replay = sctx.wrapBio(rIn, new MemoryBIO(), { serverSide: true });
+    rIn.write(p.firstFlight);
+    assert.throws(() => replay.doHandshake(), SSLWantReadError);
+    assert.equal(replay.earlyDataStatus, 'rejected');
+    assert.equal(replay.readEarlyData(100).length, 0);
+  });
+
+  test('rejected by a server without maxEarlyData: reported, and the handshake completes', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    sctx.maxEarlyData = 0;
+    const p = earlyPair(cctx, sctx, sess, 'hello');
+    assert.equal(p.client.earlyDataStatus, 'rejected');
+    assert.equal(p.server.earlyDataStatus, 'rejected');
+    assert.equal(p.client.sessionReused, true);
+    assert.equal(p.server.readEarlyData(100).length, 0);
+  });
+
+  test('CLIENT_EARLY_TRAFFIC_SECRET: the same key log line on both ends', () => {
+    const { cctx, sctx } = contexts();
+    sctx.maxEarlyData = 1024;
+    const sess = connect(cctx, sctx).client.session!;
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-keylog-'));
+    try {
+      cctx.keylogFilename = join(dir, 'client.log');
+      sctx.keylogFilename = join(dir, 'server.log');
+      const p = earlyPair(cctx, sctx, sess, 'x');
+      assert.equal(p.server.earlyDataStatus, 'accepted');
+      const early = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET '));
+      assert.equal(early('client.log').length, 1);
+      assert.deepEqual(early('client.log'), early('server.log'));
+      assert.match(early('client.log')[0]!, /^CLIENT_EARLY_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{96}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('writeEarlyData checks', () => {
+    const { cctx, sctx } = contexts();
+    const sess = connect(cctx, sctx).client.session!;
+    const obj = cctx.wrapBio(new MemoryBIO(), new MemoryBIO(), { serverHostname: 'localhost', session: sess });
+    assert.throws(() => obj.writeEarlyData(Buffer.from('x')), /does not allow early data/);
+    sctx.maxEarlyData = 4;
+    const sess2 = connect(cctx, sctx).client.session!;
+    const obj2 = cctx.wrapBio(new MemoryBIO(), new MemoryBIO(), { serverHostname: 'localhost', session: sess2 });
+    assert.throws(() => obj2.writeEarlyData(Buffer.from('12345')), /limited to 4 bytes/);
   });
 });
