@@ -77,7 +77,7 @@ export class CbcProtection implements RecordProtection {
   private pseudoHeader(type: number, version: number, length: number): Buffer {
     const seq = this.seq;
     // 2^53 records is far beyond any key's life; refuse rather than wrap.
-    if (seq >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW');
+    if (seq >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'INTERNAL_ERROR');
     this.seq = seq + 1;
     const h = Buffer.allocUnsafe(13);
     h.writeUInt32BE(Math.floor(seq / 0x100000000), 0);
