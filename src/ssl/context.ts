@@ -178,6 +178,8 @@ export class SSLContext {
   _capaths: string[] = [];
   /** ALPN protocols in preference order, or null when not set. */
   _alpnProtocols: string[] | null = null;
+  /** @internal node's ALPNCallback, set by createServer(): the server's ALPN choice instead of `_alpnProtocols`. */
+  _alpnSelect: ((offered: string[], serverName: string | null) => string | undefined) | null = null;
   /** TLS 1.2 suites (OpenSSL names) selected by setCiphers(), in preference order. */
   _tls12Ciphers: string[] = [];
   /** TLS 1.3 suites in preference order (fixed: Python offers no way to change them). */

@@ -156,6 +156,7 @@ export class SSLObject {
     if (c) {
       c.certs = value._certs;
       c.alpn = value._alpnProtocols;
+      c.alpnSelect = value._alpnSelect ?? undefined;
     }
   }
 
@@ -197,6 +198,7 @@ export class SSLObject {
       verify: (req) => this.verifyPeer(req),
       certs: ctx._certs,
       alpn: ctx._alpnProtocols,
+      alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
       tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
       cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
@@ -206,13 +208,13 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
+      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,
       noEncryptThenMac: (ctx.options & SSL_OP_NO_ENCRYPT_THEN_MAC) !== 0,
       dhParams: ctx._dhParams ?? (ctx.dhAuto ? 'auto' : null),
       securityLevel: ctx.securityLevel,
-      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
-      postHandshakeAuth: ctx.postHandshakeAuth,
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,

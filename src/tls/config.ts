@@ -38,6 +38,12 @@ export interface EngineConfig {
   verify: (req: VerifyRequest) => Uint8Array[];
   certs: CertifiedKey[];
   alpn: string[] | null;
+  /**
+   * Server: picks the protocol from the client's ALPN list instead of `alpn`
+   * (node's ALPNCallback). Returning undefined refuses them all, which is fatal
+   * (no_application_protocol); a name the client did not offer is an error.
+   */
+  alpnSelect?: (offered: string[], serverName: string | null) => string | undefined;
   tls13Suites: CipherSuite13[];
   tls12Suites: CipherSuite12[];
   /** OP_CIPHER_SERVER_PREFERENCE: the server's order decides among TLS 1.2 suites. */
@@ -48,6 +54,19 @@ export interface EngineConfig {
   maxVersion: number;
   middleboxCompat: boolean;
   numTickets: number;
+  /**
+   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
+   * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
+   * alert attached) aborts the handshake, as OpenSSL's servername callback does.
+   */
+  onClientHello?: (serverName: string | null) => void;
+  /**
+   * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
+   * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
+   * does with SSL_VERIFY_POST_HANDSHAKE.
+   */
+  postHandshakeAuth?: boolean;
   /** OP_NO_EXTENDED_MASTER_SECRET: TLS 1.2 neither offers nor accepts RFC 7627, as OpenSSL. */
   noExtendedMasterSecret?: boolean;
   /**
@@ -65,19 +84,6 @@ export interface EngineConfig {
   dhParams?: { p: Uint8Array; g: Uint8Array } | 'auto' | null;
   /** OpenSSL's security level (0-5); it bounds DH sizes. Default 2, as Python's. */
   securityLevel?: number;
-  /**
-   * Server: called once the first ClientHello is parsed and the version chosen, before the
-   * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
-   * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
-   * alert attached) aborts the handshake, as OpenSSL's servername callback does.
-   */
-  onClientHello?: (serverName: string | null) => void;
-  /**
-   * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
-   * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
-   * does with SSL_VERIFY_POST_HANDSHAKE.
-   */
-  postHandshakeAuth?: boolean;
   /** Client: a session to resume (from an earlier connection's tickets or id). */
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */

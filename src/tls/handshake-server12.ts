@@ -3,7 +3,7 @@
 import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
-import { chooseAlpn } from './alpn.js';
+import { selectAlpn } from './alpn.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
@@ -85,7 +85,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   if (etmExt && etmExt.length !== 0) throw decodeError('BAD_EXTENSION');
   // RFC 7366: only CBC suites use it; OpenSSL answers it unless SSL_OP_NO_ENCRYPT_THEN_MAC.
   const etm = !!etmExt && suite.mode === 'cbc' && !c.noEncryptThenMac;
-  const alpn = chooseAlpn(c.alpn, exts);
+  const alpn = selectAlpn(c, exts, conn.negotiated.serverName);
 
   const n = conn.negotiated;
   n.version = ProtocolVersion.TLS12;

@@ -5,7 +5,7 @@
 // the client answers with ChangeCipherSpec, Finished.
 import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-suites12.js';
-import { chooseAlpn } from './alpn.js';
+import { selectAlpn } from './alpn.js';
 import { Reader, Writer } from './codec.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
@@ -236,7 +236,7 @@ interface ResumedServer {
 export function startResumedServer12(conn: Connection, ch: ClientHello, msg: HandshakeMessage, r: Resumption12, secureReneg: boolean): HandshakeState {
   const c = conn.config;
   const { state, suite } = r;
-  const alpn = chooseAlpn(c.alpn, ch.extensions);
+  const alpn = selectAlpn(c, ch.extensions, conn.negotiated.serverName);
   const n = conn.negotiated;
   n.version = ProtocolVersion.TLS12;
   n.cipherSuite = suite.name;
