@@ -209,3 +209,49 @@ function formatOSErrorMessage(errno: number, strerror: string, filename: string 
   const base = `[Errno ${errno}] ${strerror}`;
   return filename === null ? base : `${base}: '${filename}'`;
 }
+
+/**
+ * Python's socket-level OSError subclasses, for connection failures. `code` keeps node's
+ * error code ('ECONNREFUSED', ...) next to Python's errno; messages read `[Errno N] text`.
+ */
+export class ConnectionError extends OSError {
+  code: string | undefined;
+  constructor(errno: number, strerror: string, code?: string) {
+    super(errno, strerror);
+    this.name = 'ConnectionError';
+    this.code = code;
+    this.message = formatOSErrorMessage(errno, strerror, null);
+  }
+}
+
+/** Python's `BrokenPipeError (errno 32, EPIPE)`. */
+export class BrokenPipeError extends ConnectionError {
+  constructor(strerror = 'Broken pipe', code = 'EPIPE') {
+    super(32, strerror, code);
+    this.name = 'BrokenPipeError';
+  }
+}
+
+/** Python's `ConnectionAbortedError (errno 103)`. */
+export class ConnectionAbortedError extends ConnectionError {
+  constructor(strerror = 'Software caused connection abort', code = 'ECONNABORTED') {
+    super(103, strerror, code);
+    this.name = 'ConnectionAbortedError';
+  }
+}
+
+/** Python's `ConnectionRefusedError (errno 111, ECONNREFUSED)`. */
+export class ConnectionRefusedError extends ConnectionError {
+  constructor(strerror = 'Connection refused', code = 'ECONNREFUSED') {
+    super(111, strerror, code);
+    this.name = 'ConnectionRefusedError';
+  }
+}
+
+/** Python's `ConnectionResetError (errno 104, ECONNRESET)`. */
+export class ConnectionResetError extends ConnectionError {
+  constructor(strerror = 'Connection reset by peer', code = 'ECONNRESET') {
+    super(104, strerror, code);
+    this.name = 'ConnectionResetError';
+  }
+}

@@ -21,18 +21,22 @@ export type { CipherInfo } from './ssl/cipher-string.js';
 export type { PathLike } from './ssl/file-loading.js';
 export { SSLObject, type CipherTuple, type HandshakeInfo, type SSLObjectOptions } from './ssl/sslobject.js';
 export { SSLSession } from './ssl/session.js';
+export { RAND_add, RAND_bytes, RAND_pseudo_bytes, RAND_status } from './ssl/rand.js';
+export { setUnraisableHook, type UnraisableHook, type UnraisableInfo } from './ssl/unraisable.js';
+export type { MsgCallback } from './ssl/msg-callback.js';
 export { DER_cert_to_PEM_cert, PEM_cert_to_DER_cert } from './x509/pem.js';
 export { decodeCertificate, type PeerCertDict, type DistinguishedName, type RelativeDistinguishedName, type NameEntry, type AltNameEntry } from './x509/decode.js';
 export { certTimeToSeconds } from './x509/cert-time.js';
 export { DefaultVerifyPaths, getDefaultVerifyPaths } from './ssl/verify-paths.js';
 export {
   verifyCertificateChain,
+  DEFAULT_VERIFY_DEPTH,
   type VerifyCertificateChainOptions,
   type CertificateInput,
   type PurposeInput,
 } from './ssl/verify-chain.js';
 export type { TraceEvent } from './tls/config.js';
-export { SSLSocket, wrapSocket, type WrapSocketOptions } from './net/ssl-socket.js';
+export { SHUT_RD, SHUT_RDWR, SHUT_WR, SSLSocket, wrapSocket, type WrapSocketOptions } from './net/ssl-socket.js';
 export { TLSDriver, type TLSDriverOptions } from './net/tls-driver.js';
 export {
   TLSStream,
@@ -42,6 +46,7 @@ export {
   type TLSStreamOptions,
   type ConnectOptions,
   type ServerOptions,
+  type SNIContext,
   type Pem,
   type SocketLike,
 } from './net/tls-stream.js';

@@ -10,7 +10,15 @@
 //    must stop reading the transport itself (remove its 'data' listeners)
 //    before wrapping it.
 //  - close() sends close_notify when the handshake completed (CPython's
-//    close() sends none), so that peers see a clean end rather than an EOF.
+//    close() sends none), so that peers see a clean end rather than an EOF:
+//    a Node socket is usually the only owner of the connection (no fork, no
+//    shared descriptor), and node:tls peers and HTTP clients read a bare EOF
+//    as truncation. shutdown(how) drops TLS without close_notify, as Python.
+//  - A net.Socket wrapped before it is connected waits for connect(address):
+//    the handshake starts then, as in Python.
+//  - Transport failures are Python's OSError subclasses (ConnectionRefusedError
+//    with errno 111, ConnectionResetError, BrokenPipeError, TimeoutError...)
+//    that keep node's `code` ('ECONNREFUSED') and the original as `cause`.
 
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -19,8 +27,11 @@ import { MemoryBIO } from '../ssl/memory-bio.js';
 import type { CipherTuple, HandshakeInfo, SSLObject } from '../ssl/sslobject.js';
 import type { SSLSession } from '../ssl/session.js';
 import type { PeerCertDict } from '../x509/decode.js';
-import { OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../errors.js';
+import { BrokenPipeError, OSError, SSLWantReadError, SSLWantWriteError, TimeoutError, ValueError } from '../errors.js';
+import { pythonOSError } from './os-errors.js';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { TLSDriver } from './tls-driver.js';
+import { warnNpn } from '../ssl/deprecations.js';
 
 /** Keyword arguments of Python's `SSLContext.wrap_socket()`. */
 export interface WrapSocketOptions {
@@ -68,9 +79,36 @@ function ebadf(): OSError {
   return new OSError(9, 'Bad file descriptor');
 }
 
+function enotconn(): OSError {
+  const e = new OSError(107, 'Transport endpoint is not connected');
+  e.message = '[Errno 107] Transport endpoint is not connected';
+  return e;
+}
+
+/** Python: `socket.SHUT_RD`, for SSLSocket.shutdown(how). */
+export const SHUT_RD = 0;
+/** Python: `socket.SHUT_WR`, for SSLSocket.shutdown(how). */
+export const SHUT_WR = 1;
+/** Python: `socket.SHUT_RDWR`, for SSLSocket.shutdown(how). */
+export const SHUT_RDWR = 2;
+
+/** A net.Socket made but not yet connected (new net.Socket()). */
+function unconnected(sock: Duplex): boolean {
+  const s = sock as Partial<Socket>;
+  return s.pending === true && s.connecting === false && !sock.destroyed;
+}
+
+/** Run `f`, turning node's system errors into Python's OSError subclasses. */
+async function pyErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw pythonOSError(e);
+  }
+}
+
 /** Python's ssl.SSLSocket. Instances come from SSLContext.wrapSocket(). */
 export class SSLSocket implements AsyncIterable<Uint8Array> {
-  readonly context: SSLContext;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   readonly suppressRaggedEofs: boolean;
@@ -78,7 +116,9 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   readonly #sock: Duplex;
   readonly #obj: SSLObject;
   readonly #driver: TLSDriver;
-  #state: 'open' | 'closed' | 'unwrapped' = 'open';
+  #state: 'open' | 'closed' | 'unwrapped' | 'shutdown' = 'open';
+  /** Wrapped before the transport was connected: connect() is still to come. */
+  #awaitingConnect: boolean;
   #closing: Promise<void> | null = null;
   /** Seconds, as socket.settimeout(); null blocks without limit. */
   #timeout: number | null = null;
@@ -99,7 +139,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
       serverHostname: opts.serverHostname,
       session: opts.session,
     });
-    this.context = context;
+    obj._owner = this; // the SNI callback receives the socket, as in Python
     this.serverSide = obj.serverSide;
     this.serverHostname = obj.serverHostname;
     this.suppressRaggedEofs = opts.suppressRaggedEofs ?? true;
@@ -111,12 +151,70 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
       handshakeTimeout: opts.handshakeTimeout,
       shutdownTimeout: opts.shutdownTimeout,
     });
-    if (this.doHandshakeOnConnect) void this.#driver.handshake();
+    this.#awaitingConnect = unconnected(sock);
+    if (this.doHandshakeOnConnect && !this.#awaitingConnect) void this.#driver.handshake();
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  async #connect(address: [string, number] | readonly [string, number]): Promise<void> {
+    if (this.serverSide) throw new ValueError("can't connect in server-side mode");
+    this.#checkOpen();
+    if (!this.#awaitingConnect) throw new ValueError('attempt to connect already-connected SSLSocket!');
+    if (!Array.isArray(address) || address.length < 2 || typeof address[0] !== 'string' || !Number.isInteger(address[1])) {
+      throw new TypeError('AF_INET address must be a pair (host, port)');
+    }
+    const sock = this.#sock as Socket;
+    const [host, port] = address;
+    const done = new Promise<void>((resolve, reject) => {
+      const onError = (e: Error): void => {
+        sock.off('connect', onConnect);
+        reject(e);
+      };
+      const onConnect = (): void => {
+        sock.off('error', onError);
+        resolve();
+      };
+      sock.once('error', onError);
+      sock.once('connect', onConnect);
+    });
+    sock.connect(port, host);
+    await this.#race(done, this.#deadline(), 'timed out');
+    this.#awaitingConnect = false;
+    if (this.doHandshakeOnConnect) await this.doHandshake();
+  }
+
+  /** Python's connect(address) for a socket wrapped before it was connected; handshakes when doHandshakeOnConnect. */
+  async connect(address: [string, number] | readonly [string, number]): Promise<void> {
+    await pyErrors(() => this.#connect(address));
+  }
+
+  /** Python's connect_ex(address): resolves to 0, or to the errno of a connection failure (TLS errors still throw). */
+  async connectEx(address: [string, number] | readonly [string, number]): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      // Socket-level failures (they carry node's code) become errno; TLS and argument errors still throw.
+      if (e instanceof OSError && typeof (e as { code?: unknown }).code === 'string' && typeof e.errno === 'number' && e.errno > 0) {
+        return e.errno;
+      }
+      throw e;
+    }
   }
 
   /** @internal used by SSLContext.wrapSocket() */
   static _create(context: SSLContext, sock: Duplex, opts: WrapSocketOptions = {}): SSLSocket {
     return new SSLSocket(CREATE, context, sock, opts);
+  }
+
+  /** The SSLContext in use; an SNI callback may assign another one (see SSLObject.context). */
+  get context(): SSLContext {
+    return this.#obj.context;
+  }
+  /** Python: `SSLSocket.context = other` (from an SNI callback); see SSLObject.context. */
+  set context(value: SSLContext) {
+    this.#obj.context = value;
   }
 
   // ---------------------------------------------------------------- ssl-ts extras
@@ -188,7 +286,12 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   }
 
   #checkOpen(): void {
-    if (this.#state !== 'open') throw ebadf();
+    if (this.#state === 'closed' || this.#state === 'unwrapped') throw ebadf();
+  }
+
+  #checkConnected(): void {
+    this.#checkOpen();
+    if (this.#awaitingConnect) throw enotconn();
   }
 
   #checkFlags(flags: number, call: string): void {
@@ -212,14 +315,19 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
 
   /** Run the TLS handshake; resolves when it is done, and at once on later calls. */
   async doHandshake(): Promise<void> {
-    this.#checkOpen();
-    await this.#handshaken(this.#deadline(), 'The handshake operation timed out');
+    this.#checkConnected();
+    await pyErrors(() => this.#handshaken(this.#deadline(), 'The handshake operation timed out'));
   }
 
   // ---------------------------------------------------------------- reading
 
   async #readData(n: number): Promise<Uint8Array> {
-    this.#checkOpen();
+    if (this.#state === 'shutdown') return EMPTY;
+    this.#checkConnected();
+    return pyErrors(() => this.#readDataInner(n));
+  }
+
+  async #readDataInner(n: number): Promise<Uint8Array> {
     if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError("'float' object cannot be interpreted as an integer");
     if (n < 0) throw new ValueError('size should not be negative');
     const deadline = this.#deadline();
@@ -240,8 +348,8 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   read(len: number, buffer: Uint8Array): Promise<number>;
   async read(len = DEFAULT_READ_SIZE, buffer?: Uint8Array): Promise<Uint8Array | number> {
     if (buffer === undefined || buffer === null) return this.#readData(len);
-    if (len > buffer.length) throw new ValueError('buffer too small for requested bytes');
-    const data = await this.#readData(len);
+    // As CPython: a length <= 0 or beyond the buffer means the buffer's length.
+    const data = await this.#readData(len <= 0 || len > buffer.length ? buffer.length : len);
     buffer.set(data);
     return data.length;
   }
@@ -285,7 +393,12 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   // ---------------------------------------------------------------- writing
 
   async #writeData(data: unknown): Promise<number> {
-    this.#checkOpen();
+    this.#checkConnected();
+    if (this.#state === 'shutdown') throw new BrokenPipeError();
+    return pyErrors(() => this.#writeDataInner(data));
+  }
+
+  async #writeDataInner(data: unknown): Promise<number> {
     const bytes = toBytes(data);
     const deadline = this.#deadline();
     const message = 'The write operation timed out';
@@ -313,6 +426,58 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
     this.#checkOpen();
     this.#checkFlags(flags, 'sendall');
     await this.#writeData(data);
+  }
+
+  /**
+   * Python's sendfile(file, offset=0, count=None): TLS cannot use the kernel's sendfile, so, as
+   * Python does for SSL sockets, the file is read and sent with sendall(). `file` is a path, a
+   * file descriptor or a FileHandle; resolves to the number of bytes sent.
+   */
+  async sendfile(file: string | number | FileHandle, offset = 0, count: number | null = null): Promise<number> {
+    this.#checkConnected();
+    if (!Number.isInteger(offset) || offset < 0) throw new ValueError(`offset must be a non-negative integer (got ${offset})`);
+    if (count !== null && (!Number.isInteger(count) || count <= 0)) throw new ValueError(`count must be a positive integer (got ${count})`);
+    const own = typeof file === 'string';
+    const fh: FileHandle | null = typeof file === 'string' ? await openFile(file, 'r') : typeof file === 'object' ? file : null;
+    const fd = typeof file === 'number' ? file : null;
+    const { read } = await import('node:fs');
+    const readAt = (buf: Buffer, pos: number): Promise<number> =>
+      fh
+        ? fh.read(buf, 0, buf.length, pos).then((r) => r.bytesRead)
+        : new Promise((res, rej) => read(fd!, buf, 0, buf.length, pos, (err, n) => (err ? rej(err) : res(n))));
+    let sent = 0;
+    try {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      for (;;) {
+        const want = count === null ? chunk.length : Math.min(chunk.length, count - sent);
+        if (want <= 0) break;
+        const n = await readAt(chunk.subarray(0, want), offset + sent);
+        if (n === 0) break;
+        await this.sendall(Buffer.from(chunk.subarray(0, n)));
+        sent += n;
+      }
+    } finally {
+      if (own) await fh!.close();
+    }
+    return sent;
+  }
+
+  /**
+   * Python's shutdown(how): TLS is dropped without close_notify (as Python does), then the
+   * transport's write side is ended for SHUT_WR/SHUT_RDWR; reads return b'' afterwards.
+   */
+  shutdown(how: number): void {
+    this.#checkOpen();
+    if (this.#state === 'shutdown') return;
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
+      const e = new OSError(22, 'Invalid argument');
+      e.message = '[Errno 22] Invalid argument';
+      throw e;
+    }
+    if (this.#awaitingConnect) throw enotconn();
+    this.#state = 'shutdown';
+    if (how !== SHUT_RD) this.#sock.end();
+    if (how !== SHUT_WR) this.#sock.pause();
   }
 
   // ---------------------------------------------------------------- closing
@@ -343,6 +508,12 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     if (this.#state === 'unwrapped') return (this.#closing = Promise.resolve());
+    if (this.#state === 'shutdown' || this.#awaitingConnect) {
+      // No TLS left to close (or none started): release the transport.
+      this.#state = 'closed';
+      this.#sock.destroy();
+      return (this.#closing = Promise.resolve());
+    }
     this.#state = 'closed';
     this.#closing = this.#driver.close();
     return this.#closing;
@@ -400,6 +571,7 @@ export class SSLSocket implements AsyncIterable<Uint8Array> {
 
   /** Always null. Python: `SSLSocket.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
+    warnNpn();
     return null;
   }
 

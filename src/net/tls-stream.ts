@@ -21,6 +21,7 @@ import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
 import { verifyPeerChain } from '../ssl/verify-chain.js';
 import { TLSDriver, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './tls-driver.js';
+import { prefetchServerName } from './sni-prefetch.js';
 import { HandshakeType } from '../tls/constants.js';
 import {
   applyNodeCipherOptions,
@@ -92,12 +93,14 @@ export interface ConnectOptions extends TLSStreamOptions {
   family?: number;
 }
 
+/** ssl-ts: what node's SNICallback may answer here: an SSLContext, or node-style options (cert, key, ca...) to build one. */
+export type SNIContext = SSLContext | TLSStreamOptions;
+
 /**
  * node:tls options ssl-ts does not implement yet. Passing one is an error, not
  * a setting silently dropped.
  */
 export const UNSUPPORTED_NODE_OPTIONS = [
-  'SNICallback',
   'ALPNCallback',
   'pfx',
   'secureContext',
@@ -121,6 +124,13 @@ export const UNSUPPORTED_NODE_OPTIONS = [
 export interface ServerOptions extends TLSStreamOptions {
   /** net.Server option: pause sockets on accept. Not supported; TLS must read at once. */
   pauseOnConnect?: never;
+  /**
+   * node:tls's SNICallback: called with the client's SNI name (only when it sent one); answer
+   * cb(null, context) to serve that connection with another SSLContext (or options to build
+   * one, with the server's requestCert and rejectUnauthorized), cb(null) to keep the server's,
+   * or cb(err) to drop the connection ('tlsClientError'). May answer asynchronously.
+   */
+  SNICallback?: (servername: string, cb: (err: Error | null, ctx?: SNIContext | null) => void) => void;
 }
 
 const READ_SIZE = 64 * 1024;
@@ -137,7 +147,7 @@ function pemText(v: Pem): string {
 /** Add a certificate chain and key given as PEM text (node's way), not as files (Python's). */
 export function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
   const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
-  if (chain.length === 0) throw new SSLError('no certificate in cert', { library: 'PEM', reason: 'NO_START_LINE' });
+  if (chain.length === 0) throw new SSLError('no start line', { library: 'PEM', reason: 'NO_START_LINE' });
   const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });
   if (!new X509Certificate(chain[0]!).checkPrivateKey(keyObj)) {
     throw new SSLError('key values mismatch', { library: 'X509', reason: 'KEY_VALUES_MISMATCH' });
@@ -703,6 +713,8 @@ export function connect(
 export class TLSServer extends net.Server {
   readonly context: SSLContext;
   readonly #options: TLSStreamOptions;
+  readonly #sniCallback: ServerOptions['SNICallback'] | null;
+  readonly #serverOptions: ServerOptions;
 
   constructor(options: ServerOptions = {}, secureConnectionListener?: (stream: TLSStream) => void) {
     // Accepted sockets stay half-open so that TLS, not TCP, decides when our side ends.
@@ -712,14 +724,53 @@ export class TLSServer extends net.Server {
     for (const k of ['cert', 'key', 'ca', 'ALPNProtocols', 'requestCert', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'honorCipherOrder', 'sessionTimeout', 'ticketKeys'] as const) {
       delete this.#options[k];
     }
+    delete (this.#options as ServerOptions).SNICallback;
+    if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
+      throw new TypeError('The "options.SNICallback" property must be of type function');
+    }
+    this.#sniCallback = options.SNICallback ?? null;
+    this.#serverOptions = options;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (sock: net.Socket) => this.#accept(sock));
   }
 
   #accept(sock: net.Socket): void {
+    const cb = this.#sniCallback;
+    if (!cb) return this.#start(sock, null);
+    void prefetchServerName(sock).then((name) => {
+      if (name === null || sock.destroyed) return this.#start(sock, null);
+      let answered = false;
+      try {
+        cb(name, (err, ctx) => {
+          if (answered) return;
+          answered = true;
+          if (err) {
+            sock.destroy();
+            if (this.listenerCount('tlsClientError') > 0) this.emit('tlsClientError', err, null);
+            return;
+          }
+          this.#start(sock, ctx ?? null);
+        });
+      } catch (e) {
+        answered = true;
+        sock.destroy();
+        this.emit('error', e);
+      }
+    });
+  }
+
+  #sniContext(ctx: SNIContext): SSLContext {
+    if (ctx instanceof SSLContext) return ctx;
+    const { requestCert, rejectUnauthorized } = this.#serverOptions;
+    return contextFromOptions({ requestCert, rejectUnauthorized, ...ctx, context: undefined }, true);
+  }
+
+  #start(sock: net.Socket, sni: SNIContext | null): void {
     let stream: TLSStream;
     try {
       stream = new TLSStream(sock, this.#options);
+      // Before the first byte reaches the engine: the whole handshake uses this context.
+      if (sni) stream.sslobj.context = this.#sniContext(sni);
     } catch (e) {
       sock.destroy();
       this.emit('error', e);

@@ -35,13 +35,15 @@ export const CERT_REQUIRED = VerifyMode.CERT_REQUIRED;
 // ------------------------------------------------------------------ protocols
 
 /**
- * Python's `_SSLMethod`. PROTOCOL_TLSv1 and PROTOCOL_TLSv1_1 are absent, as
- * they are from a Python built against an OpenSSL without those methods: the
- * engine cannot speak them. PROTOCOL_SSLv23 is a module-level alias only,
- * as in Python.
+ * Python's `_SSLMethod`. PROTOCOL_TLSv1 and PROTOCOL_TLSv1_1 exist, as in Python on
+ * OpenSSL 3.0, but a context made with them has no protocol ssl-ts can speak (its
+ * handshakes fail with NO_PROTOCOLS_AVAILABLE, as OpenSSL's do at security level 2).
+ * PROTOCOL_SSLv23 is a module-level alias only, as in Python.
  */
 export enum SSLMethod {
   PROTOCOL_TLS = 2,
+  PROTOCOL_TLSv1 = 3,
+  PROTOCOL_TLSv1_1 = 4,
   PROTOCOL_TLSv1_2 = 5,
   PROTOCOL_TLS_CLIENT = 16,
   PROTOCOL_TLS_SERVER = 17,
@@ -50,6 +52,10 @@ export enum SSLMethod {
 export const PROTOCOL_TLS = SSLMethod.PROTOCOL_TLS;
 /** Python: `ssl.PROTOCOL_SSLv23`. */
 export const PROTOCOL_SSLv23 = SSLMethod.PROTOCOL_TLS;
+/** Python: `ssl.PROTOCOL_TLSv1` (deprecated; such a context cannot connect with ssl-ts). */
+export const PROTOCOL_TLSv1 = SSLMethod.PROTOCOL_TLSv1;
+/** Python: `ssl.PROTOCOL_TLSv1_1` (deprecated; such a context cannot connect with ssl-ts). */
+export const PROTOCOL_TLSv1_1 = SSLMethod.PROTOCOL_TLSv1_1;
 /** Python: `ssl.PROTOCOL_TLSv1_2`. */
 export const PROTOCOL_TLSv1_2 = SSLMethod.PROTOCOL_TLSv1_2;
 /** Python: `ssl.PROTOCOL_TLS_CLIENT`. */
@@ -147,6 +153,12 @@ export const VerifyFlags = Object.freeze({
   VERIFY_ALLOW_PROXY_CERTS: 0x40,
   VERIFY_X509_TRUSTED_FIRST: 0x8000,
   VERIFY_X509_PARTIAL_CHAIN: 0x80000,
+  /**
+   * Not in Python or OpenSSL: ssl-ts's opt-in WebPKI profile (bit 30, which
+   * no X509_V_FLAG uses). On top of OpenSSL's checks it applies what browsers,
+   * rustls-webpki and pyca/cryptography enforce (the README lists the rules).
+   */
+  VERIFY_X509_WEBPKI: 0x40000000,
 } as const);
 /** Any combination of `VerifyFlags` bits. Python: `ssl.VerifyFlags`. */
 export type VerifyFlags = number;
@@ -165,6 +177,8 @@ export const VERIFY_ALLOW_PROXY_CERTS = VerifyFlags.VERIFY_ALLOW_PROXY_CERTS;
 export const VERIFY_X509_TRUSTED_FIRST = VerifyFlags.VERIFY_X509_TRUSTED_FIRST;
 /** Python: `ssl.VERIFY_X509_PARTIAL_CHAIN`. */
 export const VERIFY_X509_PARTIAL_CHAIN = VerifyFlags.VERIFY_X509_PARTIAL_CHAIN;
+/** ssl-ts's own (no Python or OpenSSL counterpart): the opt-in WebPKI profile, see {@link VerifyFlags}. */
+export const VERIFY_X509_WEBPKI = VerifyFlags.VERIFY_X509_WEBPKI;
 
 // ------------------------------------------------------------ alert descriptions
 

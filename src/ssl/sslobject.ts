@@ -13,6 +13,10 @@ import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
 import { startClient } from '../tls/handshake-client13.js';
 import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
+import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
+import { runSniCallback } from './sni-callback.js';
+import { warnNpn } from './deprecations.js';
+import { msgCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
@@ -93,7 +97,9 @@ function subjectLine(der: Uint8Array): string | null {
 
 /** One TLS connection over two MemoryBIOs, made by `SSLContext.wrapBio()`. Python: `ssl.SSLObject`. */
 export class SSLObject {
-  readonly context: SSLContext;
+  #context: SSLContext;
+  /** What the SNI callback receives: this object, or the SSLSocket that owns it. */
+  _owner: unknown = null;
   readonly serverSide: boolean;
   readonly serverHostname: string | null;
   /** ssl-ts extra: called for each handshake message, CCS and alert in both directions. */
@@ -118,13 +124,48 @@ export class SSLObject {
     if (!context || typeof context !== 'object' || !('_certs' in context)) {
       throw new TypeError('SSLObject does not have a public constructor. Instances are returned by SSLContext.wrapBio().');
     }
-    this.context = context;
+    this.#context = context;
     this.incoming = incoming;
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
     if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
+
+  /**
+   * The SSLContext in use. An SNI callback may assign another one (SSL_set_SSL_CTX): the
+   * certificate and key, ALPN list and trust store then come from it; the verify mode and the
+   * other settings fixed when the handshake began stay.
+   */
+  get context(): SSLContext {
+    return this.#context;
+  }
+  /** Python: `SSLObject.context = other` (from an SNI callback): switches certificate, key, ALPN and trust store. */
+  set context(value: SSLContext) {
+    if (!value || typeof value !== 'object' || !('_certs' in value)) throw new TypeError('The value must be a SSLContext');
+    this.#context = value;
+    const c = this.conn?.config;
+    if (c) {
+      c.certs = value._certs;
+      c.alpn = value._alpnProtocols;
+    }
+  }
+
+  /** Python's _msg_callback of the current context; its exception is raised after the engine step. */
+  #msgCallback(ev: TraceEvent): void {
+    const cb = this.#context._msgCallback;
+    if (!cb || this.#callbackError) return;
+    const range = this.#context._versionRange();
+    const args = msgCallbackArgs(ev, this.conn?.negotiated.version ?? null, range?.max ?? 0x0304);
+    if (!args) return;
+    try {
+      cb(this._owner ?? this, ...args);
+    } catch (e) {
+      this.#callbackError = { error: e };
+    }
+  }
+
+  #callbackError: { error: unknown } | null = null;
 
   // ---- engine plumbing ---------------------------------------------------
 
@@ -157,6 +198,8 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
+      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      postHandshakeAuth: ctx.postHandshakeAuth,
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
@@ -168,6 +211,7 @@ export class SSLObject {
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);
+        this.#msgCallback(ev);
       },
       keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
@@ -200,10 +244,16 @@ export class SSLObject {
     try {
       conn = this.engine();
       if (conn.error) throw conn.error;
+      sendPendingCertificateRequest(conn);
       return f(conn);
     } finally {
       // The engine's buffers are fresh and never touched again: hand them over without a copy.
       if (conn) for (const chunk of conn.takeOutput()) this.outgoing._writeOwned(chunk);
+      const pending = this.#callbackError;
+      if (pending) {
+        this.#callbackError = null;
+        throw pending.error; // eslint-disable-line no-unsafe-finally -- as CPython re-raises it
+      }
     }
   }
 
@@ -285,8 +335,9 @@ export class SSLObject {
 
   private readData(len: number, cap?: number): Uint8Array {
     if (!Number.isInteger(len)) throw new TypeError('an integer is required');
+    // As CPython: with a buffer, a length <= 0 or beyond it means the buffer's length.
+    if (cap !== undefined && (len <= 0 || len > cap)) len = cap;
     if (len < 0) throw new ValueError('size should not be negative');
-    if (cap !== undefined && len > cap) throw new ValueError('buffer too small for requested bytes');
     return this.run((conn) => {
       this.handshake(conn);
       if (len === 0) return new Uint8Array(0);
@@ -373,6 +424,7 @@ export class SSLObject {
 
   /** Always null: NPN is not supported (as in Python 3.10+). Python: `SSLObject.selected_npn_protocol()`. */
   selectedNpnProtocol(): null {
+    warnNpn();
     return null;
   }
 
@@ -522,9 +574,14 @@ export class SSLObject {
     return obj;
   }
 
-  /** Throws: post-handshake authentication is not supported. Python: `SSLObject.verify_client_post_handshake()`. */
+  /**
+   * Server, TLS 1.3: ask the client for its certificate (post-handshake auth). The request goes
+   * out with the next read or write, and getPeerCert() has the certificate once the client's
+   * answer has been read. Errors are OpenSSL's: NOT_SERVER, WRONG_SSL_VERSION,
+   * EXTENSION_NOT_RECEIVED (the client did not offer it), REQUEST_PENDING, REQUEST_SENT.
+   */
   verifyClientPostHandshake(): void {
-    throw new ValueError('Post-handshake authentication is not supported');
+    requestPostHandshakeAuth(this.conn);
   }
 
   /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */

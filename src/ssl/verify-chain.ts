@@ -38,6 +38,23 @@ export interface VerifyCertificateChainOptions {
   crls?: CertificateInput | readonly CertificateInput[];
   /** Overrides the context's hostnameChecksCommonName (default true, as in Python). */
   hostnameChecksCommonName?: boolean;
+  /**
+   * Most intermediate certificates allowed between leaf and trust anchor
+   * (OpenSSL's verify depth, X509_VERIFY_PARAM_set_depth); default
+   * {@link DEFAULT_VERIFY_DEPTH}. Python's SSLContext has no setting for it,
+   * so handshakes always use the default.
+   */
+  maxDepth?: number;
+}
+
+/** ssl-ts's own name for OpenSSL's default verify depth (100 intermediates), which Python always uses. */
+export const DEFAULT_VERIFY_DEPTH = 100;
+
+function depthOf(v: unknown): number {
+  if (v === undefined || v === null) return DEFAULT_VERIFY_DEPTH;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError('maxDepth must be an integer');
+  if (v < 0 || v > 0x3fffffff) throw new ValueError('maxDepth must be between 0 and 1073741823');
+  return v;
 }
 
 function bytesOf(v: Uint8Array | ArrayBufferView | ArrayBuffer): Uint8Array {
@@ -79,8 +96,10 @@ export function purposeName(p: PurposeInput | null | undefined): 'serverAuth' | 
 
 /** The TrustStore of a context: its anchors, CRLs and capath directories. */
 export function contextStore(ctx: SSLContext): TrustStore {
-  const c = ctx as unknown as { _trusted: Uint8Array[]; _crls?: Uint8Array[]; _capaths?: string[] };
-  return trustStoreFor(c._trusted, c._crls ?? [], c._capaths ?? []);
+  const c = ctx as unknown as { _trusted: Uint8Array[]; _crls?: Uint8Array[]; _capaths?: string[]; _addFromCapath?: (der: Uint8Array) => void };
+  const store = trustStoreFor(c._trusted, c._crls ?? [], c._capaths ?? []);
+  store.onCapathLoad = c._addFromCapath ? (cert) => c._addFromCapath!(cert.der) : null;
+  return store;
 }
 
 function contextOptions(ctx: SSLContext | undefined): Pick<VerifyOptions, 'flags' | 'hostnameChecksCommonName' | 'securityLevel'> {
@@ -122,6 +141,7 @@ export function verifyCertificateChain(opts: VerifyCertificateChainOptions): Uin
     if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new TypeError('time must be a Date or seconds since the epoch');
   }
   const base = contextOptions(opts.context);
+  const maxDepth = depthOf(opts.maxDepth);
   const crls = listOf(opts.crls).flatMap((x) => dersOf(x, 'X509 CRL', 'crls'));
   const chain = verifyParsed(leaf, untrusted, store, {
     ...base,
@@ -132,6 +152,7 @@ export function verifyCertificateChain(opts: VerifyCertificateChainOptions): Uin
     purpose: purposeName(opts.purpose),
     time,
     crls,
+    maxDepth,
   });
   return chain.map((c) => new Uint8Array(c.der));
 }
@@ -155,6 +176,7 @@ export function verifyPeerChain(
     hostname: opts.hostname,
     purpose: opts.purpose,
     time: opts.time,
+    maxDepth: DEFAULT_VERIFY_DEPTH,
   });
   return chain.map((c) => c.der);
 }

@@ -17,9 +17,14 @@ export function alertToSend(err: unknown): number | undefined {
   return err instanceof SSLError ? (err as WithAlert)[ALERT_TO_SEND] : undefined;
 }
 
-/** OpenSSL's reason string: the reason code in lower case, words apart. */
+// OpenSSL's reason strings are the reason code in lower case, words apart; these are not.
+const REASON_TEXT: Record<string, string> = {
+  ASN1_LIB: 'ASN1 lib',
+};
+
+/** OpenSSL's reason string for a reason code. */
 export function reasonText(reason: string): string {
-  return reason.toLowerCase().replace(/_/g, ' ');
+  return REASON_TEXT[reason] ?? reason.toLowerCase().replace(/_/g, ' ');
 }
 
 /** A protocol failure detected locally: we send `alert`, the caller sees `reason`. */
@@ -30,7 +35,7 @@ export function tlsError(alert: number, reason: string, text?: string): SSLError
 export const decodeError = (reason = 'BAD_PACKET_LENGTH'): SSLError => tlsError(Alert.decode_error, reason);
 export const unexpectedMessage = (reason = 'UNEXPECTED_MESSAGE'): SSLError =>
   tlsError(Alert.unexpected_message, reason);
-export const illegalParameter = (reason = 'ILLEGAL_PARAMETER'): SSLError =>
+export const illegalParameter = (reason: string): SSLError =>
   tlsError(Alert.illegal_parameter, reason);
 
 // A received alert is reported with OpenSSL 3.0's reason (SSL_AD_REASON_OFFSET +

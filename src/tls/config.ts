@@ -19,11 +19,11 @@ export interface VerifyRequest {
   hostname: string | null;
 }
 
-/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`. */
+/** ssl-ts only: one handshake message, change_cipher_spec or alert, for `SSLObject.trace`; `data` is the message as on the wire (handshake header included), for Python's _msg_callback. */
 export type TraceEvent =
-  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number }
-  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec' }
-  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number };
+  | { direction: 'sent' | 'received'; kind: 'handshake'; type: number; length: number; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'change_cipher_spec'; data?: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number; data?: Uint8Array };
 
 export interface EngineConfig {
   isServer: boolean;
@@ -48,6 +48,19 @@ export interface EngineConfig {
   maxVersion: number;
   middleboxCompat: boolean;
   numTickets: number;
+  /**
+   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
+   * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
+   * alert attached) aborts the handshake, as OpenSSL's servername callback does.
+   */
+  onClientHello?: (serverName: string | null) => void;
+  /**
+   * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
+   * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
+   * does with SSL_VERIFY_POST_HANDSHAKE.
+   */
+  postHandshakeAuth?: boolean;
   /** Client: a session to resume (from an earlier connection's tickets or id). */
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */

@@ -203,7 +203,7 @@ export class Connection {
         return this.onAlert(data);
       case ContentType.change_cipher_spec:
         if (data.length !== 1 || data[0] !== 1) throw unexpectedMessage('BAD_CHANGE_CIPHER_SPEC');
-        this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec' });
+        this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec', data });
         if (this.negotiated.version === ProtocolVersion.TLS12) {
           // In TLS 1.2 it switches keys, so it must come where the state expects it.
           if (!this.state.changeCipherSpec) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
@@ -248,7 +248,7 @@ export class Connection {
     if (data.length === 0) throw unexpectedMessage('BAD_LENGTH');
     this.reassembler.push(data);
     for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
-      this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length });
+      this.config.trace?.({ direction: 'received', kind: 'handshake', type: msg.type, length: msg.body.length, data: msg.raw });
       this.state = this.state.handle(this, msg);
       this.flush();
       if (this.error) return;
@@ -261,10 +261,10 @@ export class Connection {
   }
 
   private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) throw tlsError(Alert.decode_error, 'BAD_ALERT');
+    if (data.length !== 2) throw tlsError(Alert.decode_error, 'INVALID_ALERT');
     const level = data[0]!;
     const desc = data[1]!;
-    this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc });
+    this.config.trace?.({ direction: 'received', kind: 'alert', level, description: desc, data });
     if (desc === Alert.close_notify) {
       this.peerClosed = true;
       return;
@@ -310,7 +310,7 @@ export class Connection {
     const raw = frameHandshake(type, body);
     if (addToTranscript) this.transcript.add(raw);
     this.pendingHandshake.push(raw);
-    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length });
+    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length, data: raw });
     return raw;
   }
 
@@ -328,7 +328,7 @@ export class Connection {
     this.writer.protection = null; // CCS is never protected
     this.writer.encode(ContentType.change_cipher_spec, Uint8Array.of(1), this.out);
     this.writer.protection = saved;
-    this.config.trace?.({ direction: 'sent', kind: 'change_cipher_spec' });
+    this.config.trace?.({ direction: 'sent', kind: 'change_cipher_spec', data: Uint8Array.of(1) });
   }
 
   setWriteProtection(p: RecordProtection): void {
@@ -344,7 +344,7 @@ export class Connection {
   sendAlert(level: number, desc: number): void {
     this.flush();
     this.writer.encode(ContentType.alert, Uint8Array.of(level, desc), this.out);
-    this.config.trace?.({ direction: 'sent', kind: 'alert', level, description: desc });
+    this.config.trace?.({ direction: 'sent', kind: 'alert', level, description: desc, data: Uint8Array.of(level, desc) });
     if (desc === Alert.close_notify || level === AlertLevel.fatal) this.sentClose = true;
   }
 

@@ -45,6 +45,7 @@ import { frameHandshake } from './handshake-framing.js';
 import type { ClientSession } from './session-state.js';
 import { decodeServerHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
+import { postHandshakeAuthExtension } from './post-handshake-auth.js';
 import { acceptServerHello12 } from './handshake-client12.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV } from './cipher-suites12.js';
 import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions } from './tls13-messages.js';
@@ -121,6 +122,8 @@ function buildExtensions(
       type: ExtensionType.key_share,
       data: encodeKeyShareClient(shares.map((s) => ({ group: s.group, keyExchange: s.publicKey }))),
     });
+    const pha = postHandshakeAuthExtension(conn);
+    if (pha) exts.push(pha);
     if (early) exts.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     // RFC 8446 4.2.11: pre_shared_key comes last.
     if (psk) exts.push(pskExtension(conn, psk));
@@ -265,7 +268,7 @@ class ExpectServerHello implements HandshakeState {
       conn.negotiated.group = entry.group;
     } else if (!psk || !clientPskModes(conn).includes(PSK_KE)) {
       // Only psk_ke, which we offer with OP_ALLOW_NO_DHE_KEX, goes without a share.
-      throw tlsError(Alert.missing_extension, 'MISSING_KEY_SHARE');
+      throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
     }
     conn.transcript.add(msg.raw);
     const schedule = new KeySchedule(conn.config.provider, hs.suite!, psk);
@@ -336,7 +339,7 @@ class ExpectCertificateOrRequest implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type === HandshakeType.certificate_request) {
       const req = decodeCertificateRequest(msg.body);
-      if (req.context.length !== 0) throw illegalParameter('BAD_CERTIFICATE_REQUEST');
+      if (req.context.length !== 0) throw decodeError('LENGTH_MISMATCH'); // as OpenSSL
       const sigs = findExtension(req.extensions, ExtensionType.signature_algorithms);
       if (!sigs) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
       this.hs.certRequest = { context: req.context, schemes: decodeU16List(sigs) };

@@ -102,7 +102,7 @@ export function leafPublicKey(der: Uint8Array): KeyObject {
   } catch {
     // unparseable: reported below
   }
-  if (!key) throw tlsError(Alert.bad_certificate, 'BAD_CERTIFICATE');
+  if (!key) throw tlsError(Alert.bad_certificate, 'ASN1_LIB');
   return key;
 }
 

@@ -6,6 +6,7 @@ import type { HandshakeMessage } from './handshake-framing.js';
 import { storeTicket13 } from './resumption13.js';
 import { decodeKeyUpdate, KEY_UPDATE_NOT_REQUESTED, KEY_UPDATE_REQUESTED } from './tls13-messages.js';
 import { Writer } from './codec.js';
+import { handlePostHandshakeAuth } from './post-handshake-auth.js';
 
 
 export class ConnectedState implements HandshakeState {
@@ -21,7 +22,8 @@ export class ConnectedState implements HandshakeState {
         this.keyUpdate(conn, decodeKeyUpdate(msg.body));
         return this;
       default:
-        // We never offer post_handshake_auth, so a CertificateRequest here is unexpected too.
+        // Post-handshake auth (post-handshake-auth.ts) or out of place.
+        if (handlePostHandshakeAuth(conn, msg)) return this;
         throw unexpectedMessage();
     }
   }

@@ -19,6 +19,7 @@ import {
 import type { HandshakeMessage } from './handshake-framing.js';
 import { startServer12 } from './handshake-server12.js';
 import { chooseAlpn } from './alpn.js';
+import { noteClientPostHandshakeAuth } from './post-handshake-auth.js';
 import {
   decodeKeyShareClient,
   decodeServerName,
@@ -89,17 +90,22 @@ class ExpectClientHello implements HandshakeState {
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
+      c.onClientHello?.(conn.negotiated.serverName);
       return startServer12(conn, ch, msg, sni !== undefined);
     }
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
       throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
     }
     conn.negotiated.offeredSuites = ch.cipherSuites;
-    const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
-    if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
-
     const sni = findExtension(ch.extensions, ExtensionType.server_name);
     if (sni) conn.negotiated.serverName = decodeServerName(sni);
+    if (!this.retry) {
+      noteClientPostHandshakeAuth(conn, ch.extensions);
+      c.onClientHello?.(conn.negotiated.serverName);
+    }
+
+    const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
+    if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
 
     const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
@@ -276,8 +282,9 @@ class ExpectClientHello implements HandshakeState {
     if (earlyKeys) ee.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));
 
-    // No certificates in a resumed handshake (RFC 8446 4.3.2, 4.4.2).
-    const requestedCert = c.verifyMode !== 0 && !psk;
+    // No certificates in a resumed handshake (RFC 8446 4.3.2, 4.4.2); with post-handshake auth
+    // configured, OpenSSL asks for the certificate only afterwards.
+    const requestedCert = c.verifyMode !== 0 && !psk && !c.postHandshakeAuth;
     if (requestedCert) {
       conn.sendHandshake(
         HandshakeType.certificate_request,

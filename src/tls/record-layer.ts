@@ -31,7 +31,7 @@ function xorNonce(out: Buffer, iv: Uint8Array, seq: number): Buffer {
 
 function nextSeq(current: number): number {
   // 2^53 records is far beyond any key's life; refuse rather than wrap.
-  if (current >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'SEQUENCE_NUMBER_OVERFLOW');
+  if (current >= Number.MAX_SAFE_INTEGER) throw tlsError(Alert.internal_error, 'INTERNAL_ERROR');
   return current + 1;
 }
 
@@ -74,7 +74,7 @@ export class Tls13Protection implements RecordProtection {
     if (plain.length > MAX_PLAINTEXT + 1) throw tlsError(Alert.record_overflow, 'DATA_LENGTH_TOO_LONG');
     let end = plain.length - 1;
     while (end >= 0 && plain[end] === 0) end--; // strip padding (RFC 8446 5.4)
-    if (end < 0) throw tlsError(Alert.unexpected_message, 'NO_RECORD_CONTENT_TYPE');
+    if (end < 0) throw tlsError(Alert.unexpected_message, 'BAD_RECORD_TYPE');
     return { type: plain[end]!, data: plain.subarray(0, end) };
   }
 }

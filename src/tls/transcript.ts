@@ -37,6 +37,12 @@ export class Transcript {
     this.running.update(frameHandshake(HandshakeType.message_hash, digest));
   }
 
+  /** An independent copy of the running hash, for post-handshake messages hashed on their own. */
+  fork(): RunningHash {
+    if (!this.running) throw new Error('transcript not started');
+    return this.running.clone();
+  }
+
   /** The hash as if `extra` came next, without adding it (PSK binders). */
   hashWith(extra: Uint8Array): Uint8Array {
     if (!this.running) throw new Error('transcript not started');

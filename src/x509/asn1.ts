@@ -42,6 +42,13 @@ export interface DerNode {
   children: DerNode[];
   /** Dotted form, for universal OBJECT IDENTIFIER nodes. */
   oid?: string;
+  /** The length is in long form where short would do, or has leading zero octets (BER, not DER). */
+  nonMinimalLength?: true;
+}
+
+/** Whether any node of the tree has a non-DER length encoding. */
+export function hasNonMinimalLength(node: DerNode): boolean {
+  return node.nonMinimalLength === true || node.children.some(hasNonMinimalLength);
 }
 
 /** The failure every malformed structure maps to, like OpenSSL's d2i errors. */
@@ -54,6 +61,9 @@ function convert(block: asn1js.AsnType): DerNode {
   if (block.lenBlock.isIndefiniteForm) throw asn1Error('indefinite length not allowed', 'ILLEGAL_OPTIONS_ON_ITEM_TEMPLATE');
   const raw = block.valueBeforeDecodeView;
   const header = block.idBlock.blockLength + block.lenBlock.blockLength;
+  // asn1js lets a child's length run past the end of its parent (the parent
+  // then spans more than its length says); DER and OpenSSL do not.
+  if (raw.length !== header + block.lenBlock.length) throw asn1Error('too long', 'TOO_LONG');
   const content = raw.subarray(header, header + block.lenBlock.length);
   const node: DerNode = {
     tagClass: block.idBlock.tagClass,
@@ -63,6 +73,10 @@ function convert(block: asn1js.AsnType): DerNode {
     content,
     children: [],
   };
+  const len = block.lenBlock;
+  if (len.longFormUsed && (len.length < 0x80 || len.blockLength - 1 > Math.max(1, Math.ceil(Math.log2(len.length + 1) / 8)))) {
+    node.nonMinimalLength = true;
+  }
   if (node.constructed) {
     const inner = (block.valueBlock as unknown as { value?: asn1js.AsnType[] }).value ?? [];
     node.children = inner.map(convert);
@@ -72,16 +86,25 @@ function convert(block: asn1js.AsnType): DerNode {
   return node;
 }
 
-/** Parses exactly one DER value covering all of `der`; throws SSLError otherwise. */
-export function parseDer(der: Uint8Array): DerNode {
+/**
+ * Parses exactly one DER value covering all of `der` (or, with
+ * `allowTrailing`, the first value, as OpenSSL's d2i of an extension value
+ * does); throws SSLError otherwise.
+ */
+export function parseDer(der: Uint8Array, allowTrailing = false): DerNode {
   let parsed: asn1js.FromBerResult;
   try {
-    parsed = asn1js.fromBER(der, { parseEmbedded: false });
+    // asn1js caps a parse at 10,000 nodes by default; OpenSSL has no such cap,
+    // and a certificate with more names than that must still be read whole
+    // (a SAN list cut short once let the commonName stand in for it). Every
+    // node takes at least two octets, so this bound is never the one hit and
+    // the work stays linear in the input.
+    parsed = asn1js.fromBER(der, { parseEmbedded: false, maxNodes: (der.length >> 1) + 1 });
   } catch {
     throw asn1Error();
   }
   if (parsed.offset === -1 || parsed.result.error) throw asn1Error('header too long', 'HEADER_TOO_LONG');
-  if (parsed.offset !== der.length) throw asn1Error('too long', 'TOO_LONG');
+  if (parsed.offset !== der.length && !allowTrailing) throw asn1Error('too long', 'TOO_LONG');
   try {
     return convert(parsed.result);
   } catch (e) {

@@ -4,12 +4,15 @@ import * as crypto from 'node:crypto';
 import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf,
-  isContext, oidOf, parseDer, stringValue,
+  hasNonMinimalLength, isContext, oidOf, parseDer, stringValue,
 } from './asn1.js';
 import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
 import { type NameConstraints, parseNameConstraints } from './constraints.js';
 import { usablePublicKey } from './key-probe.js';
+import {
+  checkAsIdentifiers, checkIpAddrBlocks, checkNetscapeCertType, checkProxyCertInfo, parseCrlDistributionPoints,
+} from './extension-checks.js';
 
 export type { GeneralName, ParsedName } from './names.js';
 
@@ -34,14 +37,17 @@ export interface CertTime {
   date: Date;
 }
 
-// Extensions OpenSSL knows how to enforce when marked critical
-// (X509_supported_extension); any other critical extension fails validation.
-const SUPPORTED_CRITICAL = new Set<string>([
+// Extensions OpenSSL 3.0 knows how to enforce when marked critical
+// (X509_supported_extension in crypto/x509/v3_purp.c, checked one by one
+// against `openssl verify`); any other critical extension fails validation.
+export const SUPPORTED_CRITICAL: ReadonlySet<string> = new Set<string>([
   OID.netscapeCertType, OID.keyUsage, OID.subjectAltName, OID.basicConstraints,
-  OID.certificatePolicies, OID.extKeyUsage, OID.policyConstraints, OID.proxyCertInfo,
-  OID.nameConstraints, OID.policyMappings, OID.inhibitAnyPolicy, OID.ipAddrBlocks,
-  OID.autonomousSysIds,
+  OID.certificatePolicies, OID.crlDistributionPoints, OID.extKeyUsage, OID.ipAddrBlocks,
+  OID.autonomousSysIds, OID.ocspNoCheck, OID.policyConstraints, OID.proxyCertInfo,
+  OID.nameConstraints, OID.policyMappings, OID.inhibitAnyPolicy,
 ]);
+
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
 interface SigAlg {
   /** Node digest name, or null for algorithms that hash internally. */
@@ -250,6 +256,8 @@ export class Certificate {
   readonly notAfter: Date;
   readonly spkiDer: Uint8Array;
   readonly publicKeyAlgorithmOid: string;
+  /** An EC key whose curve is spelled out instead of named (OpenSSL: X509_V_ERR_EC_KEY_EXPLICIT_PARAMS). */
+  readonly ecExplicitParams: boolean;
   readonly extensions: readonly Extension[];
   /** basicConstraints cA, or null when the extension is absent. */
   readonly isCA: boolean | null;
@@ -275,6 +283,8 @@ export class Certificate {
   readonly hasUnhandledCritical: boolean;
   /** Some extension is duplicated or could not be decoded (OpenSSL's EXFLAG_INVALID). */
   readonly hasInvalidExtensions: boolean;
+  /** Some decoded extension value is BER, not DER: bytes after the value, or non-minimal lengths (OpenSSL reads both). */
+  readonly hasTrailingExtensionData: boolean;
   /** Issuer and subject names are equal. */
   readonly selfIssued: boolean;
   /** CRL distribution points: their fullName GeneralNames (null for other kinds) and whether cRLIssuer is set. */
@@ -327,7 +337,10 @@ export class Certificate {
     this.subjectDer = this.subject.der;
     const spki = expect(f[i++], TAG.SEQUENCE);
     this.spkiDer = spki.raw;
-    this.publicKeyAlgorithmOid = parseAlgorithm(spki.children[0]).oid;
+    const keyAlg = parseAlgorithm(spki.children[0]);
+    this.publicKeyAlgorithmOid = keyAlg.oid;
+    this.ecExplicitParams = keyAlg.oid === EC_PUBLIC_KEY && keyAlg.params !== null
+      && keyAlg.params.tagClass === UNIVERSAL && keyAlg.params.tag === TAG.SEQUENCE;
     bitStringBytes(spki.children[1]);
     if (isContext(f[i], 1)) i++;
     if (isContext(f[i], 2)) i++;
@@ -353,8 +366,11 @@ export class Certificate {
     this.extensions = extensions;
 
     // Decode the extensions validation depends on; a duplicate or broken one
-    // is ignored (OpenSSL's X509_get_ext_d2i returns nothing) and flagged.
+    // is ignored (OpenSSL's X509_get_ext_d2i returns nothing) and flagged, and
+    // path validation then refuses the certificate. Like d2i, only the first
+    // value in extnValue is read; trailing bytes are noted for strict profiles.
     let invalid = false;
+    let trailing = false;
     const counts = new Map<string, number>();
     for (const e of extensions) counts.set(e.oid, (counts.get(e.oid) ?? 0) + 1);
     const single = <T>(oid: string, decode: (n: DerNode) => T): T | null => {
@@ -365,7 +381,9 @@ export class Certificate {
         return null;
       }
       try {
-        return decode(parseDer(e.value));
+        const node = parseDer(e.value, true);
+        if (node.raw.length !== e.value.length || hasNonMinimalLength(node)) trailing = true;
+        return decode(node);
       } catch {
         invalid = true;
         return null;
@@ -393,6 +411,9 @@ export class Certificate {
 
     this.keyUsage = single(OID.keyUsage, (n) => {
       const { bytes } = bitStringBytes(n);
+      // RFC 5280 4.2.1.3: at least one bit; OpenSSL 3.0 (reading the first
+      // two octets) marks an empty keyUsage invalid.
+      if (((bytes[0] ?? 0) | (bytes[1] ?? 0)) === 0) throw asn1Error('invalid empty key usage', 'INVALID_EMPTY_KEY_USAGE');
       return KEY_USAGE_NAMES.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
     });
     this.extKeyUsage = single(OID.extKeyUsage, (n) => expect(n, TAG.SEQUENCE).children.map((c) => oidOf(c)));
@@ -425,21 +446,15 @@ export class Certificate {
     this.akiIssuerNames = aki?.names ?? [];
 
     this.nameConstraints = single(OID.nameConstraints, parseNameConstraints);
-    this.crlDistPoints = single(OID.crlDistributionPoints, (n) =>
-      expect(n, TAG.SEQUENCE).children.map((dp) => {
-        let fullNames: GeneralName[] | null = null;
-        let crlIssuer = false;
-        for (const c of expect(dp, TAG.SEQUENCE).children) {
-          if (isContext(c, 0)) {
-            const name = c.children[0];
-            fullNames = name && isContext(name, 0) ? name.children.map(parseGeneralName) : null;
-          } else if (isContext(c, 2)) crlIssuer = true;
-        }
-        return { fullNames, crlIssuer };
-      })) ?? [];
+    this.crlDistPoints = single(OID.crlDistributionPoints, parseCrlDistributionPoints) ?? [];
+    single(OID.netscapeCertType, checkNetscapeCertType);
+    single(OID.proxyCertInfo, checkProxyCertInfo);
+    single(OID.ipAddrBlocks, checkIpAddrBlocks);
+    single(OID.autonomousSysIds, checkAsIdentifiers);
 
     this.hasUnhandledCritical = extensions.some((e) => e.critical && !SUPPORTED_CRITICAL.has(e.oid));
     this.hasInvalidExtensions = invalid;
+    this.hasTrailingExtensionData = trailing;
     this.selfIssued = this.subject.canon === this.issuer.canon;
 
     const cns: string[] = [];
@@ -468,7 +483,7 @@ export class Certificate {
   /** The subject public key; throws SSLError if node:crypto cannot load it. */
   get publicKey(): crypto.KeyObject {
     const k = this.tryPublicKey();
-    if (!k) throw new SSLError('unable to decode issuer public key', { library: 'X509', reason: 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY' });
+    if (!k) throw new SSLError('unable to get certs public key', { library: 'X509', reason: 'UNABLE_TO_GET_CERTS_PUBLIC_KEY' });
     return k;
   }
 

@@ -55,6 +55,8 @@ export class Crl {
   readonly isDelta: boolean;
   /** An unhandled critical extension in the CRL or one of its entries. */
   readonly hasUnhandledCritical: boolean;
+  /** The cRLNumber extension's value, or null when absent or not an INTEGER (RFC 5280 5.2.3 requires it). */
+  readonly crlNumber: bigint | null;
 
   constructor(der: Uint8Array) {
     this.der = new Uint8Array(der);
@@ -117,6 +119,7 @@ export class Crl {
     let idp: IssuingDistributionPoint | null = null;
     let idpInvalid = false;
     let isDelta = false;
+    let crlNumber: bigint | null = null;
     if (isContext(f[i], 0)) {
       for (const x of extensionsOf(f[i]!.children[0]!)) {
         if (x.oid === OID.authorityKeyIdentifier) {
@@ -138,6 +141,13 @@ export class Crl {
           critical = true;
         }
         if (x.critical && x.oid === OID_CRL_NUMBER) critical = true;
+        if (x.oid === OID_CRL_NUMBER) {
+          try {
+            crlNumber = integerOf(parseDer(x.value));
+          } catch {
+            crlNumber = null;
+          }
+        }
       }
       i++;
     }
@@ -148,6 +158,7 @@ export class Crl {
     this.idpInvalid = idpInvalid;
     this.isDelta = isDelta;
     this.hasUnhandledCritical = critical;
+    this.crlNumber = crlNumber;
   }
 
   /** The revocation entry for `serial`, if any. */

@@ -193,6 +193,9 @@ export function matchDnsName(cert: Certificate, hostname: string, opts: Hostname
   if (host.length === 0 || host.includes(0)) return false;
   const dotSubdomains = host.length > 1 && host[0] === 0x2e;
 
+  // A subjectAltName that is present but unreadable (malformed, duplicated)
+  // must not let the commonName stand in for it: no match at all.
+  if (!cert.hasSubjectAltName && cert.hasExtension(OID.subjectAltName)) return false;
   let sawDns = false;
   for (const san of cert.subjectAltNames) {
     if (san.type !== 'DNS') continue;

@@ -229,6 +229,7 @@ export const OID = {
   netscapeCertType: '2.16.840.1.113730.1.1',
   adOcsp: '1.3.6.1.5.5.7.48.1',
   adCaIssuers: '1.3.6.1.5.5.7.48.2',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   ekuServerAuth: '1.3.6.1.5.5.7.3.1',
   ekuClientAuth: '1.3.6.1.5.5.7.3.2',
   ekuNsSGC: '2.16.840.1.113730.4.1',

@@ -219,6 +219,11 @@ export class TrustStore {
   readonly capaths: string[];
   private readonly byName = new Map<string, Certificate[]>();
   private readonly crlsByName = new Map<string, Crl[]>();
+  /**
+   * Called for certificates found in a hashed directory: OpenSSL's by_dir lookup adds them to
+   * the X509_STORE, so its owner may list them from then on (Python's get_ca_certs()).
+   */
+  onCapathLoad: ((c: Certificate) => void) | null = null;
 
   constructor(certs: readonly Uint8Array[] = [], crls: readonly Uint8Array[] = [], capaths: readonly string[] = []) {
     for (const der of certs) {
@@ -257,7 +262,13 @@ export class TrustStore {
       for (const entry of loadHashed(dir, hash, false)) {
         for (const c of entry.certs) if (c.subject.canon === name.canon) found.push(c);
       }
-      if (found.length > 0) return found;
+      if (found.length > 0) {
+        for (const c of found) {
+          this.addCert(c);
+          this.onCapathLoad?.(c);
+        }
+        return found;
+      }
     }
     return [];
   }

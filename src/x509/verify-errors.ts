@@ -31,6 +31,7 @@ export const X509_V = {
   UNABLE_TO_GET_CRL_ISSUER: 33,
   UNHANDLED_CRITICAL_EXTENSION: 34,
   KEYUSAGE_NO_CRL_SIGN: 35,
+  INVALID_NON_CA: 37,
   UNHANDLED_CRITICAL_CRL_EXTENSION: 36,
   INVALID_EXTENSION: 41,
   DIFFERENT_CRL_SCOPE: 44,
@@ -61,6 +62,7 @@ export const X509_V = {
   SUBJECT_KEY_IDENTIFIER_CRITICAL: 91,
   CA_CERT_MISSING_KEY_USAGE: 92,
   EXTENSIONS_REQUIRE_VERSION_3: 93,
+  EC_KEY_EXPLICIT_PARAMS: 94,
 } as const;
 
 /** X509_V_FLAG_* bits (the values Python's VerifyFlags uses). */
@@ -71,6 +73,8 @@ export const V_FLAG = {
   TRUSTED_FIRST: 0x8000,
   PARTIAL_CHAIN: 0x80000,
   NO_ALT_CHAINS: 0x100000,
+  /** ssl-ts's WebPKI profile (VerifyFlags.VERIFY_X509_WEBPKI); no OpenSSL flag has this bit. */
+  WEBPKI: 0x40000000,
 } as const;
 
 // X509_verify_cert_error_string() texts of OpenSSL 3.0, by code.

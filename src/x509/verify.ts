@@ -11,6 +11,9 @@ import { matchDnsName, matchIpAddress, parseIpAddress } from './hostname.js';
 import type { GeneralName } from './names.js';
 import { OID } from './oids.js';
 import { checkNameConstraints } from './constraints.js';
+import { webpkiViolation } from './webpki.js';
+import { akidMatches, bytesEq, likelyIssued, selfSigned } from './issuer-match.js';
+import { webpkiPaths } from './webpki-paths.js';
 import { TrustStore, trustStoreFor } from './store.js';
 import { X509_V, V_FLAG, verifyErrorString } from './verify-errors.js';
 
@@ -46,38 +49,6 @@ function fail(code: number, message?: string): never {
 }
 
 const MIN_BITS = [80, 112, 128, 192, 256];
-
-function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
-interface AkidLike {
-  aki: Uint8Array | null;
-  akiSerial: Uint8Array | null;
-  akiIssuerNames?: readonly { canon: string }[];
-}
-
-/** X509_check_akid: does this authority key identifier allow `issuer`? */
-function akidMatches(issuer: Certificate, akid: AkidLike): boolean {
-  if (akid.aki && issuer.ski && !bytesEq(akid.aki, issuer.ski)) return false;
-  if (akid.akiSerial && (issuer.serialNegative || !bytesEq(akid.akiSerial, issuer.serialBytes))) return false;
-  const dirName = akid.akiIssuerNames?.[0];
-  if (dirName && dirName.canon !== issuer.issuer.canon) return false;
-  return true;
-}
-
-/** ossl_x509_likely_issued: names, key identifiers and key type agree (no signature check). */
-function likelyIssued(issuer: Certificate, subject: Certificate): boolean {
-  if (issuer.subject.canon !== subject.issuer.canon) return false;
-  if (!akidMatches(issuer, subject)) return false;
-  const key = issuer.tryPublicKey();
-  return key !== null && subject.signatureKeyTypeMatches(key);
-}
-
-/** OpenSSL's EXFLAG_SS: self-issued with consistent key identifier and key type. */
-function selfSigned(c: Certificate): boolean {
-  return c.selfIssued && likelyIssued(c, c);
-}
 
 /** X509_cmp_time at one-second precision: -1 if t <= now, 1 if later, 0 if t is malformed. */
 function cmpTime(t: Date, now: number): number {
@@ -270,8 +241,8 @@ function nameEntryCount(n: { rdns: readonly (readonly unknown[])[] }): number {
   return n.rdns.reduce((k, r) => k + r.length, 0);
 }
 
-/** The RFC 5280 profile checks OpenSSL adds under X509_V_FLAG_X509_STRICT. */
-function strictChecks(x: Certificate, i: number, num: number): void {
+/** The RFC 5280 profile checks OpenSSL adds under X509_V_FLAG_X509_STRICT (and the WebPKI profile implies). */
+function strictChecks(x: Certificate, i: number, num: number, webpki: boolean): void {
   const isCa = x.isCA === true && !x.hasInvalidExtensions;
   const ku = x.keyUsage;
   if (x.pathLen !== null || (x.isCA === false && x.hasInvalidExtensions && x.hasExtension(OID.basicConstraints))) {
@@ -280,7 +251,8 @@ function strictChecks(x: Certificate, i: number, num: number): void {
   }
   if (isCa && !x.isCritical(OID.basicConstraints)) fail(X509_V.CA_BCONS_NOT_CRITICAL);
   if (isCa) {
-    if (!ku) fail(X509_V.CA_CERT_MISSING_KEY_USAGE);
+    // Browsers and the Baseline Requirements' users accept CAs without keyUsage.
+    if (!ku && !webpki) fail(X509_V.CA_CERT_MISSING_KEY_USAGE);
   } else if (ku?.includes('keyCertSign')) {
     fail(X509_V.KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA);
   }
@@ -303,7 +275,8 @@ function strictChecks(x: Certificate, i: number, num: number): void {
 /** check_extensions: critical extensions, CA markings, purpose and path lengths. */
 function checkExtensions(ctx: Ctx, purpose: VerifyOptions['purpose']): void {
   const { chain } = ctx;
-  const strict = (ctx.flags & V_FLAG.X509_STRICT) !== 0;
+  const webpki = (ctx.flags & V_FLAG.WEBPKI) !== 0;
+  const strict = (ctx.flags & V_FLAG.X509_STRICT) !== 0 || webpki;
   const num = chain.length;
   let plen = 0;
   for (let i = 0; i < num; i++) {
@@ -316,7 +289,9 @@ function checkExtensions(ctx: Ctx, purpose: VerifyOptions['purpose']): void {
       // Intermediates need a real basicConstraints CA; the anchor may also be a legacy CA.
       fail(X509_V.INVALID_CA);
     }
-    if (strict && num > 1) strictChecks(x, i, num);
+    // Spelled-out curve parameters (CVE-2020-0601-style curve substitution): OpenSSL 3.0 refuses them under every flag set once there is an issuer.
+    if (num > 1 && x.ecExplicitParams) fail(X509_V.EC_KEY_EXPLICIT_PARAMS);
+    if (strict && num > 1) strictChecks(x, i, num, webpki);
     if (purpose) {
       const r = checkPurpose(x, purpose, i > 0);
       if (r === 0 || (r < 0 && strict)) fail(X509_V.INVALID_PURPOSE);
@@ -340,11 +315,12 @@ function checkSecurityLevel(chain: Certificate[], level: number): void {
   }
 }
 
-function checkTime(c: Certificate, now: number): void {
+function checkTime(c: Certificate, now: number, inclusiveNotAfter: boolean): void {
   const nb = cmpTime(c.notBefore, now);
   if (nb === 0) fail(X509_V.ERROR_IN_CERT_NOT_BEFORE_FIELD);
   if (nb > 0) fail(X509_V.CERT_NOT_YET_VALID);
-  const na = cmpTime(c.notAfter, now);
+  // OpenSSL treats the notAfter second itself as expired; RFC 5280 4.1.2.5 includes it.
+  const na = cmpTime(c.notAfter, inclusiveNotAfter ? now - 1000 : now);
   if (na === 0) fail(X509_V.ERROR_IN_CERT_NOT_AFTER_FIELD);
   if (na < 0) fail(X509_V.CERT_HAS_EXPIRED);
 }
@@ -373,7 +349,7 @@ function checkSignaturesAndTimes(ctx: Ctx): void {
       if (!key) fail(X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY);
       if (!subject.verifySignedBy(key)) fail(X509_V.CERT_SIGNATURE_FAILURE);
     }
-    checkTime(subject, now);
+    checkTime(subject, now, (ctx.flags & V_FLAG.WEBPKI) !== 0);
     if (--n < 0) return;
     issuer = subject;
     subject = chain[n]!;
@@ -494,6 +470,7 @@ function checkCrl(ctx: Ctx, depth: number, choice: CrlChoice): void {
   const crl = choice.crl;
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) fail(X509_V.KEYUSAGE_NO_CRL_SIGN);
   if (!(choice.score & CRL_SCORE_SCOPE)) fail(X509_V.DIFFERENT_CRL_SCOPE);
+  if (ctx.flags & V_FLAG.WEBPKI && crl.crlNumber === null) fail(X509_V.INVALID_EXTENSION, 'WebPKI: CRL without a cRLNumber');
   if (!(choice.score & CRL_SCORE_SAME_PATH)) fail(X509_V.CRL_PATH_VALIDATION_ERROR);
   if (crl.idpInvalid) fail(X509_V.INVALID_EXTENSION);
   if (!(choice.score & CRL_SCORE_TIME)) {
@@ -530,7 +507,7 @@ function bytesToBigInt(b: Uint8Array): bigint {
 
 // ------------------------------------------------------------- entry points
 
-function checkIdentity(leaf: Certificate, opts: VerifyOptions): void {
+function checkIdentity(leaf: Certificate, opts: VerifyOptions, webpki: boolean): void {
   const hostname = opts.hostname;
   if (hostname !== undefined && hostname !== null) {
     const ip = parseIpAddress(hostname);
@@ -538,7 +515,7 @@ function checkIdentity(leaf: Certificate, opts: VerifyOptions): void {
       if (!matchIpAddress(leaf, ip)) {
         fail(X509_V.IP_ADDRESS_MISMATCH, `IP address mismatch, certificate is not valid for '${hostname}'.`);
       }
-    } else if (!matchDnsName(leaf, hostname, { checkCommonName: opts.hostnameChecksCommonName ?? true })) {
+    } else if (!matchDnsName(leaf, hostname, { checkCommonName: (opts.hostnameChecksCommonName ?? true) && !webpki })) {
       fail(X509_V.HOSTNAME_MISMATCH, `Hostname mismatch, certificate is not valid for '${hostname}'.`);
     }
   }
@@ -574,15 +551,52 @@ export function verifyParsed(leaf: Certificate, untrusted: Certificate[], store:
     const key = leaf.tryPublicKey();
     if (!key || keySecurityBits(key) < MIN_BITS[Math.min(level, 5) - 1]!) fail(X509_V.EE_KEY_TOO_SMALL);
   }
-  buildChain(ctx, untrusted);
+  if (!(ctx.flags & V_FLAG.WEBPKI)) {
+    buildChain(ctx, untrusted);
+    validatePath(ctx, leaf, opts, level);
+    return ctx.chain;
+  }
+  try {
+    buildChain(ctx, untrusted);
+    validatePath(ctx, leaf, opts, level);
+    return ctx.chain;
+  } catch (first) {
+    if (!(first instanceof SSLCertVerificationError)) throw first;
+    // The WebPKI profile tries the other ways up from the leaf (bounded), and
+    // reports the OpenSSL-built chain's failure when none of them holds.
+    const search = { store, untrusted, partial: (ctx.flags & V_FLAG.PARTIAL_CHAIN) !== 0, depth: ctx.depth };
+    let tried = 0;
+    for (const path of webpkiPaths(leaf, search)) {
+      if (++tried > MAX_ALTERNATE_PATHS) break;
+      const alt: Ctx = { ...ctx, chain: path, numUntrusted: path.length - 1 };
+      try {
+        validatePath(alt, leaf, opts, level);
+        return alt.chain;
+      } catch (e) {
+        if (!(e instanceof SSLCertVerificationError)) throw e;
+      }
+    }
+    throw first;
+  }
+}
+
+/** Alternative chains the WebPKI profile validates at most (each costs a few signature checks). */
+const MAX_ALTERNATE_PATHS = 16;
+
+/** Everything X509_verify_cert checks once a chain is built (plus the WebPKI profile when asked). */
+function validatePath(ctx: Ctx, leaf: Certificate, opts: VerifyOptions, level: number): void {
+  const webpki = (ctx.flags & V_FLAG.WEBPKI) !== 0;
   checkExtensions(ctx, opts.purpose);
   checkSecurityLevel(ctx.chain, level);
-  checkIdentity(leaf, opts);
+  if (webpki) {
+    const v = webpkiViolation(ctx.chain);
+    if (v) fail(v.code, v.message);
+  }
+  checkIdentity(leaf, opts, webpki);
   checkRevocation(ctx);
   checkSignaturesAndTimes(ctx);
-  const nc = checkNameConstraints(ctx.chain, opts.hostnameChecksCommonName ?? true);
+  const nc = checkNameConstraints(ctx.chain, (opts.hostnameChecksCommonName ?? true) && !webpki);
   if (nc !== 0) fail(nc);
-  return ctx.chain;
 }
 
 /**

@@ -102,9 +102,9 @@ test('constructor', () => {
     name: 'ValueError',
     message: 'invalid or unsupported protocol version 42',
   });
-  // PROTOCOL_TLSv1 / PROTOCOL_TLSv1_1: not implemented by ssl-ts.
-  assert.throws(() => new SSLContext(3 as ssl.SSLMethod), ValueError);
-  assert.throws(() => new SSLContext(4 as ssl.SSLMethod), ValueError);
+  // PROTOCOL_TLSv1 / PROTOCOL_TLSv1_1 contexts exist, as in Python, but have no usable version.
+  assert.equal(new SSLContext(3 as ssl.SSLMethod)._versionRange(), null);
+  assert.equal(new SSLContext(4 as ssl.SSLMethod)._versionRange(), null);
   assert.throws(() => new SSLContext('x' as unknown as ssl.SSLMethod), TypeError);
 });
 
@@ -318,9 +318,9 @@ test('min/max version', () => {
   ctx.maximumVersion = ssl.TLSVersion.MAXIMUM_SUPPORTED;
   assert.equal(ctx.maximumVersion, ssl.TLSVersion.MAXIMUM_SUPPORTED);
 
-  // The lowest version ssl-ts supports is TLS 1.2 (Python here: TLSv1).
+  // Reads back as OpenSSL's lowest version, TLSv1, as in Python (ssl-ts cannot speak it).
   ctx.maximumVersion = ssl.TLSVersion.MINIMUM_SUPPORTED;
-  assert.equal(ctx.maximumVersion, ssl.TLSVersion.TLSv1_2);
+  assert.equal(ctx.maximumVersion, ssl.TLSVersion.TLSv1);
 
   ctx.minimumVersion = ssl.TLSVersion.MAXIMUM_SUPPORTED;
   assert.equal(ctx.minimumVersion, ssl.TLSVersion.TLSv1_3);
@@ -1138,8 +1138,10 @@ test('capath lookup finds issuers by subject-name hash only, lazily', () => {
     assert.equal(verify(ctx), 20);
     // `openssl x509 -subject_hash` of the signing CA is b1930218.
     copyFileSync(SIGNING_CA, join(dir, 'b1930218.0'));
-    assert.equal(verify(ctx), 0);
     assert.deepEqual(ctx.certStoreStats(), { x509: 0, crl: 0, x509_ca: 0 });
+    assert.equal(verify(ctx), 0);
+    // Found by the directory lookup, the CA joins the store (OpenSSL's by_dir adds it).
+    assert.deepEqual(ctx.certStoreStats(), { x509: 1, crl: 0, x509_ca: 1 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
