@@ -1,6 +1,7 @@
 // Ephemeral (EC)DH key shares for TLS key_share / ServerKeyExchange.
 import * as nc from 'node:crypto';
 import type { KeyShare } from './provider.js';
+import { FfdheShare, isFfdheGroup } from './ffdhe.js';
 
 const NIST: Record<number, { curve: string; pointLength: number }> = {
   0x0017: { curve: 'prime256v1', pointLength: 65 },
@@ -16,7 +17,7 @@ const MONTGOMERY: Record<number, { type: 'x25519' | 'x448'; crv: 'X25519' | 'X44
 };
 
 export function isSupportedGroup(group: number): boolean {
-  return group in NIST || group in MONTGOMERY;
+  return group in NIST || group in MONTGOMERY || isFfdheGroup(group);
 }
 
 class NistShare implements KeyShare {
@@ -68,5 +69,6 @@ export function createKeyShare(group: number): KeyShare {
   if (nist) return new NistShare(group, nist.pointLength, nist.curve);
   const mont = MONTGOMERY[group];
   if (mont) return new MontgomeryShare(group, mont);
+  if (isFfdheGroup(group)) return new FfdheShare(group); // RFC 7919 groups, src/crypto/ffdhe.ts
   throw new Error(`unsupported group 0x${group.toString(16)}`);
 }

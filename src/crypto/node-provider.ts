@@ -5,6 +5,7 @@ import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
 import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
+import { DhKeyPair } from './ffdhe.js';
 
 class NodeRunningHash implements RunningHash {
   constructor(private h: nc.Hash) {}
@@ -99,6 +100,7 @@ export const nodeCrypto: CryptoProvider = {
   keyShare: (group): KeyShare => keyShareFor(classical, group),
   acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
   supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
+  finiteFieldDh: (prime, generator) => new DhKeyPair(prime, generator),
   randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,

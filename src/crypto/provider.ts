@@ -31,6 +31,14 @@ export interface KeyShare {
   derive(peerPublic: Uint8Array): Uint8Array | null;
 }
 
+/** An ephemeral finite-field DH key over server-chosen parameters (TLS 1.2 DHE). */
+export interface DhKey {
+  /** Our public value, minimal big-endian. */
+  readonly publicKey: Uint8Array;
+  /** The shared secret, left-padded to the length of p; null when the peer's value is invalid. */
+  derive(peerPublic: Uint8Array): Uint8Array | null;
+}
+
 export interface CryptoProvider {
   hash(name: HashName): RunningHash;
   digest(name: HashName, data: Uint8Array): Uint8Array;
@@ -48,6 +56,8 @@ export interface CryptoProvider {
    */
   acceptKeyShare(group: number, peerPublic: Uint8Array): { publicKey: Uint8Array; secret: Uint8Array } | null;
   supportsGroup(group: number): boolean;
+  /** A fresh DH key over (prime, generator); the parameters must have passed checkDhParams(). */
+  finiteFieldDh(prime: Uint8Array, generator: Uint8Array): DhKey;
   randomBytes(n: number): Uint8Array;
   sign(scheme: number, key: KeyObject, data: Uint8Array): Uint8Array;
   verify(scheme: number, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean;

@@ -101,7 +101,6 @@ export type SNIContext = SSLContext | TLSStreamOptions;
  * a setting silently dropped.
  */
 export const UNSUPPORTED_NODE_OPTIONS = [
-  'ALPNCallback',
   'pfx',
   'secureContext',
   'pskCallback',
@@ -131,6 +130,13 @@ export interface ServerOptions extends TLSStreamOptions {
    * or cb(err) to drop the connection ('tlsClientError'). May answer asynchronously.
    */
   SNICallback?: (servername: string, cb: (err: Error | null, ctx?: SNIContext | null) => void) => void;
+  /**
+   * node:tls's ALPNCallback: picks the protocol from the client's list (`protocols`), given
+   * its SNI name (`servername`, false without one). Returning undefined refuses the connection
+   * with a no_application_protocol alert; a name the client did not offer is an error.
+   * Not to be combined with `ALPNProtocols`.
+   */
+  ALPNCallback?: (info: { servername: string | false; protocols: string[] }) => string | undefined;
 }
 
 const READ_SIZE = 64 * 1024;
@@ -725,6 +731,15 @@ export class TLSServer extends net.Server {
       delete this.#options[k];
     }
     delete (this.#options as ServerOptions).SNICallback;
+    delete (this.#options as ServerOptions).ALPNCallback;
+    const alpnCallback = options.ALPNCallback;
+    if (alpnCallback !== undefined) {
+      if (typeof alpnCallback !== 'function') throw new TypeError('The "options.ALPNCallback" property must be of type function');
+      if (options.ALPNProtocols !== undefined) {
+        throw Object.assign(new TypeError('The ALPNCallback and ALPNProtocols TLS options are mutually exclusive'), { code: 'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS' });
+      }
+      this.context._alpnSelect = (protocols, servername) => alpnCallback({ servername: servername ?? false, protocols });
+    }
     if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
       throw new TypeError('The "options.SNICallback" property must be of type function');
     }

@@ -9,29 +9,38 @@
 // reorders (`+`: moves active matches to the end). `A+B` intersects aliases.
 // Unknown names are ignored; malformed syntax fails the whole string.
 
+import { TLS12_SUITES as ENGINE_SUITES } from '../tls/cipher-suites12.js';
+
 export type CipherAuth = 'RSA' | 'ECDSA';
 
 interface Suite12 {
   name: string;
   /** OpenSSL's cipher id: 0x03000000 | IANA code point. */
   id: number;
+  kx: 'ECDHE' | 'DHE';
   auth: CipherAuth;
-  enc: 'AESGCM' | 'CHACHA20';
+  /** OpenSSL's encryption classes: AES-GCM, ChaCha20-Poly1305, AES-CBC. */
+  enc: 'AESGCM' | 'CHACHA20' | 'AES';
   bits: 128 | 256;
+  /** OpenSSL's MAC class: AEAD, or the HMAC hash of CBC suites. */
+  mac: 'AEAD' | 'SHA256' | 'SHA384';
 }
 
 /**
- * Our TLS 1.2 suites in the order OpenSSL's default sort leaves them (strength
- * first, AES-GCM before ChaCha20 at equal strength, ECDSA before RSA).
+ * Our TLS 1.2 suites in the order OpenSSL's default sort leaves them
+ * (`openssl ciphers ALL`): strength first, then ECDHE before DHE, AES-GCM
+ * before ChaCha20, AEAD before CBC, ECDSA before RSA. The engine's table is
+ * kept in that order.
  */
-const TLS12_SUITES: readonly Suite12[] = [
-  { name: 'ECDHE-ECDSA-AES256-GCM-SHA384', id: 0x0300c02c, auth: 'ECDSA', enc: 'AESGCM', bits: 256 },
-  { name: 'ECDHE-RSA-AES256-GCM-SHA384', id: 0x0300c030, auth: 'RSA', enc: 'AESGCM', bits: 256 },
-  { name: 'ECDHE-ECDSA-CHACHA20-POLY1305', id: 0x0300cca9, auth: 'ECDSA', enc: 'CHACHA20', bits: 256 },
-  { name: 'ECDHE-RSA-CHACHA20-POLY1305', id: 0x0300cca8, auth: 'RSA', enc: 'CHACHA20', bits: 256 },
-  { name: 'ECDHE-ECDSA-AES128-GCM-SHA256', id: 0x0300c02b, auth: 'ECDSA', enc: 'AESGCM', bits: 128 },
-  { name: 'ECDHE-RSA-AES128-GCM-SHA256', id: 0x0300c02f, auth: 'RSA', enc: 'AESGCM', bits: 128 },
-];
+const TLS12_SUITES: readonly Suite12[] = ENGINE_SUITES.map((s) => ({
+  name: s.name,
+  id: 0x03000000 | s.id,
+  kx: s.kx,
+  auth: s.auth,
+  enc: s.mode === 'cbc' ? 'AES' : s.aead === 'chacha20-poly1305' ? 'CHACHA20' : 'AESGCM',
+  bits: s.bits === 256 ? 256 : 128,
+  mac: s.mode === 'cbc' ? (s.macHash === 'sha384' ? 'SHA384' : 'SHA256') : 'AEAD',
+}));
 
 /** Names of the TLS 1.2 suites ssl-ts implements, in OpenSSL's default order. */
 export const TLS12_CIPHER_NAMES: readonly string[] = TLS12_SUITES.map((s) => s.name);
@@ -46,38 +55,49 @@ export const TLS13_CIPHER_NAMES: readonly string[] = [
 type Pred = (s: Suite12) => boolean;
 const all: Pred = () => true;
 const none: Pred = () => false;
-const aesgcm: Pred = (s) => s.enc === 'AESGCM';
+const ecdhe: Pred = (s) => s.kx === 'ECDHE';
+const dhe: Pred = (s) => s.kx === 'DHE';
+const aes: Pred = (s) => s.enc === 'AESGCM' || s.enc === 'AES';
 
 /**
- * OpenSSL 3.0's alias names. Most select none of our suites but must still
- * be known: a known name followed by garbage is a syntax error, while an
- * unknown one is skipped with the rest of its item.
+ * OpenSSL 3.0's alias names, checked one by one against `openssl ciphers
+ * NAME`. Most select none of our suites but must still be known: a known
+ * name followed by garbage is a syntax error, while an unknown one is skipped
+ * with the rest of its item.
  */
 const ALIASES: ReadonlyMap<string, Pred> = new Map<string, Pred>([
   ['ALL', all],
   ['HIGH', all],
   ['TLSv1.2', all],
-  ['kECDHE', all],
-  ['kEECDH', all],
-  ['ECDHE', all],
-  ['EECDH', all],
-  ['ECDH', all],
+  ['kECDHE', ecdhe],
+  ['kEECDH', ecdhe],
+  ['ECDHE', ecdhe],
+  ['EECDH', ecdhe],
+  ['ECDH', ecdhe],
+  ['kEDH', dhe],
+  ['kDHE', dhe],
+  ['EDH', dhe],
+  ['DHE', dhe],
+  ['DH', dhe],
   ['aRSA', (s) => s.auth === 'RSA'],
   ['aECDSA', (s) => s.auth === 'ECDSA'],
   ['ECDSA', (s) => s.auth === 'ECDSA'],
-  ['AESGCM', aesgcm],
-  ['AES', aesgcm],
-  ['AES128', (s) => aesgcm(s) && s.bits === 128],
-  ['AES256', (s) => aesgcm(s) && s.bits === 256],
+  ['AESGCM', (s) => s.enc === 'AESGCM'],
+  ['AES', aes],
+  ['AES128', (s) => aes(s) && s.bits === 128],
+  ['AES256', (s) => aes(s) && s.bits === 256],
   ['CHACHA20', (s) => s.enc === 'CHACHA20'],
-  ['FIPS', aesgcm],
+  ['FIPS', aes],
+  ['SHA256', (s) => s.mac === 'SHA256'],
+  ['SHA384', (s) => s.mac === 'SHA384'],
+  ['CBC', (s) => s.mac !== 'AEAD'],
   ...[
-    'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT', 'kRSA', 'RSA', 'kEDH', 'kDHE', 'EDH', 'DHE', 'DH', 'ADH', 'AECDH',
+    'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT', 'kRSA', 'RSA', 'ADH', 'AECDH',
     'kPSK', 'kRSAPSK', 'kECDHEPSK', 'kDHEPSK', 'kSRP', 'kGOST', 'kGOST18', 'aDSS', 'DSS', 'aNULL', 'aPSK',
     'aGOST01', 'aGOST12', 'aGOST', 'aSRP', 'PSK', 'SRP', 'SSLv3', 'TLSv1', 'TLSv1.0', 'eNULL', 'NULL', 'DES',
     '3DES', 'RC4', 'RC2', 'IDEA', 'SEED', 'AESCCM', 'AESCCM8', 'CAMELLIA', 'CAMELLIA128', 'CAMELLIA256',
     'ARIA', 'ARIA128', 'ARIA256', 'ARIAGCM', 'GOST89', 'GOST2012', 'KUZNYECHIK', 'MAGMA', 'MD5', 'SHA1', 'SHA',
-    'SHA256', 'SHA384', 'GOST94', 'GOST89MAC', 'GOST12', 'GOST89MAC12', 'LOW', 'MEDIUM', 'CBC',
+    'GOST94', 'GOST89MAC', 'GOST12', 'GOST89MAC12', 'LOW', 'MEDIUM',
   ].map((n): [string, Pred] => [n, none]),
 ]);
 
@@ -250,9 +270,9 @@ export interface CipherInfo {
   auth: string;
 }
 
-function describe(name: string, protocol: string, kx: string, au: string, enc: string): string {
+function describe(name: string, protocol: string, kx: string, au: string, enc: string, mac = 'AEAD'): string {
   // Column widths follow OpenSSL's SSL_CIPHER_description().
-  return `${name.padEnd(30)} ${protocol.padEnd(7)} Kx=${kx.padEnd(8)} Au=${au.padEnd(5)} Enc=${enc.padEnd(22)} Mac=AEAD`;
+  return `${name.padEnd(30)} ${protocol.padEnd(7)} Kx=${kx.padEnd(8)} Au=${au.padEnd(5)} Enc=${enc.padEnd(22)} Mac=${mac}`;
 }
 
 const TLS13_INFO: Record<string, { id: number; bits: number; symmetric: string; enc: string }> = {
@@ -288,18 +308,18 @@ export function cipherInfos(tls12: readonly string[]): CipherInfo[] {
   for (const name of tls12) {
     const s = TLS12_SUITES.find((x) => x.name === name);
     if (!s) continue;
-    const enc = s.enc === 'AESGCM' ? `AESGCM(${s.bits})` : 'CHACHA20/POLY1305(256)';
+    const enc = s.enc === 'AESGCM' ? `AESGCM(${s.bits})` : s.enc === 'AES' ? `AES(${s.bits})` : 'CHACHA20/POLY1305(256)';
     out.push({
       id: s.id,
       name,
       protocol: 'TLSv1.2',
-      description: describe(name, 'TLSv1.2', 'ECDH', s.auth, enc),
+      description: describe(name, 'TLSv1.2', s.kx === 'DHE' ? 'DH' : 'ECDH', s.auth, enc, s.mac),
       strength_bits: s.bits,
       alg_bits: s.bits,
-      aead: true,
-      symmetric: s.enc === 'AESGCM' ? `aes-${s.bits}-gcm` : 'chacha20-poly1305',
-      digest: null,
-      kea: 'kx-ecdhe',
+      aead: s.mac === 'AEAD',
+      symmetric: s.enc === 'AESGCM' ? `aes-${s.bits}-gcm` : s.enc === 'AES' ? `aes-${s.bits}-cbc` : 'chacha20-poly1305',
+      digest: s.mac === 'AEAD' ? null : s.mac.toLowerCase(),
+      kea: s.kx === 'DHE' ? 'kx-dhe' : 'kx-ecdhe',
       auth: s.auth === 'RSA' ? 'auth-rsa' : 'auth-ecdsa',
     });
   }

@@ -100,6 +100,11 @@ export const Options = Object.freeze({
   OP_ENABLE_MIDDLEBOX_COMPAT: 0x00100000,
   OP_IGNORE_UNEXPECTED_EOF: 0x00000080,
   /**
+   * OpenSSL's SSL_OP_NO_EXTENDED_MASTER_SECRET, which Python 3.11 has no name
+   * for (`ctx.options |= 0x1` there): TLS 1.2 neither offers nor accepts RFC 7627.
+   */
+  OP_NO_EXTENDED_MASTER_SECRET: 0x00000001,
+  /**
    * OpenSSL's SSL_OP_ALLOW_NO_DHE_KEX, which Python 3.11 has no name for:
    * TLS 1.3 resumption may go without (EC)DHE (psk_ke); the client offers
    * it, the server accepts it when the client offers only that.
@@ -139,6 +144,8 @@ export const OP_NO_RENEGOTIATION = Options.OP_NO_RENEGOTIATION;
 export const OP_ENABLE_MIDDLEBOX_COMPAT = Options.OP_ENABLE_MIDDLEBOX_COMPAT;
 /** Python: `ssl.OP_IGNORE_UNEXPECTED_EOF`. */
 export const OP_IGNORE_UNEXPECTED_EOF = Options.OP_IGNORE_UNEXPECTED_EOF;
+/** OpenSSL's `SSL_OP_NO_EXTENDED_MASTER_SECRET` (no RFC 7627 in TLS 1.2); Python 3.11 has no name for it (`options |= 0x1`), ssl-ts exports it. */
+export const OP_NO_EXTENDED_MASTER_SECRET = Options.OP_NO_EXTENDED_MASTER_SECRET;
 /** OpenSSL's `SSL_OP_ALLOW_NO_DHE_KEX` (TLS 1.3 psk_ke resumption); Python 3.11 has no name for it, ssl-ts exports it. */
 export const OP_ALLOW_NO_DHE_KEX = Options.OP_ALLOW_NO_DHE_KEX;
 

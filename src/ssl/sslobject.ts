@@ -28,7 +28,11 @@ import {
   OP_CIPHER_SERVER_PREFERENCE,
   OP_ENABLE_MIDDLEBOX_COMPAT,
   OP_IGNORE_UNEXPECTED_EOF,
+  OP_NO_EXTENDED_MASTER_SECRET,
 } from './constants.js';
+
+/** OpenSSL's SSL_OP_NO_ENCRYPT_THEN_MAC: Python has no name for it, but the bit works in `options`. */
+const SSL_OP_NO_ENCRYPT_THEN_MAC = 0x00080000;
 import type { SSLContext } from './context.js';
 import {
   SSLCertVerificationError,
@@ -69,6 +73,10 @@ export interface HandshakeInfo {
   helloRetryRequest: boolean;
   serverName: string | null;
   peerCertificateSubject: string | null;
+  /** TLS 1.2: the master secret is RFC 7627's (always true in TLS 1.3, which has no other kind). */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
+  encryptThenMac: boolean;
   /** The handshake resumed a session. */
   sessionReused: boolean;
   /** 0-RTT: 'not_sent', 'accepted' or 'rejected'. */
@@ -148,6 +156,7 @@ export class SSLObject {
     if (c) {
       c.certs = value._certs;
       c.alpn = value._alpnProtocols;
+      c.alpnSelect = value._alpnSelect ?? undefined;
     }
   }
 
@@ -189,6 +198,7 @@ export class SSLObject {
       verify: (req) => this.verifyPeer(req),
       certs: ctx._certs,
       alpn: ctx._alpnProtocols,
+      alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
       tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
       cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
@@ -200,6 +210,11 @@ export class SSLObject {
       numTickets: this.serverSide ? ctx.numTickets : 0,
       onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
       postHandshakeAuth: ctx.postHandshakeAuth,
+      noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
+      requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,
+      noEncryptThenMac: (ctx.options & SSL_OP_NO_ENCRYPT_THEN_MAC) !== 0,
+      dhParams: ctx._dhParams ?? (ctx.dhAuto ? 'auto' : null),
+      securityLevel: ctx.securityLevel,
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
@@ -466,7 +481,11 @@ export class SSLObject {
     if (cbType !== 'tls-unique' && cbType !== 'tls-exporter') throw new ValueError(`'${cbType}' channel binding type not implemented`);
     const c = this.conn;
     if (!c?.handshakeDone) return null;
-    if (cbType === 'tls-exporter') return exportKeyingMaterial(c, TLS_EXPORTER_CHANNEL_BINDING, 32, null);
+    if (cbType === 'tls-exporter') {
+      // RFC 9266 4.2: over TLS 1.2 the binding is only sound with extended master secret.
+      if (c.negotiated.version === 0x0303 && !c.negotiated.extendedMasterSecret) return null;
+      return exportKeyingMaterial(c, TLS_EXPORTER_CHANNEL_BINDING, 32, null);
+    }
     // CPython asks OpenSSL for the first Finished of a full handshake: the client's.
     return c.negotiated.clientFinished;
   }
@@ -602,6 +621,8 @@ export class SSLObject {
       helloRetryRequest: n?.helloRetryRequest ?? false,
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
+      extendedMasterSecret: n?.version === 0x0304 ? true : (n?.extendedMasterSecret ?? false),
+      encryptThenMac: n?.encryptThenMac ?? false,
       sessionReused: this.sessionReused,
       earlyData: this.earlyDataStatus,
     };

@@ -38,6 +38,12 @@ export interface EngineConfig {
   verify: (req: VerifyRequest) => Uint8Array[];
   certs: CertifiedKey[];
   alpn: string[] | null;
+  /**
+   * Server: picks the protocol from the client's ALPN list instead of `alpn`
+   * (node's ALPNCallback). Returning undefined refuses them all, which is fatal
+   * (no_application_protocol); a name the client did not offer is an error.
+   */
+  alpnSelect?: (offered: string[], serverName: string | null) => string | undefined;
   tls13Suites: CipherSuite13[];
   tls12Suites: CipherSuite12[];
   /** OP_CIPHER_SERVER_PREFERENCE: the server's order decides among TLS 1.2 suites. */
@@ -61,6 +67,23 @@ export interface EngineConfig {
    * does with SSL_VERIFY_POST_HANDSHAKE.
    */
   postHandshakeAuth?: boolean;
+  /** OP_NO_EXTENDED_MASTER_SECRET: TLS 1.2 neither offers nor accepts RFC 7627, as OpenSSL. */
+  noExtendedMasterSecret?: boolean;
+  /**
+   * ssl-ts's strict opt-in (SSLContext.requireExtendedMasterSecret): a TLS 1.2
+   * peer without RFC 7627 is refused. Wins over noExtendedMasterSecret.
+   */
+  requireExtendedMasterSecret?: boolean;
+  /** OpenSSL's SSL_OP_NO_ENCRYPT_THEN_MAC: RFC 7366 is neither offered nor accepted. */
+  noEncryptThenMac?: boolean;
+  /**
+   * Server: the DH parameters of TLS 1.2 DHE suites (loadDhParams), 'auto' for
+   * OpenSSL's automatic choice, or none: then DHE suites are not chosen, as
+   * with Python's server before load_dh_params().
+   */
+  dhParams?: { p: Uint8Array; g: Uint8Array } | 'auto' | null;
+  /** OpenSSL's security level (0-5); it bounds DH sizes. Default 2, as Python's. */
+  securityLevel?: number;
   /** Client: a session to resume (from an earlier connection's tickets or id). */
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */

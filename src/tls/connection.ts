@@ -37,6 +37,13 @@ export interface Negotiated {
   offeredSuites: number[];
   clientFinished: Uint8Array | null;
   serverFinished: Uint8Array | null;
+  /**
+   * TLS 1.2: whether the master secret is RFC 7627's. A session must carry
+   * this: RFC 7627 5.3 forbids resuming across a difference (see handshake-*12.ts).
+   */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2 CBC suites: RFC 7366 encrypt-then-MAC in use. */
+  encryptThenMac: boolean;
   /** The handshake resumed a session (abbreviated handshake). */
   resumed: boolean;
   /** Server: the id of this connection's session, as OpenSSL shows it (random in TLS 1.3). */
@@ -106,6 +113,8 @@ export class Connection {
     offeredSuites: [],
     clientFinished: null,
     serverFinished: null,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
     resumed: false,
     sessionId: new Uint8Array(0),
   };

@@ -23,7 +23,9 @@ import {
   expectEmpty,
 } from './tls12-messages.js';
 import { encodeCertificateVerify } from './tls13-messages.js';
-import { extendedMasterSecret } from './prf.js';
+import { extendedMasterSecret, legacyMasterSecret } from './prf.js';
+import { checkDhParams, dhePremaster } from '../crypto/ffdhe.js';
+import { decodeServerKeyExchangeDhe, encodeClientKeyExchangeDhe } from './dhe12-messages.js';
 import { clientSession12, decodeNewSessionTicket12, type NewSessionTicket12, serverResumed12, startResumedClient12 } from './resumption12.js';
 
 interface Client12 {
@@ -37,12 +39,18 @@ interface Client12 {
   serverKey?: KeyObject;
   certRequest?: { schemes: number[] };
   master?: Uint8Array;
+  /** RFC 7627 in use (the server echoed our offer). */
+  ems: boolean;
 }
+
+/** The server's ephemeral key: a curve point, or finite-field parameters and value. */
+type ServerKx = { kind: 'ECDHE'; group: number; point: Uint8Array } | { kind: 'DHE'; p: Uint8Array; g: Uint8Array; y: Uint8Array };
 
 /** Extensions a TLS 1.2 ServerHello may carry, given what we sent. */
 const SERVER_HELLO12_EXTENSIONS = new Set<number>([
   ExtensionType.renegotiation_info,
   ExtensionType.extended_master_secret,
+  ExtensionType.encrypt_then_mac,
   ExtensionType.ec_point_formats,
   ExtensionType.alpn,
   ExtensionType.server_name,
@@ -67,9 +75,16 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   // OpenSSL 3 refuses servers without RFC 5746 support, and so do we.
   if (!reneg) throw tlsError(Alert.handshake_failure, 'UNSAFE_LEGACY_RENEGOTIATION_DISABLED');
   if (reneg.length !== 1 || reneg[0] !== 0) throw tlsError(Alert.handshake_failure, 'RENEGOTIATION_MISMATCH');
-  if (!findExtension(sh.extensions, ExtensionType.extended_master_secret)) {
-    throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
-  }
+  // RFC 7627 as OpenSSL: offered, used when echoed, and its absence accepted unless the strict opt-in
+  // is on. An echo we did not ask for was refused above. Resuming a session (RFC 7627 5.3) must also
+  // compare this with the session's flag: the sessions code's job.
+  const ems = findExtension(sh.extensions, ExtensionType.extended_master_secret) !== undefined;
+  if (!ems && c.requireExtendedMasterSecret) throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
+  const etmExt = findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
+  if (etmExt && etmExt.length !== 0) throw decodeError('BAD_EXTENSION');
+  // RFC 7366 3: meaningless for AEAD suites; OpenSSL ignores it there, and so do we.
+  conn.negotiated.encryptThenMac = etmExt !== undefined && suite.mode === 'cbc';
+  conn.negotiated.extendedMasterSecret = ems;
   const alpn = findExtension(sh.extensions, ExtensionType.alpn);
   if (alpn) {
     const list = decodeAlpn(alpn);
@@ -88,7 +103,7 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
     return startResumedClient12(conn, hs.resume12!, suite, hs.hello.random, sh.random, sh.extensions);
   }
   const ticketExpected = findExtension(sh.extensions, ExtensionType.session_ticket) !== undefined;
-  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ticketExpected, serverSessionId: sh.sessionId });
+  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ticketExpected, serverSessionId: sh.sessionId, ems });
 }
 
 function authMatches(suite: CipherSuite12, key: KeyObject): boolean {
@@ -122,8 +137,24 @@ class ExpectServerKeyExchange implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.server_key_exchange) throw unexpectedMessage();
     const c = conn.config;
-    const ske = decodeServerKeyExchange(msg.body);
-    if (!c.groups.includes(ske.params.group) || isHybridGroup(ske.params.group)) throw illegalParameter('WRONG_CURVE');
+    let kx: ServerKx;
+    let ske: { params: { raw: Uint8Array }; scheme: number; signature: Uint8Array };
+    if (this.hs.suite.kx === 'DHE') {
+      const dhe = decodeServerKeyExchangeDhe(msg.body);
+      const { p, g, publicKey } = dhe.params;
+      // OpenSSL's quick parameter check, then the security level's minimum size.
+      const problem = checkDhParams(p, g, c.securityLevel ?? 2);
+      if (problem === 'BAD_DH_VALUE') throw illegalParameter('BAD_DH_VALUE');
+      if (problem) throw tlsError(Alert.handshake_failure, problem);
+      kx = { kind: 'DHE', p, g, y: publicKey };
+      ske = dhe;
+    } else {
+      const ecdhe = decodeServerKeyExchange(msg.body);
+      // ffdhe groups and the hybrid KEM are TLS 1.3 groups, never TLS 1.2 curves.
+      if (!c.groups.includes(ecdhe.params.group) || ecdhe.params.group >= 0x0100 || isHybridGroup(ecdhe.params.group)) throw illegalParameter('WRONG_CURVE');
+      kx = { kind: 'ECDHE', group: ecdhe.params.group, point: ecdhe.params.publicKey };
+      ske = ecdhe;
+    }
     const key = this.hs.serverKey!;
     if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
       throw illegalParameter('WRONG_SIGNATURE_TYPE');
@@ -131,15 +162,15 @@ class ExpectServerKeyExchange implements HandshakeState {
     const signed = Buffer.concat([this.hs.hello.random, this.hs.serverRandom, ske.params.raw]);
     if (!c.provider.verify(ske.scheme, key, signed, ske.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
     conn.negotiated.signatureScheme = ske.scheme;
-    conn.negotiated.group = ske.params.group;
+    if (kx.kind === 'ECDHE') conn.negotiated.group = kx.group;
     conn.transcript.add(msg.raw);
-    return new ExpectCertificateRequestOrDone(this.hs, ske.params.group, ske.params.publicKey);
+    return new ExpectCertificateRequestOrDone(this.hs, kx);
   }
 }
 
 class ExpectCertificateRequestOrDone implements HandshakeState {
   readonly name = 'ExpectServerHelloDone';
-  constructor(private readonly hs: Client12, private readonly group: number, private readonly serverPoint: Uint8Array) {}
+  constructor(private readonly hs: Client12, private readonly kx: ServerKx) {}
 
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type === HandshakeType.certificate_request && !this.hs.certRequest) {
@@ -161,11 +192,24 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
     const chosen = hs.certRequest ? selectCertificate12(c.certs, hs.certRequest.schemes, c.signatureSchemes) : null;
     if (hs.certRequest) conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(chosen ? chosen.cert.chain : []));
 
-    const mine = c.provider.keyShare(this.group);
-    const preMaster = mine.derive(this.serverPoint);
-    if (!preMaster) throw illegalParameter('BAD_ECPOINT');
-    conn.sendHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchange(mine.publicKey));
-    hs.master = extendedMasterSecret(c.provider, hs.suite.hash, preMaster, conn.transcript.hash());
+    const kx = this.kx;
+    let preMaster: Uint8Array;
+    if (kx.kind === 'DHE') {
+      const mine = c.provider.finiteFieldDh(kx.p, kx.g);
+      const secret = mine.derive(kx.y);
+      if (!secret) throw illegalParameter('BAD_DH_VALUE');
+      preMaster = dhePremaster(secret);
+      conn.sendHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchangeDhe(mine.publicKey));
+    } else {
+      const mine = c.provider.keyShare(kx.group);
+      const secret = mine.derive(kx.point);
+      if (!secret) throw illegalParameter('BAD_ECPOINT');
+      preMaster = secret;
+      conn.sendHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchange(mine.publicKey));
+    }
+    hs.master = hs.ems
+      ? extendedMasterSecret(c.provider, hs.suite.hash, preMaster, conn.transcript.hash())
+      : legacyMasterSecret(c.provider, hs.suite.hash, preMaster, hs.hello.random, hs.serverRandom);
     conn.logSecret('CLIENT_RANDOM', hs.hello.random, hs.master);
 
     if (chosen) {
@@ -206,7 +250,7 @@ class ExpectServerFinished12 implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
     conn.negotiated.serverFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
-    clientSession12(conn, this.hs.suite, this.hs.master!, true, this.hs.serverSessionId, this.hs.ticket ?? null);
+    clientSession12(conn, this.hs.suite, this.hs.master!, this.hs.ems, this.hs.serverSessionId, this.hs.ticket ?? null);
     conn.handshakeDone = true;
     conn.reader.plainAlertsAllowed = false;
     return new ConnectedState12();

@@ -104,16 +104,20 @@ function buildExtensions(
   const exts: Extension[] = [];
   if (c.serverName) exts.push({ type: ExtensionType.server_name, data: encodeServerName(c.serverName) });
   if (offers12) exts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
-  // Groups that exist only in TLS 1.3 (the hybrid KEM) are not offered to a TLS 1.2-only handshake.
-  const groups = shares.length ? c.groups : c.groups.filter((g) => !isHybridGroup(g));
-  exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(groups) });
+  // Groups that exist only in TLS 1.3 (the hybrid KEM, the ffdhe groups as OpenSSL 3.0 has them)
+  // are not offered to a TLS 1.2-only handshake.
+  const groups = shares.length ? c.groups : c.groups.filter((g) => g < 0x0100 && !isHybridGroup(g));
+  if (groups.length) exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(groups) });
   exts.push({ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) });
   if (c.alpn && c.alpn.length) exts.push({ type: ExtensionType.alpn, data: encodeAlpn(c.alpn) });
   // RFC 5077: a TLS 1.2 ticket to resume, or an empty one to ask for a ticket.
   const ticketExt = offers12 ? sessionTicketExtension(conn, resume12) : null;
   if (ticketExt) exts.push(ticketExt);
-  // RFC 7627: always offered, and required of a TLS 1.2 server.
-  if (offers12) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  // RFC 7366 and RFC 7627, offered as OpenSSL does unless switched off (handshake-client12.ts decides).
+  if (offers12 && !c.noEncryptThenMac) exts.push({ type: ExtensionType.encrypt_then_mac, data: new Uint8Array(0) });
+  if (offers12 && (!c.noExtendedMasterSecret || c.requireExtendedMasterSecret)) {
+    exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  }
   if (shares.length) {
     exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(versions) });
     if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });

@@ -8,6 +8,7 @@ import type { Connection, HandshakeState } from './connection.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import { finishedVerifyData12, keyBlock } from './prf.js';
 import { type RecordProtection, Tls12Protection } from './record-layer.js';
+import { CbcProtection, type CbcKeys } from './record-cbc.js';
 
 /** Derive both directions' record protection from the master secret. */
 export function installKeys12(
@@ -20,9 +21,18 @@ export function installKeys12(
   const p = conn.config.provider;
   // Kept for exporters (RFC 5705) and for the session a ticket or id resumes.
   conn.tls12Secrets = { master, clientRandom, serverRandom, hash: suite.hash };
-  const kb = keyBlock(p, suite.hash, master, clientRandom, serverRandom, suite.keyLength, suite.fixedIvLength);
-  const client = new Tls12Protection(p.aead(suite.aead, kb.clientKey), kb.clientIv, suite.explicitNonce);
-  const server = new Tls12Protection(p.aead(suite.aead, kb.serverKey), kb.serverIv, suite.explicitNonce);
+  const kb = keyBlock(p, suite.hash, master, clientRandom, serverRandom, suite.keyLength, suite.fixedIvLength, suite.macLength);
+  let client: RecordProtection;
+  let server: RecordProtection;
+  if (suite.mode === 'cbc') {
+    const etm = conn.negotiated.encryptThenMac;
+    const keys = (key: Uint8Array, macKey: Uint8Array): CbcKeys => ({ cipher: suite.cbc!, key, macHash: suite.macHash!, macKey, encryptThenMac: etm });
+    client = new CbcProtection(keys(kb.clientKey, kb.clientMacKey));
+    server = new CbcProtection(keys(kb.serverKey, kb.serverMacKey));
+  } else {
+    client = new Tls12Protection(p.aead(suite.aead, kb.clientKey), kb.clientIv, suite.explicitNonce);
+    server = new Tls12Protection(p.aead(suite.aead, kb.serverKey), kb.serverIv, suite.explicitNonce);
+  }
   return conn.isServer ? { read: client, write: server } : { read: server, write: client };
 }
 

@@ -3,8 +3,8 @@
 import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
-import { chooseAlpn } from './alpn.js';
-import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
+import { selectAlpn } from './alpn.js';
+import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { CertifiedKey } from './config.js';
@@ -15,7 +15,9 @@ import { curveAllowed, selectCertificate12 } from './handshake-common12.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import { decodeU16List, encodeAlpn, encodePointFormats, type Extension, findExtension } from './extensions.js';
 import { encodeServerHello, type ClientHello } from './hello-messages.js';
-import { extendedMasterSecret } from './prf.js';
+import { extendedMasterSecret, legacyMasterSecret } from './prf.js';
+import { autoDhPrime, dhePremaster, dhSecurityBits } from '../crypto/ffdhe.js';
+import { decodeClientKeyExchangeDhe, encodeDhParams } from './dhe12-messages.js';
 import { findSession12, issueSession12, startResumedServer12 } from './resumption12.js';
 import {
   CLIENT_CERT_ECDSA_SIGN,
@@ -28,13 +30,16 @@ import {
   encodeServerKeyExchange,
 } from './tls12-messages.js';
 import { decodeCertificateVerify } from './tls13-messages.js';
-import type { KeyShare } from '../crypto/provider.js';
+import type { DhKey, KeyShare } from '../crypto/provider.js';
 
 interface Server12 {
   suite: CipherSuite12;
   clientRandom: Uint8Array;
   serverRandom: Uint8Array;
-  share: KeyShare;
+  /** Our ephemeral key: an ECDHE share or a finite-field DH key, by the suite's key exchange. */
+  share: KeyShare | DhKey;
+  /** RFC 7627 negotiated: the master secret covers the session hash. */
+  ems: boolean;
   requestedSchemes: number[] | null;
   issueTicket: boolean;
   clientKey?: KeyObject;
@@ -53,8 +58,11 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   const c = conn.config;
   const exts = ch.extensions;
   if (!ch.compressionMethods.includes(0)) throw illegalParameter('NO_COMPRESSION_SPECIFIED');
-  // RFC 7627 is required by default; a client without it gets no session.
-  if (!findExtension(exts, ExtensionType.extended_master_secret)) throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
+  // RFC 7627 as OpenSSL does it: used when the client offers it, unless OP_NO_EXTENDED_MASTER_SECRET;
+  // a client without it still connects, with the RFC 5246 master secret. The strict opt-in refuses it.
+  // Resumption (RFC 7627 5.3) must also compare this with the session's flag: the sessions code's job.
+  const ems = !!findExtension(exts, ExtensionType.extended_master_secret) && (!c.noExtendedMasterSecret || !!c.requireExtendedMasterSecret);
+  if (!ems && c.requireExtendedMasterSecret) throw tlsError(Alert.handshake_failure, 'INCONSISTENT_EXTMS');
   const reneg = findExtension(exts, ExtensionType.renegotiation_info);
   if (reneg && (reneg.length !== 1 || reneg[0] !== 0)) throw tlsError(Alert.handshake_failure, 'RENEGOTIATION_MISMATCH');
   const secureReneg = !!reneg || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
@@ -64,22 +72,28 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
 
   const groupsExt = findExtension(exts, ExtensionType.supported_groups);
   const clientGroups = groupsExt ? decodeU16List(groupsExt) : [0x0017];
-  // The hybrid KEM is a TLS 1.3 group only; ECDHE in TLS 1.2 needs a plain (EC)DH one.
-  const group = c.groups.find((g) => clientGroups.includes(g) && !isHybridGroup(g));
+  // ECDHE needs a curve: the hybrid KEM and the ffdhe groups are TLS 1.3 groups only (as in OpenSSL 3.0).
+  const group = c.groups.find((g) => clientGroups.includes(g) && g < 0x0100 && !isHybridGroup(g));
   const sigExt = findExtension(exts, ExtensionType.signature_algorithms);
   // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
   const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
 
-  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, groupsExt ? clientGroups : null);
-  if (!pick || group === undefined) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
+  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, groupsExt ? clientGroups : null, group !== undefined);
+  if (!pick) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   const { suite, cert, scheme } = pick;
-  const alpn = chooseAlpn(c.alpn, exts);
+  const etmExt = findExtension(exts, ExtensionType.encrypt_then_mac);
+  if (etmExt && etmExt.length !== 0) throw decodeError('BAD_EXTENSION');
+  // RFC 7366: only CBC suites use it; OpenSSL answers it unless SSL_OP_NO_ENCRYPT_THEN_MAC.
+  const etm = !!etmExt && suite.mode === 'cbc' && !c.noEncryptThenMac;
+  const alpn = selectAlpn(c, exts, conn.negotiated.serverName);
 
   const n = conn.negotiated;
   n.version = ProtocolVersion.TLS12;
   n.cipherSuite = suite.name;
   n.cipherBits = suite.bits;
-  n.group = group;
+  n.group = suite.kx === 'ECDHE' ? group! : null;
+  n.extendedMasterSecret = ems;
+  n.encryptThenMac = etm;
   n.alpn = alpn;
   n.signatureScheme = scheme;
   conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
@@ -90,8 +104,10 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
 
   const shExts: Extension[] = [];
   if (secureReneg) shExts.push({ type: ExtensionType.renegotiation_info, data: Uint8Array.of(0) });
-  shExts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-  if (findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
+  if (etm) shExts.push({ type: ExtensionType.encrypt_then_mac, data: new Uint8Array(0) });
+  if (ems) shExts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  // RFC 8422 5.2: only an ECC suite answers ec_point_formats.
+  if (suite.kx === 'ECDHE' && findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
   if (sniSeen && n.serverName !== null) shExts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
   if (alpn) shExts.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
   // RFC 5077: a ticket when the client asked for one and tickets are on; else a session id for the cache.
@@ -115,8 +131,16 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   );
   conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(cert.chain));
 
-  const share = c.provider.keyShare(group);
-  const params = encodeEcdhParams(group, share.publicKey);
+  let share: KeyShare | DhKey;
+  let params: Uint8Array;
+  if (suite.kx === 'DHE') {
+    const dh = dhParamsFor(conn, cert.key);
+    share = c.provider.finiteFieldDh(dh.p, dh.g);
+    params = encodeDhParams(dh.p, dh.g, share.publicKey);
+  } else {
+    share = c.provider.keyShare(group!);
+    params = encodeEcdhParams(group!, share.publicKey);
+  }
   const signature = c.provider.sign(scheme, cert.key, Buffer.concat([ch.random, serverRandom, params]));
   conn.sendHandshake(HandshakeType.server_key_exchange, encodeServerKeyExchange(params, scheme, signature));
 
@@ -128,8 +152,16 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
     );
   }
   conn.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
-  const hs: Server12 = { suite, clientRandom: ch.random, serverRandom, share, requestedSchemes, issueTicket };
+  const hs: Server12 = { suite, clientRandom: ch.random, serverRandom, share, ems, requestedSchemes, issueTicket };
   return requestedSchemes ? new ExpectClientCertificate12(hs) : new ExpectClientKeyExchange(hs);
+}
+
+/** The DHE parameters: loaded ones, or OpenSSL's automatic choice by the certificate's strength. */
+function dhParamsFor(conn: Connection, key: KeyObject): { p: Uint8Array; g: Uint8Array } {
+  const c = conn.config;
+  if (c.dhParams && c.dhParams !== 'auto') return c.dhParams;
+  const rsaBits = key.asymmetricKeyDetails?.modulusLength ?? 2048;
+  return { p: autoDhPrime(dhSecurityBits(rsaBits), c.securityLevel ?? 2), g: Uint8Array.of(2) };
 }
 
 /** The first suite (by server or client preference) that one of our certificates can serve. */
@@ -138,9 +170,12 @@ function chooseSuite(
   offered: number[],
   clientSchemes: number[],
   clientGroups: number[] | null,
+  haveCurve: boolean,
 ): { suite: CipherSuite12; cert: CertifiedKey; scheme: number } | null {
   const c = conn.config;
-  const ours = c.tls12Suites.filter((s) => offered.includes(s.id));
+  // DHE needs parameters (Python's server has none before load_dh_params()), ECDHE a common curve.
+  const kxUsable = (s: CipherSuite12): boolean => (s.kx === 'DHE' ? !!c.dhParams : haveCurve);
+  const ours = c.tls12Suites.filter((s) => offered.includes(s.id) && kxUsable(s));
   const order = c.cipherServerPreference
     ? ours
     : offered.map((id) => ours.find((s) => s.id === id)).filter((s): s is CipherSuite12 => s !== undefined);
@@ -178,11 +213,21 @@ class ExpectClientKeyExchange implements HandshakeState {
 
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.client_key_exchange) throw unexpectedMessage();
-    const point = decodeClientKeyExchange(msg.body);
-    const preMaster = this.hs.share.derive(point);
-    if (!preMaster) throw illegalParameter('BAD_ECPOINT');
+    const hs = this.hs;
+    let preMaster: Uint8Array | null;
+    if (hs.suite.kx === 'DHE') {
+      const secret = hs.share.derive(decodeClientKeyExchangeDhe(msg.body));
+      if (!secret) throw illegalParameter('BAD_DH_VALUE');
+      preMaster = dhePremaster(secret);
+    } else {
+      preMaster = hs.share.derive(decodeClientKeyExchange(msg.body));
+      if (!preMaster) throw illegalParameter('BAD_ECPOINT');
+    }
     conn.transcript.add(msg.raw);
-    this.hs.master = extendedMasterSecret(conn.config.provider, this.hs.suite.hash, preMaster, conn.transcript.hash());
+    const p = conn.config.provider;
+    this.hs.master = hs.ems
+      ? extendedMasterSecret(p, hs.suite.hash, preMaster, conn.transcript.hash())
+      : legacyMasterSecret(p, hs.suite.hash, preMaster, hs.clientRandom, hs.serverRandom);
     conn.logSecret('CLIENT_RANDOM', this.hs.clientRandom, this.hs.master);
     return this.hs.clientKey ? new ExpectClientCertificateVerify12(this.hs) : new ExpectClientChangeCipherSpec(this.hs);
   }
@@ -229,7 +274,7 @@ class ExpectClientFinished12 implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
     conn.negotiated.clientFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
-    issueSession12(conn, this.hs.suite, this.hs.master!, true, this.hs.issueTicket);
+    issueSession12(conn, this.hs.suite, this.hs.master!, this.hs.ems, this.hs.issueTicket);
     conn.sendChangeCipherSpec();
     conn.setWriteProtection(this.writeKeys);
     conn.negotiated.serverFinished = sendFinished12(conn, this.hs.suite, this.hs.master!);

@@ -18,7 +18,7 @@ import {
 } from './handshake-common13.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import { startServer12 } from './handshake-server12.js';
-import { chooseAlpn } from './alpn.js';
+import { selectAlpn } from './alpn.js';
 import { noteClientPostHandshakeAuth } from './post-handshake-auth.js';
 import {
   decodeKeyShareClient,
@@ -130,7 +130,7 @@ class ExpectClientHello implements HandshakeState {
       chosen = selectCertificate(c.certs, clientSchemes, c.signatureSchemes);
       if (!chosen) throw tlsError(Alert.handshake_failure, 'NO_SUITABLE_SIGNATURE_ALGORITHM');
     }
-    const alpn = chooseAlpn(c.alpn, ch.extensions);
+    const alpn = selectAlpn(c, ch.extensions, conn.negotiated.serverName);
 
     // 0-RTT (early-data.ts): read the early data, or skip it when refused.
     const early = acceptEarlyData(conn, ch.extensions, psk, suite, alpn, this.retry !== null, psk?.obfuscatedAge ?? 0, psk?.identity ?? new Uint8Array(0));

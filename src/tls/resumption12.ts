@@ -5,7 +5,7 @@
 // the client answers with ChangeCipherSpec, Finished.
 import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-suites12.js';
-import { chooseAlpn } from './alpn.js';
+import { selectAlpn } from './alpn.js';
 import { Reader, Writer } from './codec.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
@@ -236,7 +236,7 @@ interface ResumedServer {
 export function startResumedServer12(conn: Connection, ch: ClientHello, msg: HandshakeMessage, r: Resumption12, secureReneg: boolean): HandshakeState {
   const c = conn.config;
   const { state, suite } = r;
-  const alpn = chooseAlpn(c.alpn, ch.extensions);
+  const alpn = selectAlpn(c, ch.extensions, conn.negotiated.serverName);
   const n = conn.negotiated;
   n.version = ProtocolVersion.TLS12;
   n.cipherSuite = suite.name;
@@ -246,11 +246,15 @@ export function startResumedServer12(conn: Connection, ch: ClientHello, msg: Han
   n.sessionId = ch.sessionId;
   n.peerCertificates = state.peerCertificates;
   n.verifiedChain = state.verifiedChain;
+  n.extendedMasterSecret = state.extendedMasterSecret;
+  // RFC 7366 3.1: encrypt-then-MAC is negotiated afresh on resumption, by the full handshake's rules.
+  n.encryptThenMac = suite.mode === 'cbc' && !c.noEncryptThenMac && findExtension(ch.extensions, ExtensionType.encrypt_then_mac) !== undefined;
   conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
   const serverRandom = Buffer.from(c.provider.randomBytes(32));
   if (c.maxVersion >= ProtocolVersion.TLS13) DOWNGRADE_TLS12.copy(serverRandom, 24);
   const exts: Extension[] = [];
   if (secureReneg) exts.push({ type: ExtensionType.renegotiation_info, data: Uint8Array.of(0) });
+  if (n.encryptThenMac) exts.push({ type: ExtensionType.encrypt_then_mac, data: new Uint8Array(0) });
   if (state.extendedMasterSecret) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
   if (alpn) exts.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
   conn.transcript.start(suite.hash);

@@ -413,7 +413,7 @@ export class Certificate {
       const { bytes } = bitStringBytes(n);
       // RFC 5280 4.2.1.3: at least one bit; OpenSSL 3.0 (reading the first
       // two octets) marks an empty keyUsage invalid.
-      if (((bytes[0] ?? 0) | (bytes[1] ?? 0)) === 0) throw asn1Error('invalid empty key usage', 'INVALID_EMPTY_KEY_USAGE');
+      if (((bytes[0] ?? 0) | (bytes[1] ?? 0)) === 0) throw new SSLError('empty key usage', { library: 'X509V3', reason: 'EMPTY_KEY_USAGE' });
       return KEY_USAGE_NAMES.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
     });
     this.extKeyUsage = single(OID.extKeyUsage, (n) => expect(n, TAG.SEQUENCE).children.map((c) => oidOf(c)));

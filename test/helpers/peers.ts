@@ -674,6 +674,12 @@ export interface PythonPeerOptions {
   requestClientCert?: boolean;
   /** One of our group names (x25519, secp256r1, ...); restricts Python to that group. */
   group?: string;
+  /** set_ciphers() string. */
+  ciphers?: string;
+  /** Bits OR'ed into ctx.options (0x1: OP_NO_EXTENDED_MASTER_SECRET). */
+  options?: number;
+  /** Server: a load_dh_params() file. */
+  dhparams?: string;
   /** Client: the message to send; it then waits for `readBytes` (default: its length) bytes. */
   message?: string;
   readBytes?: number;
@@ -688,6 +694,8 @@ export interface PythonPeerResult {
   stage: string;
   version: string | null;
   cipher: [string, string, number] | null;
+  /** Server: SSLObject.shared_ciphers(). */
+  shared_ciphers: [string, string, number][];
   alpn: string | null;
   peer_cert_subject: Record<string, string> | null;
   peer_cert_der_b64: string | null;
@@ -735,6 +743,9 @@ export function pythonPeerArgs(o: PythonPeerOptions): string[] {
   if (o.verify) a.push('--verify', o.verify);
   if (o.requestClientCert) a.push('--request-client-cert');
   if (o.group) a.push('--curve', PYTHON_CURVE[o.group] ?? o.group);
+  if (o.ciphers) a.push('--ciphers', o.ciphers);
+  if (o.options) a.push('--options', `0x${o.options.toString(16)}`);
+  if (o.dhparams) a.push('--dhparams', o.dhparams);
   if (o.message !== undefined) a.push('--message', o.message);
   if (o.readBytes !== undefined) a.push('--read-bytes', String(o.readBytes));
   if (o.echoBytes !== undefined) a.push('--echo-bytes', String(o.echoBytes));

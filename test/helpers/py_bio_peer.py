@@ -60,6 +60,10 @@ def parse_args(argv):
     p.add_argument("--curve", default=None,
                    help="restrict key exchange to one group via set_ecdh_curve "
                         "(X25519, prime256v1, secp384r1, secp521r1, X448)")
+    p.add_argument("--ciphers", default=None, help="set_ciphers() string (TLS 1.2 suites)")
+    p.add_argument("--options", type=lambda v: int(v, 0), default=0,
+                   help="bits OR'ed into ctx.options, e.g. 0x1 for OP_NO_EXTENDED_MASTER_SECRET")
+    p.add_argument("--dhparams", default=None, help="server: load_dh_params() file")
     p.add_argument("--message", default="hello from python\n")
     p.add_argument("--read-bytes", type=int, default=None)
     p.add_argument("--echo-bytes", type=int, default=None,
@@ -104,6 +108,12 @@ def build_context(args):
         ctx.set_alpn_protocols([p for p in args.alpn.split(",") if p])
     if args.curve:
         ctx.set_ecdh_curve(args.curve)
+    if args.ciphers:
+        ctx.set_ciphers(args.ciphers)
+    if args.options:
+        ctx.options |= args.options
+    if args.dhparams:
+        ctx.load_dh_params(args.dhparams)
     return ctx
 
 
@@ -249,6 +259,7 @@ class Peer:
             "stage": self.stage,
             "version": safe(obj.version),
             "cipher": list(cipher) if cipher else None,
+            "shared_ciphers": [list(c) for c in (safe(obj.shared_ciphers) or [])],
             "alpn": safe(obj.selected_alpn_protocol),
             "peer_cert_subject": peer_subject,
             "peer_cert_der_b64": base64.b64encode(peer_der).decode() if peer_der else None,

@@ -59,7 +59,7 @@ const OWN_TRUTH: Record<string, unknown> = {
   HAS_PSK: true,
 };
 /** OpenSSL options and verify flags ssl-ts names though Python 3.11 does not (documented in the README). */
-const EXTRAS = new Set(['OP_ALLOW_NO_DHE_KEX', 'VERIFY_X509_WEBPKI']);
+const EXTRAS = new Set(['OP_NO_EXTENDED_MASTER_SECRET', 'OP_ALLOW_NO_DHE_KEX', 'VERIFY_X509_WEBPKI']);
 /** Python names ssl-ts leaves out (none: even methods it cannot speak exist, as in Python). */
 const ABSENT = new Set<string>();
 

@@ -148,7 +148,23 @@ const OUR_TLS12 = [
   'ECDHE-RSA-AES256-GCM-SHA384',
   'ECDHE-ECDSA-CHACHA20-POLY1305',
   'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-SHA256',
+  'ECDHE-RSA-AES128-SHA256',
+  'ECDHE-ECDSA-AES256-SHA384',
+  'ECDHE-RSA-AES256-SHA384',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-SHA256',
+  'DHE-RSA-AES256-SHA256',
 ];
+
+test('the default context lists exactly what Python\'s does (all 17 suites are ours)', () => {
+  const py = python<Array<Record<string, unknown>>>(
+    'import ssl,json;print(json.dumps(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).get_ciphers()))',
+  )!;
+  assert.equal(py.length, 17);
+  assert.deepEqual(new SSLContext(ssl.PROTOCOL_TLS_CLIENT).getCiphers(), py);
+});
 
 test('get_ciphers() dicts equal python3 for our suites, default context', () => {
   const py = python<Array<Record<string, unknown>>>(
@@ -175,7 +191,11 @@ const CIPHER_SPECS = [
   'ALL:-+AES128', '  DEFAULT', ':DEFAULT', 'AES+CHACHA20', 'ecdhe-rsa-aes128-gcm-sha256', 'TLS_AES_128_GCM_SHA256',
   '@STRENGTH', '@SECLEVEL=1:FOO',
   // Python selects other (non-ssl-ts) suites; we have none to offer
-  'SHA256', 'kRSA', 'DHE', 'ALL:!kECDHE:ECDHE',
+  'kRSA', 'ALL:!kECDHE:ECDHE', 'SHA1', 'CAMELLIA',
+  // DHE and CBC (issue 9)
+  'SHA256', 'SHA384', 'DHE', 'kEDH', 'EDH', 'kDHE', 'DH', 'CBC', 'DHE+AES', 'ECDH+AES', 'DHE+AESGCM', 'AES:+CBC',
+  'CBC:AESGCM', 'ALL:!DHE', 'ALL:-SHA256:SHA256', 'DHE:@STRENGTH', 'AES256:CBC', 'aRSA+SHA384', 'ECDHE+SHA256',
+  'DHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384', '@SECLEVEL=3:DHE', 'kEDH+AESGCM:!aNULL', 'HIGH:!CBC',
 ];
 
 test('set_ciphers() orderings and security levels match python3 (filtered to our suites)', () => {
@@ -235,9 +255,18 @@ test('default TLS 1.2 selection', () => {
     'ECDHE-RSA-AES128-GCM-SHA256',
     'ECDHE-ECDSA-CHACHA20-POLY1305',
     'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-AES256-SHA384',
+    'ECDHE-RSA-AES256-SHA384',
+    'ECDHE-ECDSA-AES128-SHA256',
+    'ECDHE-RSA-AES128-SHA256',
+    'DHE-RSA-AES256-GCM-SHA384',
+    'DHE-RSA-AES128-GCM-SHA256',
+    'DHE-RSA-AES256-SHA256',
+    'DHE-RSA-AES128-SHA256',
   ]);
   assert.deepEqual(ctx._tls13Ciphers, ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256']);
-  assert.deepEqual(ctx._groups, ['X25519MLKEM768', 'x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1']);
+  // OpenSSL 3.0's list as its ClientHello shows it (ffdhe13.test.ts checks the wire), after the hybrid group.
+  assert.deepEqual(ctx._groups, ['X25519MLKEM768', 'x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192']);
   assert.equal(ctx._alpnProtocols, null);
   assert.deepEqual(ctx._certs, []);
   assert.deepEqual(ctx._trusted, []);

@@ -148,7 +148,11 @@ test('every alert received from a peer maps to OpenSSL 3.0 reason and text', () 
 test('OpenSSL alerts without a reason of their own: 1000+N has no name', () => {
   // The check above relies on this: the unnamed alerts are exactly those OpenSSL leaves unnamed.
   const codes = new Set(reasonCodes('SSL').values());
+  // OpenSSL 3.0 names these two, but CPython 3.11's reason table does not, so Python
+  // reports reason None with OpenSSL's text (test/tls/alert.test.ts checks that against python3).
+  const unnamedByCpython = new Set([115, 120]);
   for (let alert = 1; alert < 256; alert++) {
-    assert.equal(peerAlertError(alert).reason !== null, codes.has(1000 + alert), `alert ${alert}`);
+    const named = codes.has(1000 + alert) && !unnamedByCpython.has(alert);
+    assert.equal(peerAlertError(alert).reason !== null, named, `alert ${alert}`);
   }
 });
