@@ -3,6 +3,7 @@
 import * as nc from 'node:crypto';
 import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
+import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyWithScheme } from './signature.js';
 
 class NodeRunningHash implements RunningHash {
@@ -67,6 +68,8 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
+const classical = { keyShare: createKeyShare, randomBytes: (n: number): Uint8Array => nc.randomBytes(n) };
+
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
@@ -74,8 +77,9 @@ export const nodeCrypto: CryptoProvider = {
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
-  keyShare: (group): KeyShare => createKeyShare(group),
-  supportsGroup: isSupportedGroup,
+  keyShare: (group): KeyShare => keyShareFor(classical, group),
+  acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
+  supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
   randomBytes: (n) => nc.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,

@@ -38,7 +38,15 @@ export interface CryptoProvider {
   hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   aead(name: AeadName, key: Uint8Array): AeadKey;
+  /** A fresh share of our own for `group` (client, or TLS 1.2 server). */
   keyShare(group: number): KeyShare;
+  /**
+   * TLS 1.3 server: answer the client's share for `group` with ours and the
+   * shared secret. For (EC)DH groups this is a fresh share plus derive(); a
+   * KEM group encapsulates to the client's key instead. Null when the
+   * client's value is invalid.
+   */
+  acceptKeyShare(group: number, peerPublic: Uint8Array): { publicKey: Uint8Array; secret: Uint8Array } | null;
   supportsGroup(group: number): boolean;
   randomBytes(n: number): Uint8Array;
   sign(scheme: number, key: KeyObject, data: Uint8Array): Uint8Array;

@@ -109,7 +109,7 @@ export interface NodeCipherOptions {
 /**
  * Apply node's `ciphers` (TLS 1.3 suite names, which start with TLS_, go to
  * the TLS 1.3 list as node does; the rest is an OpenSSL cipher string),
- * `ecdhCurve` ('auto' or a colon-separated list of curve names) and
+ * `ecdhCurve` ('auto' or group names joined by ':', SSLContext.setGroups) and
  * `honorCipherOrder` to a context.
  */
 export function applyNodeCipherOptions(ctx: SSLContext, opts: NodeCipherOptions): void {
@@ -124,13 +124,6 @@ export function applyNodeCipherOptions(ctx: SSLContext, opts: NodeCipherOptions)
     }
     if (rest.length > 0) ctx.setCiphers(rest.join(':'));
   }
-  if (opts.ecdhCurve !== undefined && opts.ecdhCurve !== 'auto') {
-    const groups: string[] = [];
-    for (const name of opts.ecdhCurve.split(':')) {
-      ctx.setEcdhCurve(name); // validates the name and maps it to the engine's
-      groups.push(ctx._groups[0]!);
-    }
-    ctx._groups = groups;
-  }
+  if (opts.ecdhCurve !== undefined && opts.ecdhCurve !== 'auto') ctx.setGroups(opts.ecdhCurve);
   if (opts.honorCipherOrder) ctx.options |= OP_CIPHER_SERVER_PREFERENCE;
 }

@@ -156,6 +156,7 @@ export class SSLObject {
       resume: this.serverSide ? null : (this.requestedSession?._state ?? null),
       sessionStore: this.serverSide ? ctx._sessions.store((ctx.options & OP_NO_TICKET) === 0) : null,
       allowNoDheKex: (ctx.options & OP_ALLOW_NO_DHE_KEX) !== 0,
+      noTicket: (ctx.options & OP_NO_TICKET) !== 0,
       trace: (ev) => {
         this.trace?.(ev);
         this._nodeHooks?.event?.(ev);

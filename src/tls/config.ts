@@ -52,6 +52,8 @@ export interface EngineConfig {
   resume?: ClientSession | null;
   /** Server: where tickets are sealed and session ids cached; without it nothing resumes. */
   sessionStore?: ServerSessionStore | null;
+  /** Client OP_NO_TICKET: no session_ticket extension in TLS 1.2 (ids only). */
+  noTicket?: boolean;
   /** OP_ALLOW_NO_DHE_KEX: offer (client) or accept (server) psk_ke, resumption without (EC)DHE. */
   allowNoDheKex?: boolean;
   /** The clock for ticket ages and lifetimes, in ms since the epoch (tests move it). */

@@ -130,8 +130,10 @@ export const NamedGroup = {
   x448: 0x001e,
   ffdhe2048: 0x0100,
   ffdhe3072: 0x0101,
+  // draft-ietf-tls-ecdhe-mlkem, with OpenSSL 3.5's name.
+  X25519MLKEM768: 0x11ec,
 } as const;
-export type GroupName = 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519' | 'x448';
+export type GroupName = 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519' | 'x448' | 'X25519MLKEM768';
 
 const groupNames = new Map<number, string>(Object.entries(NamedGroup).map(([k, v]) => [v, k]));
 export function groupName(g: number): string {

@@ -1,5 +1,6 @@
 // The TLS 1.2 client handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from the shared ExpectServerHello once the server picks TLS 1.2.
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
@@ -23,11 +24,16 @@ import {
 } from './tls12-messages.js';
 import { encodeCertificateVerify } from './tls13-messages.js';
 import { extendedMasterSecret } from './prf.js';
+import { clientSession12, decodeNewSessionTicket12, type NewSessionTicket12, serverResumed12, startResumedClient12 } from './resumption12.js';
 
 interface Client12 {
   hello: ClientHandshake['hello'];
   serverRandom: Uint8Array;
   suite: CipherSuite12;
+  /** The server said it will send a NewSessionTicket (RFC 5077 3.2). */
+  ticketExpected: boolean;
+  ticket?: NewSessionTicket12;
+  serverSessionId: Uint8Array;
   serverKey?: KeyObject;
   certRequest?: { schemes: number[] };
   master?: Uint8Array;
@@ -40,6 +46,7 @@ const SERVER_HELLO12_EXTENSIONS = new Set<number>([
   ExtensionType.ec_point_formats,
   ExtensionType.alpn,
   ExtensionType.server_name,
+  ExtensionType.session_ticket,
 ]);
 
 export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: ServerHello, msg: HandshakeMessage): HandshakeState {
@@ -76,7 +83,12 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   conn.reader.maxBody = MAX_CIPHERTEXT_TLS12;
   conn.transcript.start(suite.hash);
   conn.transcript.add(msg.raw);
-  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite });
+  // The server echoed the id of the session we offered: the abbreviated handshake (resumption12.ts).
+  if (serverResumed12(hs.resume12 ?? null, hs.hello, sh.sessionId, sh.cipherSuite, sh.extensions)) {
+    return startResumedClient12(conn, hs.resume12!, suite, hs.hello.random, sh.random, sh.extensions);
+  }
+  const ticketExpected = findExtension(sh.extensions, ExtensionType.session_ticket) !== undefined;
+  return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ticketExpected, serverSessionId: sh.sessionId });
 }
 
 function authMatches(suite: CipherSuite12, key: KeyObject): boolean {
@@ -111,7 +123,7 @@ class ExpectServerKeyExchange implements HandshakeState {
     if (msg.type !== HandshakeType.server_key_exchange) throw unexpectedMessage();
     const c = conn.config;
     const ske = decodeServerKeyExchange(msg.body);
-    if (!c.groups.includes(ske.params.group)) throw illegalParameter('WRONG_CURVE');
+    if (!c.groups.includes(ske.params.group) || isHybridGroup(ske.params.group)) throw illegalParameter('WRONG_CURVE');
     const key = this.hs.serverKey!;
     if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
       throw illegalParameter('WRONG_SIGNATURE_TYPE');
@@ -172,11 +184,16 @@ class ExpectServerChangeCipherSpec implements HandshakeState {
   readonly name = 'ExpectChangeCipherSpec';
   constructor(private readonly hs: Client12, private readonly readKeys: ReturnType<typeof installKeys12>['read']) {}
 
-  handle(): HandshakeState {
-    throw unexpectedMessage();
+  handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
+    // RFC 5077 3.3: the promised NewSessionTicket comes before the server's CCS.
+    if (msg.type !== HandshakeType.new_session_ticket || !this.hs.ticketExpected || this.hs.ticket) throw unexpectedMessage();
+    this.hs.ticket = decodeNewSessionTicket12(msg.body);
+    conn.transcript.add(msg.raw);
+    return this;
   }
 
   changeCipherSpec(conn: Connection): HandshakeState {
+    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
     conn.setReadProtection(this.readKeys);
     return new ExpectServerFinished12(this.hs);
   }
@@ -189,6 +206,7 @@ class ExpectServerFinished12 implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
     conn.negotiated.serverFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
+    clientSession12(conn, this.hs.suite, this.hs.master!, true, this.hs.serverSessionId, this.hs.ticket ?? null);
     conn.handshakeDone = true;
     conn.reader.plainAlertsAllowed = false;
     return new ConnectedState12();

@@ -2,9 +2,10 @@
 // message, so anything out of order is rejected by construction.
 import type { KeyObject } from 'node:crypto';
 import type { KeyShare } from '../crypto/provider.js';
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { tls13SuiteById, type CipherSuite13 } from './cipher-suites.js';
-import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
+import { Alert, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion } from './constants.js';
 import type { Connection, HandshakeState } from './connection.js';
 import { ConnectedState } from './handshake-connected13.js';
 import {
@@ -38,6 +39,8 @@ import {
 } from './extensions.js';
 import { clientPskModes, encodeHelloWithBinders, pskExtension, pskToOffer, type PskOffer } from './resumption13.js';
 import { decodeSelectedIdentity, PSK_KE } from './psk.js';
+import { resumable12, sessionTicketExtension } from './resumption12.js';
+import type { ClientSession } from './session-state.js';
 import { decodeServerHello, isHelloRetryRequest, type ClientHello } from './hello-messages.js';
 import { KeySchedule } from './key-schedule.js';
 import { acceptServerHello12 } from './handshake-client12.js';
@@ -47,8 +50,8 @@ import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, d
 /** What the client remembers between its states. */
 export interface ClientHandshake {
   hello: ClientHello;
-  /** Our key share; null when only TLS 1.2 is offered (ECDHE comes later there). */
-  share: KeyShare | null;
+  /** Our key shares, in the order sent; empty when only TLS 1.2 is offered (ECDHE comes later there). */
+  shares: KeyShare[];
   retried: boolean;
   sentCcs: boolean;
   suite?: CipherSuite13;
@@ -59,6 +62,21 @@ export interface ClientHandshake {
   serverKey?: KeyObject;
   /** The PSK offered in this ClientHello, if any. */
   psk?: PskOffer | null;
+  /** The TLS 1.2 session offered (ticket or id), if any. */
+  resume12?: ClientSession | null;
+}
+
+/**
+ * The groups of the first ClientHello's key shares: the first configured
+ * group, and when that is the hybrid KEM also plain X25519 (if configured),
+ * as OpenSSL 3.5, Chrome and Go send them: a server without post-quantum
+ * support then picks X25519 without a HelloRetryRequest.
+ */
+export function initialShareGroups(groups: readonly number[]): number[] {
+  const first = groups[0];
+  if (first === undefined) return [];
+  if (isHybridGroup(first) && groups.includes(NamedGroup.x25519)) return [first, NamedGroup.x25519];
+  return [first];
 }
 
 /** The versions within the configured range that we implement, newest first. */
@@ -67,25 +85,36 @@ export function offeredVersions(conn: Connection): number[] {
   return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
 }
 
-function buildExtensions(conn: Connection, share: KeyShare | null, cookie: Uint8Array | null, psk: PskOffer | null = null): Extension[] {
+function buildExtensions(
+  conn: Connection,
+  shares: KeyShare[],
+  cookie: Uint8Array | null,
+  psk: PskOffer | null = null,
+  resume12: ClientSession | null = null,
+): Extension[] {
   const c = conn.config;
   const versions = offeredVersions(conn);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
   const exts: Extension[] = [];
   if (c.serverName) exts.push({ type: ExtensionType.server_name, data: encodeServerName(c.serverName) });
   if (offers12) exts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
-  exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(c.groups) });
+  // Groups that exist only in TLS 1.3 (the hybrid KEM) are not offered to a TLS 1.2-only handshake.
+  const groups = shares.length ? c.groups : c.groups.filter((g) => !isHybridGroup(g));
+  exts.push({ type: ExtensionType.supported_groups, data: encodeU16List(groups) });
   exts.push({ type: ExtensionType.signature_algorithms, data: encodeU16List(c.signatureSchemes) });
   if (c.alpn && c.alpn.length) exts.push({ type: ExtensionType.alpn, data: encodeAlpn(c.alpn) });
+  // RFC 5077: a TLS 1.2 ticket to resume, or an empty one to ask for a ticket.
+  const ticketExt = offers12 ? sessionTicketExtension(conn, resume12) : null;
+  if (ticketExt) exts.push(ticketExt);
   // RFC 7627: always offered, and required of a TLS 1.2 server.
   if (offers12) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-  if (share) {
+  if (shares.length) {
     exts.push({ type: ExtensionType.supported_versions, data: encodeSupportedVersionsClient(versions) });
     if (cookie) exts.push({ type: ExtensionType.cookie, data: encodeCookie(cookie) });
     exts.push({ type: ExtensionType.psk_key_exchange_modes, data: encodePskModes(clientPskModes(conn)) });
     exts.push({
       type: ExtensionType.key_share,
-      data: encodeKeyShareClient([{ group: share.group, keyExchange: share.publicKey }]),
+      data: encodeKeyShareClient(shares.map((s) => ({ group: s.group, keyExchange: s.publicKey }))),
     });
     // RFC 8446 4.2.11: pre_shared_key comes last.
     if (psk) exts.push(pskExtension(conn, psk));
@@ -100,7 +129,7 @@ export function startClient(conn: Connection): HandshakeState {
   if (versions.length === 0) throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
   const offers13 = versions.includes(ProtocolVersion.TLS13);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
-  const share = offers13 ? c.provider.keyShare(c.groups[0]!) : null;
+  const shares = offers13 ? initialShareGroups(c.groups).map((g) => c.provider.keyShare(g)) : [];
   const suites = [
     ...(offers13 ? c.tls13Suites.map((s) => s.id) : []),
     ...(offers12 ? c.tls12Suites.map((s) => s.id) : []),
@@ -109,21 +138,23 @@ export function startClient(conn: Connection): HandshakeState {
   ];
   if (suites.length === (offers12 ? 1 : 0)) throw tlsError(Alert.handshake_failure, 'NO_CIPHERS_AVAILABLE');
   const psk = offers13 ? pskToOffer(conn) : null;
+  const resume12 = offers12 ? resumable12(conn) : null;
   const hello: ClientHello = {
     legacyVersion: ProtocolVersion.TLS12,
     random: c.provider.randomBytes(32),
     // A fake session id makes the handshake look like TLS 1.2 resumption to middleboxes (RFC 8446 D.4).
-    sessionId: c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
+    // A TLS 1.2 session is offered by its id (RFC 5246 7.4.1.2; RFC 5077 3.4 for tickets).
+    sessionId: resume12 ? resume12.sessionId : c.middleboxCompat && offers13 ? c.provider.randomBytes(32) : new Uint8Array(0),
     cipherSuites: suites,
     compressionMethods: Uint8Array.of(0),
-    extensions: buildExtensions(conn, share, null, psk),
+    extensions: buildExtensions(conn, shares, null, psk, resume12),
   };
   conn.negotiated.serverName = c.serverName;
   conn.writer.legacyVersion = ProtocolVersion.TLS10;
   conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  return new ExpectServerHello({ hello, share, retried: false, sentCcs: false, psk });
+  return new ExpectServerHello({ hello, shares, retried: false, sentCcs: false, psk, resume12 });
 }
 
 function sendCcsOnce(conn: Connection, hs: ClientHandshake): void {
@@ -149,7 +180,7 @@ class ExpectServerHello implements HandshakeState {
       }
       return acceptServerHello12(conn, hs, sh, msg);
     }
-    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13 || !hs.share) {
+    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13 || !hs.shares.length) {
       throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
     }
     if (sh.legacyVersion !== ProtocolVersion.TLS12) throw illegalParameter('BAD_LEGACY_VERSION');
@@ -177,12 +208,12 @@ class ExpectServerHello implements HandshakeState {
     const groupExt = findExtension(exts, ExtensionType.key_share);
     const cookieExt = findExtension(exts, ExtensionType.cookie);
     const cookie = cookieExt ? decodeCookie(cookieExt) : null;
-    let share = hs.share!;
+    let shares = hs.shares;
     if (groupExt) {
       const group = decodeKeyShareHrr(groupExt);
       // The server must ask for a group we offered and did not already send.
-      if (!conn.config.groups.includes(group) || group === share.group) throw illegalParameter('BAD_KEY_SHARE');
-      share = conn.config.provider.keyShare(group);
+      if (!conn.config.groups.includes(group) || shares.some((s) => s.group === group)) throw illegalParameter('BAD_KEY_SHARE');
+      shares = [conn.config.provider.keyShare(group)];
     }
     if (!groupExt && !cookie) throw illegalParameter('NO_CHANGE_FOLLOWING_HRR');
     conn.negotiated.helloRetryRequest = true;
@@ -190,10 +221,10 @@ class ExpectServerHello implements HandshakeState {
     conn.transcript.add(msg.raw);
     // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
     const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
-    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, share, cookie, psk) };
+    const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, shares, cookie, psk, hs.resume12 ?? null) };
     sendCcsOnce(conn, hs);
     conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
-    return new ExpectServerHello({ ...hs, hello, share, retried: true, psk });
+    return new ExpectServerHello({ ...hs, hello, shares, retried: true, psk });
   }
 
   private accept(conn: Connection, msg: HandshakeMessage, exts: Extension[]): HandshakeState {
@@ -204,8 +235,8 @@ class ExpectServerHello implements HandshakeState {
     let shared: Uint8Array | null = null;
     if (shareExt) {
       const entry = decodeKeyShareServer(shareExt);
-      const share = hs.share!;
-      if (entry.group !== share.group) throw illegalParameter('BAD_KEY_SHARE');
+      const share = hs.shares.find((s) => s.group === entry.group);
+      if (!share) throw illegalParameter('BAD_KEY_SHARE');
       shared = share.derive(entry.keyExchange);
       if (!shared) throw illegalParameter('BAD_ECPOINT');
       conn.negotiated.group = entry.group;

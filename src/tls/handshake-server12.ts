@@ -1,5 +1,6 @@
 // The TLS 1.2 server handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from ExpectClientHello when the client cannot do TLS 1.3.
+import { isHybridGroup } from '../crypto/group-dispatch.js';
 import type { KeyObject } from 'node:crypto';
 import { keyFitsScheme } from '../crypto/signature.js';
 import { chooseAlpn } from './alpn.js';
@@ -15,6 +16,7 @@ import type { HandshakeMessage } from './handshake-framing.js';
 import { decodeU16List, encodeAlpn, encodePointFormats, type Extension, findExtension } from './extensions.js';
 import { encodeServerHello, type ClientHello } from './hello-messages.js';
 import { extendedMasterSecret } from './prf.js';
+import { findSession12, issueSession12, startResumedServer12 } from './resumption12.js';
 import {
   CLIENT_CERT_ECDSA_SIGN,
   CLIENT_CERT_RSA_SIGN,
@@ -34,6 +36,7 @@ interface Server12 {
   serverRandom: Uint8Array;
   share: KeyShare;
   requestedSchemes: number[] | null;
+  issueTicket: boolean;
   clientKey?: KeyObject;
   master?: Uint8Array;
 }
@@ -55,10 +58,14 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   const reneg = findExtension(exts, ExtensionType.renegotiation_info);
   if (reneg && (reneg.length !== 1 || reneg[0] !== 0)) throw tlsError(Alert.handshake_failure, 'RENEGOTIATION_MISMATCH');
   const secureReneg = !!reneg || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  // A session to resume (resumption12.ts) means the abbreviated handshake.
+  const resumed = findSession12(conn, ch);
+  if (resumed) return startResumedServer12(conn, ch, msg, resumed, secureReneg);
 
   const groupsExt = findExtension(exts, ExtensionType.supported_groups);
   const clientGroups = groupsExt ? decodeU16List(groupsExt) : [0x0017];
-  const group = c.groups.find((g) => clientGroups.includes(g));
+  // The hybrid KEM is a TLS 1.3 group only; ECDHE in TLS 1.2 needs a plain (EC)DH one.
+  const group = c.groups.find((g) => clientGroups.includes(g) && !isHybridGroup(g));
   const sigExt = findExtension(exts, ExtensionType.signature_algorithms);
   // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
   const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
@@ -87,6 +94,11 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   if (findExtension(exts, ExtensionType.ec_point_formats)) shExts.push({ type: ExtensionType.ec_point_formats, data: encodePointFormats() });
   if (sniSeen && n.serverName !== null) shExts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
   if (alpn) shExts.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
+  // RFC 5077: a ticket when the client asked for one and tickets are on; else a session id for the cache.
+  const store = c.sessionStore;
+  const issueTicket = !!store?.ticketsEnabled && findExtension(exts, ExtensionType.session_ticket) !== undefined;
+  if (issueTicket) shExts.push({ type: ExtensionType.session_ticket, data: new Uint8Array(0) });
+  n.sessionId = store && !issueTicket ? c.provider.randomBytes(32) : new Uint8Array(0);
 
   conn.transcript.start(suite.hash);
   conn.transcript.add(msg.raw);
@@ -95,7 +107,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
     encodeServerHello({
       legacyVersion: ProtocolVersion.TLS12,
       random: serverRandom,
-      sessionId: new Uint8Array(0), // no session cache: nothing to resume
+      sessionId: n.sessionId,
       cipherSuite: suite.id,
       compressionMethod: 0,
       extensions: shExts,
@@ -116,7 +128,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
     );
   }
   conn.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
-  const hs: Server12 = { suite, clientRandom: ch.random, serverRandom, share, requestedSchemes };
+  const hs: Server12 = { suite, clientRandom: ch.random, serverRandom, share, requestedSchemes, issueTicket };
   return requestedSchemes ? new ExpectClientCertificate12(hs) : new ExpectClientKeyExchange(hs);
 }
 
@@ -217,6 +229,7 @@ class ExpectClientFinished12 implements HandshakeState {
   handle(conn: Connection, msg: HandshakeMessage): HandshakeState {
     if (msg.type !== HandshakeType.finished) throw unexpectedMessage();
     conn.negotiated.clientFinished = checkFinished12(conn, this.hs.suite, this.hs.master!, msg);
+    issueSession12(conn, this.hs.suite, this.hs.master!, true, this.hs.issueTicket);
     conn.sendChangeCipherSpec();
     conn.setWriteProtection(this.writeKeys);
     conn.negotiated.serverFinished = sendFinished12(conn, this.hs.suite, this.hs.master!);

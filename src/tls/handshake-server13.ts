@@ -203,9 +203,9 @@ class ExpectClientHello implements HandshakeState {
     psk: PskChoice | null = null,
   ): HandshakeState {
     const c = conn.config;
-    const mine = share ? c.provider.keyShare(share.group) : null;
-    const shared = share && mine ? mine.derive(share.keyExchange) : null;
-    if (share && !shared) throw illegalParameter('BAD_ECPOINT');
+    const mine = share ? c.provider.acceptKeyShare(share.group, share.keyExchange) : null;
+    if (share && !mine) throw illegalParameter('BAD_ECPOINT');
+    const shared = mine?.secret ?? null;
     const n = conn.negotiated;
     n.version = ProtocolVersion.TLS13;
     n.cipherSuite = suite.name;

@@ -28,6 +28,7 @@ import { acceptOurs, ourClientContext, ourServerContext } from '../helpers/ours.
 const T = { timeout: 60000 };
 const VERSIONS = [
   { name: 'TLSv1.3', ours: 'tls13' as const, openssl: '-tls1_3', node: 'TLSv1.3' as const, py: 'TLSv1_3' },
+  { name: 'TLSv1.2', ours: 'tls12' as const, openssl: '-tls1_2', node: 'TLSv1.2' as const, py: 'TLSv1_2' },
 ];
 
 interface ClientConn {
@@ -105,14 +106,15 @@ function python(args: string[]): { lines: Promise<string[]>; port: Promise<numbe
 
 for (const v of VERSIONS) {
   describe(`${v.name} resumption, our client`, () => {
-    test('against openssl s_server', T, async () => {
+    for (const extra of [[], ['-no_ticket']]) test(`against openssl s_server ${extra.join(' ')}`, T, async () => {
       const kind = leafFiles('ecdsa-p256');
-      const srv = await startOpensslServer(['-naccept', '2', '-rev', v.openssl, '-cert', kind.leaf, '-key', kind.key, '-cert_chain', kind.chain]);
+      const srv = await startOpensslServer(['-naccept', '2', '-rev', v.openssl, '-cert', kind.leaf, '-key', kind.key, '-cert_chain', kind.chain, ...extra]);
       try {
         const ctx = ourClientContext({ versions: v.ours });
         const first = await ourClientOnce(srv.port, ctx, null);
         assert.equal(first.obj.sessionReused, false);
-        assert.ok(first.session?.hasTicket);
+        // TLS 1.2 without tickets resumes by session id; TLS 1.3 -no_ticket still sends (stateful) tickets.
+        assert.equal(first.session?.hasTicket, v.ours === 'tls13' || extra.length === 0);
         const second = await ourClientOnce(srv.port, ctx, first.session);
         assert.equal(second.obj.sessionReused, true);
         assert.equal(second.reply, 'gnip\n');
@@ -160,25 +162,33 @@ for (const v of VERSIONS) {
   });
 
   describe(`${v.name} resumption, our server`, () => {
-    for (const noTicket of [false, true]) {
-      test(`openssl s_client -sess_out / -sess_in${noTicket ? ' (server OP_NO_TICKET)' : ''}`, T, async () => {
+    for (const [noTicket, clientNoTicket] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      const what = noTicket ? ' (server OP_NO_TICKET)' : clientNoTicket ? ' -no_ticket' : '';
+      test(`openssl s_client -sess_out / -sess_in${what}`, T, async () => {
         const ctx = ourServerContext({ versions: v.ours });
         if (noTicket) ctx.options |= OP_NO_TICKET;
         const srv = await ourServer(ctx, 2);
         const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-sess-'));
         try {
           const sess = join(dir, 'sess.pem');
-          const common = [v.openssl, '-CAfile', fixture('ca.pem'), '-servername', 'localhost'];
+          const common = [v.openssl, '-CAfile', fixture('ca.pem'), '-servername', 'localhost', ...(clientNoTicket ? ['-no_ticket'] : [])];
           const a = await runOpensslClient(srv.port, [...common, '-sess_out', sess], 'ping\n', { ignEof: false, holdStdinMs: 1500, trace: true });
           const b = await runOpensslClient(srv.port, [...common, '-sess_in', sess], 'ping\n', { ignEof: false, holdStdinMs: 1500, trace: true });
           const objs = await srv.done;
           assert.equal(objs[0]!.sessionReused, false);
           assert.equal(objs[1]!.sessionReused, true);
           assert.ok(a.brief.established && b.brief.established, a.stderr + b.stderr);
-          // s_client resumed: our ServerHello accepted its PSK, and no Certificate came.
-          assert.doesNotMatch(a.trace, /ServerHello[\s\S]*extension_type=psk\(41\)/);
-          assert.match(b.trace, /ServerHello[\s\S]*extension_type=psk\(41\)/);
+          // s_client resumed: no Certificate came, and in TLS 1.3 our ServerHello accepted its PSK.
+          assert.match(a.trace, /Certificate, Length/);
           assert.doesNotMatch(b.trace, /Certificate, Length/);
+          if (v.ours === 'tls13') {
+            assert.doesNotMatch(a.trace, /ServerHello[\s\S]*extension_type=psk\(41\)/);
+            assert.match(b.trace, /ServerHello[\s\S]*extension_type=psk\(41\)/);
+          }
           const stats = ctx.sessionStats();
           assert.equal(stats.hits, 1);
           assert.equal(stats.accept_good, 2);

@@ -169,3 +169,152 @@ describe('SSLSession API as Python', () => {
     assert.ok(first.client.session!.equals(first.client.session));
   });
 });
+
+describe('TLS 1.2 resumption between our client and server', () => {
+  test('RFC 5077 ticket: resumed on both ends, session id is SHA-256 of the ticket', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    const first = connect(cctx, sctx);
+    assert.equal(first.client.version(), 'TLSv1.2');
+    const sess = first.client.session!;
+    assert.equal(sess.hasTicket, true);
+    assert.equal(sess.ticketLifetimeHint, 7200);
+    assert.equal(sess.id.length, 32);
+    // The server issued a ticket, so its own session has no id (as OpenSSL).
+    assert.equal(first.server.session!.id.length, 0);
+    const second = connect(cctx, sctx, sess);
+    assert.equal(second.client.sessionReused, true);
+    assert.equal(second.server.sessionReused, true);
+    assert.ok(!second.trace.includes(CERTIFICATE));
+    assert.ok(second.client.session!.equals(sess));
+    assert.equal(sctx.sessionStats().hits, 1);
+    assert.equal(sctx.sessionStats().number, 0);
+  });
+
+  test('session ids and the server cache with OP_NO_TICKET', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    sctx.options |= OP_NO_TICKET;
+    const first = connect(cctx, sctx);
+    const sess = first.client.session!;
+    assert.equal(sess.hasTicket, false);
+    assert.equal(sess.ticketLifetimeHint, 0);
+    assert.deepEqual(Buffer.from(sess.id), Buffer.from(first.server.session!.id));
+    assert.equal(sctx.sessionStats().number, 1);
+    const second = connect(cctx, sctx, sess);
+    assert.equal(second.client.sessionReused, true);
+    assert.equal(second.server.sessionReused, true);
+    // Session ids may be resumed again.
+    assert.equal(connect(cctx, sctx, sess).server.sessionReused, true);
+  });
+
+  test('client OP_NO_TICKET: no session_ticket extension, the server falls back to ids', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    cctx.options |= OP_NO_TICKET;
+    const first = connect(cctx, sctx);
+    assert.equal(first.client.session!.hasTicket, false);
+    assert.equal(connect(cctx, sctx, first.client.session).server.sessionReused, true);
+  });
+
+  test('an id the LRU cache evicted gives a full handshake', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    sctx.options |= OP_NO_TICKET;
+    sctx.sessionCacheSize = 2;
+    const first = connect(cctx, sctx).client.session!;
+    connect(cctx, sctx);
+    connect(cctx, sctx);
+    const s = sctx.sessionStats();
+    assert.equal(s.number, 2);
+    assert.equal(s.cache_full, 1);
+    const again = connect(cctx, sctx, first);
+    assert.equal(again.server.sessionReused, false);
+    assert.equal(again.client.sessionReused, false);
+    assert.equal(sctx.sessionStats().misses, 1);
+  });
+});
+
+describe('sessions that must not resume', () => {
+  const reasonOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { reason?: string }).reason ?? String(e);
+    }
+    return 'no error';
+  };
+
+  for (const version of [TLSVersion.TLSv1_3, TLSVersion.TLSv1_2]) {
+    const v = version === TLSVersion.TLSv1_3 ? '1.3' : '1.2';
+    test(`TLS ${v}: a tampered ticket gives a full handshake`, () => {
+      const { cctx, sctx } = contexts(version);
+      const sess = connect(cctx, sctx).client.session!;
+      const t = sess._state!.ticket!;
+      t[t.length - 3]! ^= 0x40;
+      const second = connect(cctx, sctx, sess);
+      assert.equal(second.server.sessionReused, false);
+      assert.equal(second.client.sessionReused, false);
+      assert.ok(second.trace.includes(CERTIFICATE));
+      assert.equal(sctx.sessionStats().misses, 1);
+    });
+
+    test(`TLS ${v}: a ticket from another context gives a full handshake`, () => {
+      const { cctx, sctx } = contexts(version);
+      const sess = connect(cctx, sctx).client.session!;
+      const other = contexts(version).sctx;
+      assert.equal(connect(cctx, other, sess).server.sessionReused, false);
+      // Unless both contexts share their ticket keys.
+      const key = SSLContext.generateTicketKey();
+      sctx.setTicketKeys([key]);
+      other.setTicketKeys([key]);
+      const shared = connect(cctx, sctx).client.session!;
+      assert.equal(connect(cctx, other, shared).server.sessionReused, true);
+    });
+
+    test(`TLS ${v}: an expired ticket gives a full handshake (server clock)`, async () => {
+      const { cctx, sctx } = contexts(version);
+      sctx.sessionTimeout = 1;
+      const sess = connect(cctx, sctx).client.session!;
+      // Our client would not offer it either: make it believe it is still fresh.
+      sess._state!.lifetime = 7200;
+      await new Promise((r) => setTimeout(r, 1100));
+      const second = connect(cctx, sctx, sess);
+      assert.equal(second.server.sessionReused, false);
+      assert.equal(sctx.sessionStats().timeouts, 1);
+    });
+  }
+
+  test('ticket key rotation: old tickets still resume, retired keys do not', () => {
+    const { cctx, sctx } = contexts();
+    const old = connect(cctx, sctx).client.session!;
+    sctx.rotateTicketKey();
+    assert.equal(connect(cctx, sctx, old).server.sessionReused, true);
+    const old2 = connect(cctx, sctx).client.session!;
+    for (let i = 0; i < 4; i++) sctx.rotateTicketKey();
+    assert.equal(connect(cctx, sctx, old2).server.sessionReused, false);
+  });
+
+  test('TLS 1.3: a binder that does not verify is fatal (decrypt_error), as OpenSSL', () => {
+    const { cctx, sctx } = contexts();
+    const sess = connect(cctx, sctx).client.session!;
+    sess._state!.secret[0]! ^= 1;
+    assert.equal(reasonOf(() => connect(cctx, sctx, sess)), 'BINDER_DOES_NOT_VERIFY');
+  });
+
+  test('TLS 1.3: a suite whose hash differs gives a full handshake', () => {
+    const { cctx, sctx } = contexts();
+    const first = connect(cctx, sctx);
+    assert.equal(first.client.cipher()![0], 'TLS_AES_256_GCM_SHA384');
+    sctx._tls13Ciphers = ['TLS_AES_128_GCM_SHA256'];
+    const second = connect(cctx, sctx, first.client.session);
+    assert.equal(second.server.sessionReused, false);
+    assert.equal(second.client.cipher()![0], 'TLS_AES_128_GCM_SHA256');
+    // The same hash (SHA-256 for both) resumes across suites, as RFC 8446 allows.
+    const third = connect(cctx, sctx, second.client.session);
+    assert.equal(third.server.sessionReused, true);
+  });
+
+  test('TLS 1.2: a session whose suite the server no longer allows gives a full handshake', () => {
+    const { cctx, sctx } = contexts(TLSVersion.TLSv1_2);
+    const first = connect(cctx, sctx);
+    sctx.setCiphers('ECDHE-ECDSA-CHACHA20-POLY1305');
+    assert.equal(connect(cctx, sctx, first.client.session).server.sessionReused, false);
+  });
+});
