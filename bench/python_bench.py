@@ -82,9 +82,9 @@ def step(obj):
         return False
 
 
-def handshake_pair(cctx, sctx):
+def handshake_pair(cctx, sctx, session=None):
     ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
-    client = cctx.wrap_bio(ci, co, server_hostname=HOSTNAME)
+    client = cctx.wrap_bio(ci, co, server_hostname=HOSTNAME, session=session)
     server = sctx.wrap_bio(si, so, server_side=True)
     c_done = s_done = False
     rounds = 0
@@ -115,6 +115,27 @@ def bench_handshake(verify):
     r = measure(one)
     r["negotiated"] = {"version": client.version(), "cipher": cipher[0] if cipher else None}
     return r
+
+
+def bench_resumed():
+    """Resumed handshakes: every connection offers the first one's TLS 1.3 ticket."""
+    cctx, sctx = make_contexts(True)
+    client = handshake_pair(cctx, sctx)[0]
+    try:
+        client.read(1)  # take in the tickets that followed the handshake
+    except ssl.SSLWantReadError:
+        pass
+    session = client.session
+    if not session.has_ticket:
+        raise RuntimeError("python: no ticket to resume with")
+    if not handshake_pair(cctx, sctx, session)[0].session_reused:
+        raise RuntimeError("python: the session was not resumed")
+
+    def one():
+        handshake_pair(cctx, sctx, session)
+        return 1
+
+    return measure(one)
 
 
 def bench_bulk(size):
@@ -156,6 +177,7 @@ def main():
     if not only or only == "handshake":
         out["results"]["handshake_verify"] = bench_handshake(True)
         out["results"]["handshake_noverify"] = bench_handshake(False)
+        out["results"]["handshake_resumed"] = bench_resumed()
     for size in CONFIG["writeSizes"]:
         key = {16384: "bulk16k", 1024: "bulk1k"}.get(size, "bulk%d" % size)
         if not only or only == key:

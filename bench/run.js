@@ -77,6 +77,7 @@ const CHILDREN = {
 const ROWS = [
   { key: 'handshake_verify', label: 'Handshakes/s (verify + hostname)', only: 'handshake' },
   { key: 'handshake_noverify', label: 'Handshakes/s (CERT_NONE)', only: 'handshake' },
+  { key: 'handshake_resumed', label: 'Resumed handshakes/s (TLS 1.3 ticket)', only: 'handshake' },
   { key: 'bulk_16384', label: 'Bulk MiB/s, 16 KiB writes', only: 'bulk16k' },
   { key: 'bulk_1024', label: 'Bulk MiB/s, 1 KiB writes', only: 'bulk1k' },
 ].filter((r) => !only || r.only === only);
@@ -173,6 +174,8 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of table) console.log(line(r));
 console.log('');
 console.log('  ssl-ts and Python: client + server SSLObjects over MemoryBIO pairs in one process, no sockets.');
+console.log('  Resumed: each handshake offers the same ticket from a first full handshake (psk_dhe_ke, no certificates);');
+console.log('    node:tls is not measured for it.');
 console.log('  * node:tls: client + server in one node process over loopback TCP; its figures include TCP and');
 console.log('    event-loop costs, and node coalesces queued small writes into larger records (1 KiB row).');
 console.log('  Bulk: one direction, client -> server, reader drains everything; ' +

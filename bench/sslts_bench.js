@@ -46,12 +46,12 @@ function step(obj) {
 }
 
 /** A connected client/server pair over four MemoryBIOs, handshake done. */
-function handshakePair(ctxs) {
+function handshakePair(ctxs, session = null) {
   const ci = new MemoryBIO();
   const co = new MemoryBIO();
   const si = new MemoryBIO();
   const so = new MemoryBIO();
-  const client = ctxs.client.wrapBio(ci, co, { serverHostname: HOSTNAME });
+  const client = ctxs.client.wrapBio(ci, co, { serverHostname: HOSTNAME, session });
   const server = ctxs.server.wrapBio(si, so, { serverSide: true });
   let cDone = false;
   let sDone = false;
@@ -71,6 +71,23 @@ function benchHandshake(cfg, verify) {
   const info = p.client.handshakeInfo();
   const r = measureSync(() => (handshakePair(ctxs), 1), cfg);
   return { ...r, negotiated: { version: info.version, cipher: info.cipher, group: info.group, sig: info.signatureScheme } };
+}
+
+/** Resumed handshakes: every connection offers the first one's TLS 1.3 ticket. */
+function benchResumed(cfg) {
+  const ctxs = makeContexts(true);
+  const first = handshakePair(ctxs);
+  // The tickets came after the handshake; a read makes the client take them in.
+  try {
+    first.client.read(1);
+  } catch (e) {
+    if (!(e instanceof SSLWantReadError)) throw e;
+  }
+  const session = first.client.session;
+  if (!session?.hasTicket) throw new Error('ssl-ts: no ticket to resume with');
+  const check = handshakePair(ctxs, session);
+  if (!check.client.sessionReused) throw new Error('ssl-ts: the session was not resumed');
+  return measureSync(() => (handshakePair(ctxs, session), 1), cfg);
 }
 
 /** One direction, client -> server: write, ferry the records, read all. */
@@ -108,6 +125,9 @@ if (!only || only === 'handshake' || only === 'handshake_verify') {
 }
 if (!only || only === 'handshake' || only === 'handshake_noverify') {
   out.results.handshake_noverify = benchHandshake(cfg, false);
+}
+if (!only || only === 'handshake' || only === 'handshake_resumed') {
+  out.results.handshake_resumed = benchResumed(cfg);
 }
 for (const size of cfg.writeSizes) {
   const key = size === 16384 ? 'bulk16k' : size === 1024 ? 'bulk1k' : `bulk${size}`;

@@ -4,6 +4,7 @@
 import { SSLContext, createDefaultContext } from '../ssl/context.js';
 import { CERT_NONE, PROTOCOL_TLS_CLIENT } from '../ssl/constants.js';
 import { connect, type TLSStream } from '../net/tls-stream.js';
+import type { SSLSession } from '../ssl/session.js';
 import { Ladder, formatEntry, type LadderStyle } from './ladder.js';
 import {
   UsageError,
@@ -32,6 +33,8 @@ export interface ClientOptions {
   pass?: string;
   /** File whose first line is the key's password. */
   passFile?: string;
+  /** Like `openssl s_client -reconnect`: five more connections resuming the first one's session. */
+  reconnect: boolean;
 }
 
 /** Parse argv into options; throws UsageError on anything unexpected. */
@@ -48,6 +51,7 @@ export function parseClientArgs(argv: string[]): ClientOptions {
       key: { type: 'string' },
       pass: { type: 'string' },
       'pass-file': { type: 'string' },
+      reconnect: { type: 'boolean' },
     },
     true,
   );
@@ -70,6 +74,7 @@ export function parseClientArgs(argv: string[]): ClientOptions {
     key: values.key,
     pass: values.pass,
     passFile: values['pass-file'],
+    reconnect: values.reconnect ?? false,
   };
 }
 
@@ -90,6 +95,46 @@ function makeContext(o: ClientOptions): SSLContext {
   return ctx;
 }
 
+/** One short connection: handshake, wait for TLS 1.3 tickets, close. Returns the session to resume. */
+async function briefConnection(o: ClientOptions, ctx: SSLContext, session: SSLSession | null): Promise<{ reused: boolean; line: string; session: SSLSession | null }> {
+  const s = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host, session });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      s.once('secureConnect', () => resolve());
+      s.once('error', reject);
+    });
+    const obj = s.sslobj;
+    if (obj.version() === 'TLSv1.3') {
+      // Tickets come after the handshake; read until one arrives (or give up after a second).
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1000);
+        s.once('session', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        s.resume();
+      });
+    }
+    const reused = obj.sessionReused;
+    const line = `${reused ? 'Reused' : 'New'}, ${obj.version()}, Cipher is ${obj.cipher()?.[0] ?? '(none)'}`;
+    return { reused, line, session: obj.session?.hasTicket || (obj.session?.id.length ?? 0) > 0 ? obj.session : session };
+  } finally {
+    s.destroy();
+  }
+}
+
+/** `--reconnect`: a first connection, then five resuming its session, one summary line each. */
+async function reconnects(o: ClientOptions, ctx: SSLContext, err: (s: string) => void): Promise<SSLSession | null> {
+  let session: SSLSession | null = null;
+  for (let i = 0; i < 6; i++) {
+    const r = await briefConnection(o, ctx, session);
+    err(i === 0 ? r.line : `reconnect ${i}: ${r.line}`);
+    session = r.session;
+  }
+  err('---');
+  return session;
+}
+
 export async function runClient(argv: string[]): Promise<number> {
   const o = parseClientArgs(argv);
   const err = (s: string): void => {
@@ -105,10 +150,20 @@ export async function runClient(argv: string[]): Promise<number> {
     return 1;
   }
 
+  let session: SSLSession | null = null;
+  if (o.reconnect) {
+    try {
+      session = await reconnects(o, ctx, err);
+    } catch (e) {
+      err(`ssl-ts client: ${errorText(e)}`);
+      return 1;
+    }
+  }
+
   let stream: TLSStream;
   try {
     // The handshake starts on the next tick, after the trace hook below is in place.
-    stream = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host });
+    stream = connect({ host: o.host, port: o.port, context: ctx, servername: o.servername ?? o.host, session });
   } catch (e) {
     err(`ssl-ts client: ${errorText(e)}`);
     return 1;

@@ -109,6 +109,7 @@ export function summaryRows(info: HandshakeInfo, cipherBits: number | undefined,
     // Say whose certificate it is: the peer of a client is the server and vice versa.
     [side === 'client' ? "peer certificate (the server's)" : "peer certificate (the client's)", info.peerCertificateSubject ?? none],
     ['HelloRetryRequest', info.helloRetryRequest ? 'yes' : 'no'],
+    ['session', info.sessionReused ? 'resumed' : 'new'],
   ];
 }
 

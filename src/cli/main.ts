@@ -15,6 +15,8 @@ const CLIENT_OPTIONS = `  client HOST:PORT          connect like openssl s_clien
       --pass P              password of an encrypted --key
       --pass-file F         read that password from the first line of F
       --trace               print the handshake ladder
+      --reconnect           first connect 6 times, resuming the first session
+                            (like openssl s_client -reconnect)
 `;
 
 const SERVER_OPTIONS = `  server                    listen like openssl s_server; echo data back

@@ -68,7 +68,26 @@ function hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: n
   return out;
 }
 
-const classical = { keyShare: createKeyShare, randomBytes: (n: number): Uint8Array => nc.randomBytes(n) };
+/** Where randomness and ephemeral key shares come from: node:crypto, unless a test swaps it. */
+export interface EntropySource {
+  randomBytes(n: number): Uint8Array;
+  keyShare(group: number): KeyShare;
+}
+
+const systemEntropy: EntropySource = { randomBytes: (n) => nc.randomBytes(n), keyShare: createKeyShare };
+let entropy: EntropySource = systemEntropy;
+
+/**
+ * Tests only: the fuzzer replays recorded conversations deterministically by
+ * drawing randoms and ephemeral keys from a seeded DRBG (test/fuzz/seeded-entropy.ts).
+ * `null` restores node:crypto. Not exported from the package's index.
+ */
+export function setEntropySourceForTests(source: EntropySource | null): void {
+  entropy = source ?? systemEntropy;
+}
+
+/** The hybrid group's classical half and randomness come from the same (possibly seeded) source. */
+const classical = { keyShare: (g: number): KeyShare => entropy.keyShare(g), randomBytes: (n: number): Uint8Array => entropy.randomBytes(n) };
 
 export const nodeCrypto: CryptoProvider = {
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
@@ -80,7 +99,7 @@ export const nodeCrypto: CryptoProvider = {
   keyShare: (group): KeyShare => keyShareFor(classical, group),
   acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
   supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
-  randomBytes: (n) => nc.randomBytes(n),
+  randomBytes: (n) => entropy.randomBytes(n),
   sign: signWithScheme,
   verify: verifyWithScheme,
   timingSafeEqual: (a, b) => a.length === b.length && nc.timingSafeEqual(a, b),

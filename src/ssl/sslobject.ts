@@ -65,6 +65,8 @@ export interface HandshakeInfo {
   helloRetryRequest: boolean;
   serverName: string | null;
   peerCertificateSubject: string | null;
+  /** The handshake resumed a session. */
+  sessionReused: boolean;
 }
 
 const GROUP_IDS: Record<string, number> = {
@@ -497,6 +499,7 @@ export class SSLObject {
       helloRetryRequest: n?.helloRetryRequest ?? false,
       serverName: n?.serverName ?? null,
       peerCertificateSubject: peer ? subjectLine(peer) : null,
+      sessionReused: this.sessionReused,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
 import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
 import { type NameConstraints, parseNameConstraints } from './constraints.js';
+import { usablePublicKey } from './key-probe.js';
 
 export type { GeneralName, ParsedName } from './names.js';
 
@@ -475,7 +476,7 @@ export class Certificate {
   tryPublicKey(): crypto.KeyObject | null {
     if (this.keyCache === undefined) {
       try {
-        this.keyCache = crypto.createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' });
+        this.keyCache = usablePublicKey(crypto.createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' }));
       } catch {
         this.keyCache = null;
       }

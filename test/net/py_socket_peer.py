@@ -29,9 +29,17 @@ def describe(e):
     return {"type": type(e).__name__, "str": str(e), "reason": getattr(e, "reason", None)}
 
 
+def pin_version(ctx, a):
+    if a.tls_version:
+        v = ssl.TLSVersion[a.tls_version]
+        ctx.minimum_version = v
+        ctx.maximum_version = v
+
+
 def server(a):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(a.cert, a.key)
+    pin_version(ctx, a)
     if a.alpn:
         ctx.set_alpn_protocols(a.alpn.split(","))
     lsock = socket.create_server(("127.0.0.1", 0))
@@ -62,6 +70,7 @@ def server(a):
 
 def client(a):
     ctx = ssl.create_default_context(cafile=a.cafile)
+    pin_version(ctx, a)
     if a.alpn:
         ctx.set_alpn_protocols(a.alpn.split(","))
     message = (a.message * a.repeat).encode()
@@ -103,6 +112,7 @@ def main():
     p.add_argument("--message", default="hello from python")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--timeout", type=float, default=10.0)
+    p.add_argument("--tls-version", choices=["TLSv1_2", "TLSv1_3"], help="pin Python to one version")
     a = p.parse_args()
     {"server": server, "client": client, "getcert": getcert}[a.role](a)
 

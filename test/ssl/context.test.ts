@@ -237,7 +237,7 @@ test('default TLS 1.2 selection', () => {
     'ECDHE-RSA-CHACHA20-POLY1305',
   ]);
   assert.deepEqual(ctx._tls13Ciphers, ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256']);
-  assert.deepEqual(ctx._groups, ['x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1']);
+  assert.deepEqual(ctx._groups, ['X25519MLKEM768', 'x25519', 'secp256r1', 'x448', 'secp521r1', 'secp384r1']);
   assert.equal(ctx._alpnProtocols, null);
   assert.deepEqual(ctx._certs, []);
   assert.deepEqual(ctx._trusted, []);

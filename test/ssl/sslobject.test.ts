@@ -302,7 +302,8 @@ describe('SSLObject semantics', () => {
     for (let i = 0; i < 2; i++) {
       assert.throws(
         () => p.client.doHandshake(),
-        (e: unknown) => e instanceof SSLError && e.reason === 'TLSV1_ALERT_NO_APPLICATION_PROTOCOL' && /^\[SSL: TLSV1_ALERT_NO_APPLICATION_PROTOCOL\] tlsv1 alert no application protocol/.test(e.message),
+        // CPython 3.11 has no name for this OpenSSL reason (test/tls/alert.test.ts checks all codes against python3).
+        (e: unknown) => e instanceof SSLError && e.reason === null && e.library === 'SSL' && e.message === '[SSL] tlsv1 alert no application protocol',
       );
     }
   });

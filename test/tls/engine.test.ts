@@ -87,7 +87,7 @@ describe('TLS 1.3 engine in memory', () => {
     ferry(server, client);
     assert.ok(client.handshakeDone);
     expectReason(() => ferry(client, server), 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
-    expectReason(() => ferry(server, client), 'TLS13_ALERT_CERTIFICATE_REQUIRED');
+    expectReason(() => ferry(server, client), 'TLSV13_ALERT_CERTIFICATE_REQUIRED');
   });
 
   test('CERT_OPTIONAL server accepts an empty Certificate', () => {
@@ -101,7 +101,9 @@ describe('TLS 1.3 engine in memory', () => {
     const { client, server } = pair({ alpn: ['h2'] }, { alpn: ['http/1.1'] });
     client.begin(startClient);
     expectReason(() => ferry(client, server), 'NO_APPLICATION_PROTOCOL');
-    expectReason(() => ferry(server, client), 'TLSV1_ALERT_NO_APPLICATION_PROTOCOL');
+    // CPython 3.11 has no name for OpenSSL's reason here: reason None, OpenSSL's text.
+    assert.throws(() => ferry(server, client), (e: unknown) =>
+      e instanceof SSLError && e.reason === null && e.message === '[SSL] tlsv1 alert no application protocol');
   });
 
   test('KeyUpdate with update_requested is answered and data keeps flowing', () => {

@@ -4,7 +4,7 @@
 import * as asn1js from 'asn1js';
 import * as crypto from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,8 @@ export function certdataDir(): string | null {
   if (!HAVE_PYTHON) return null;
   try {
     const d = execFileSync('python3', ['-c', 'import test,os;print(os.path.dirname(test.__file__))']).toString().trim();
-    return join(d, 'certdata');
+    const cd = join(d, 'certdata');
+    return existsSync(cd) ? cd : null;
   } catch {
     return null;
   }

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm run mutation [-- FILE...]`: StrykerJS mutation testing of the
+// security-critical files, then the score per file. Not part of `npm test` or
+// CI (it takes long). FILE may be a path or a name ('record-layer.ts' or
+// 'record-layer'); without one, every file in CRITICAL is mutated.
+// Incremental: results are kept in reports/stryker-incremental.json, so a
+// second run only tests mutants whose code or tests changed.
+// Options: --concurrency N (default 1: the machine is shared), --fresh
+// (ignore the incremental file).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+export const CRITICAL = [
+  'src/tls/record-layer.ts',
+  'src/tls/alert.ts',
+  'src/tls/key-schedule.ts',
+  'src/tls/transcript.ts',
+  'src/tls/handshake-common13.ts',
+  'src/tls/handshake-client13.ts',
+  'src/tls/handshake-server13.ts',
+  'src/tls/handshake-connected13.ts',
+  'src/tls/handshake-common12.ts',
+  'src/tls/handshake-client12.ts',
+  'src/tls/handshake-server12.ts',
+  'src/tls/handshake-connected12.ts',
+  'src/x509/verify.ts',
+  'src/x509/constraints.ts',
+  'src/x509/hostname.ts',
+  'src/x509/crl.ts',
+];
+
+// The tests that exercise each group quickly (in memory, no peers): Stryker
+// runs, for each mutant, only those of them that reach its code.
+const TLS_TESTS = ['test/tls/**/*.test.ts', 'test/ssl/sslobject.test.ts', 'test/fuzz/corpus.test.ts'];
+const X509_TESTS = ['test/x509/**/*.test.ts'];
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+};
+const concurrency = Number(opt('concurrency', '1'));
+const fresh = argv.includes('--fresh');
+const wanted = argv.filter((a) => !a.startsWith('--'));
+const files = wanted.length === 0
+  ? CRITICAL
+  : wanted.map((w) => {
+      const hit = CRITICAL.find((f) => f === w || basename(f) === w || basename(f, '.ts') === w) ?? (existsSync(w) ? w : null);
+      if (!hit) {
+        console.error(`not a file: ${w}`);
+        process.exit(2);
+      }
+      return hit;
+    });
+
+const testFiles = [...new Set(files.flatMap((f) => (f.startsWith('src/x509/') ? X509_TESTS : TLS_TESTS)))];
+mkdirSync('reports', { recursive: true });
+const config = {
+  $schema: '../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+  packageManager: 'npm',
+  testRunner: 'tap',
+  tap: { testFiles, nodeArgs: ['--import', 'tsx'], forceBail: true },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: files,
+  coverageAnalysis: 'perTest',
+  incremental: !fresh,
+  incrementalFile: 'reports/stryker-incremental.json',
+  concurrency,
+  timeoutMS: 20000,
+  timeoutFactor: 3,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+  ignorePatterns: ['dist', 'reports', 'bench/results', '.stryker-tmp'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
+const configFile = join('reports', 'stryker.config.json');
+writeFileSync(configFile, JSON.stringify(config, null, 2));
+console.log(`mutating ${files.join(', ')}\ntests: ${testFiles.join(', ')}`);
+const r = spawnSync(process.execPath, ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run', configFile], { stdio: 'inherit' });
+
+// Score per file from the JSON report: killed + timeout over all valid mutants.
+const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8'));
+console.log('\nfile                                  killed  survived  no-cov  timeout  score');
+for (const [file, data] of Object.entries(report.files)) {
+  const count = (s) => data.mutants.filter((m) => m.status === s).length;
+  const killed = count('Killed');
+  const timeout = count('Timeout');
+  const survived = count('Survived');
+  const noCov = count('NoCoverage');
+  const total = killed + timeout + survived + noCov;
+  const score = total ? ((100 * (killed + timeout)) / total).toFixed(1) : 'n/a';
+  console.log(`${file.padEnd(38)}${String(killed).padStart(6)}${String(survived).padStart(10)}${String(noCov).padStart(8)}${String(timeout).padStart(9)}  ${score}%`);
+}
+process.exit(r.status ?? 1);
