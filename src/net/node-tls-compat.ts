@@ -109,7 +109,7 @@ export interface NodeCipherOptions {
 /**
  * Apply node's `ciphers` (TLS 1.3 suite names, which start with TLS_, go to
  * the TLS 1.3 list as node does; the rest is an OpenSSL cipher string),
- * `ecdhCurve` ('auto' or a colon-separated list of curve names) and
+ * `ecdhCurve` ('auto' or group names joined by ':', SSLContext.setGroups) and
  * `honorCipherOrder` to a context.
  */
 export function applyNodeCipherOptions(ctx: SSLContext, opts: NodeCipherOptions): void {

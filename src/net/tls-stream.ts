@@ -63,7 +63,7 @@ export interface TLSStreamOptions {
   session?: SSLSession | null;
   /** node's cipher list: OpenSSL names for TLS 1.2, TLS_* names for TLS 1.3. */
   ciphers?: string;
-  /** 'auto' (the default groups) or curve names separated by ':' ('X25519:prime256v1'). */
+  /** node's ecdhCurve: OpenSSL group names joined by ':' ('X25519MLKEM768:X25519'), or 'auto' for the defaults. */
   ecdhCurve?: string;
   /** Server: pick the suite by our `ciphers` order rather than the client's. */
   honorCipherOrder?: boolean;

@@ -333,7 +333,7 @@ async function resumeTwice(
 
 const TICKET_KEY = Buffer.alloc(48, 7);
 
-for (const maxVersion of ['TLSv1.3'] as const) {
+for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
   test(`session resumption as node:tls: connect({ session }), createServer({ ticketKeys, sessionTimeout }) shared by two servers (${maxVersion})`, { timeout: 90000 }, async () => {
     const runs: Record<string, boolean[]> = {};
     for (const side of ['node', 'ours'] as const) {
