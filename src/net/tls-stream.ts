@@ -641,14 +641,14 @@ export class TLSStream extends Duplex {
   }
 
   /**
-   * node's setMaxSendFragment(). ssl-ts always fills records up to the TLS
-   * limit of 16384 bytes; smaller fragments are refused rather than ignored.
+   * node's setMaxSendFragment(): records carry at most `size` bytes of
+   * plaintext from now on (512 to 16384, as node allows).
    */
   setMaxSendFragment(size: number): boolean {
     if (!Number.isInteger(size) || size < 512 || size > 16384) {
       throw new RangeError(`The value of "size" is out of range. It must be >= 512 && <= 16384. Received ${size}`);
     }
-    if (size !== 16384) throw new Error(`setMaxSendFragment(${size}) is not supported: ssl-ts sends records of up to 16384 bytes`);
+    this.sslobj._setMaxSendFragment(size);
     return true;
   }
 

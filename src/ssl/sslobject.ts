@@ -246,6 +246,7 @@ export class SSLObject {
   private engine(): Connection {
     if (!this.conn) {
       const conn = new Connection(this.engineConfig());
+      conn.writer.maxFragment = this.#maxSendFragment;
       this.conn = conn;
       this.context._sessions.count(this.serverSide ? 'accept' : 'connect');
       conn.begin(this.serverSide ? startServer : startClient);
@@ -613,6 +614,14 @@ export class SSLObject {
    */
   verifyClientPostHandshake(): void {
     requestPostHandshakeAuth(this.conn);
+  }
+
+  #maxSendFragment = 16384;
+
+  /** @internal node's setMaxSendFragment(): the largest plaintext per record from now on (512 to 16384). */
+  _setMaxSendFragment(size: number): void {
+    this.#maxSendFragment = size;
+    if (this.conn) this.conn.writer.maxFragment = size;
   }
 
   /** @internal The engine's record of the handshake (Finished messages, group...), for node-tls-compat.ts. */

@@ -245,13 +245,15 @@ export class RecordWriter {
   legacyVersion = 0x0303;
   /** Padding added to each protected record; 0 like OpenSSL's default. */
   padding = 0;
+  /** The largest plaintext put in one record (OpenSSL's max_send_fragment, node's setMaxSendFragment). */
+  maxFragment = MAX_PLAINTEXT;
 
   /** Encode `data` of `type` as one or more records. */
   encode(type: number, data: Uint8Array, out: Uint8Array[]): void {
     if (data.length === 0 && type !== ContentType.application_data) return;
     let off = 0;
     do {
-      const n = Math.min(MAX_PLAINTEXT, data.length - off);
+      const n = Math.min(this.maxFragment, data.length - off);
       const frag = data.subarray(off, off + n);
       off += n;
       if (this.protection) {

@@ -200,3 +200,19 @@ test('writes made before the handshake completes, then end() right after small w
   client.destroy();
   await listening.stop();
 });
+
+test('setMaxSendFragment(1024): records carry at most 1024 bytes, and the data arrives intact', { timeout: 20000 }, async () => {
+  let resolvePeer!: (s: tls.TLSSocket) => void;
+  const got = new Promise<tls.TLSSocket>((r) => (resolvePeer = r));
+  const listening = await nodeServer((s) => resolvePeer(s));
+  const client = await ourClient(listening.port);
+  const peer = await got;
+  assert.equal(client.setMaxSendFragment(1024), true);
+  const seen = tapTransport(client);
+  const data = randomBytes(5000);
+  client.write(data);
+  assert.deepEqual(await collect(peer, data.length), data);
+  assert.deepEqual(recordLengths(Buffer.concat(seen)), [1024, 1024, 1024, 1024, 904].map(sealed));
+  client.destroy();
+  await listening.stop();
+});
