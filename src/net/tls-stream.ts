@@ -15,7 +15,8 @@ import { SSLContext } from '../ssl/context.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../ssl/constants.js';
 import { MemoryBIO } from '../ssl/memory-bio.js';
 import type { CipherTuple, SSLObject } from '../ssl/sslobject.js';
-import { INTERNAL, SSLSession } from '../ssl/session.js';
+import { DEFAULT_SESSION_TIMEOUT, INTERNAL, SSLSession } from '../ssl/session.js';
+import { decodeClientSession, encodeClientSession } from '../tls/session-state.js';
 import { SSLCertVerificationError, SSLError } from '../errors.js';
 import type { PeerCertDict } from '../x509/decode.js';
 import { pemBlocks } from '../x509/pem.js';
@@ -60,7 +61,8 @@ export interface TLSStreamOptions {
   /** Client: connection target, also the default servername. */
   host?: string;
   ALPNProtocols?: string[];
-  session?: SSLSession | null;
+  /** A session to resume: node's getSession() Buffer, or an SSLSession. */
+  session?: SSLSession | Buffer | Uint8Array | null;
   /** node's cipher list: OpenSSL names for TLS 1.2, TLS_* names for TLS 1.3. */
   ciphers?: string;
   /** node's ecdhCurve: OpenSSL group names joined by ':' ('X25519MLKEM768:X25519'), or 'auto' for the defaults. */
@@ -174,7 +176,12 @@ const DEFER_VERIFY = new WeakSet<SSLContext>();
  * (`tls.connect({ session: earlier.getSession() })`); Python ties a session to
  * its SSLContext. A session from another context is carried over to this one.
  */
-function sessionFor(ctx: SSLContext, session: SSLSession | null): SSLSession | null {
+function sessionFor(ctx: SSLContext, session: SSLSession | Uint8Array | null): SSLSession | null {
+  if (session instanceof Uint8Array) {
+    // node's getSession() Buffer (encodeClientSession); one that does not decode resumes nothing, as in node.
+    const state = decodeClientSession(session);
+    return state ? new SSLSession(INTERNAL, ctx, state, state.sessionId, state.createdAt, state.lifetime || DEFAULT_SESSION_TIMEOUT) : null;
+  }
   if (session === null || !(session instanceof SSLSession) || session._context === ctx) return session;
   return new SSLSession(INTERNAL, ctx, session._state, session.id, session.time * 1000, session.timeout);
 }
@@ -577,8 +584,17 @@ export class TLSStream extends Duplex {
     return this.sslobj.selectedAlpnProtocol();
   }
 
-  /** The session to resume with `session` (an SSLSession, where node gives a Buffer). Python: `SSLSocket.session`. */
-  getSession(): SSLSession | null {
+  /**
+   * node's getSession(): the session as a Buffer, to pass as `session` to a later
+   * connect() (or keep, e.g. in a cache); undefined when there is none to resume.
+   */
+  getSession(): Buffer | undefined {
+    const state = this.sslobj.session?._state;
+    return state ? Buffer.from(encodeClientSession(state)) : undefined;
+  }
+
+  /** The SSLSession itself. Python: `SSLSocket.session`. */
+  get session(): SSLSession | null {
     return this.sslobj.session;
   }
 

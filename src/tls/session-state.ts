@@ -133,3 +133,30 @@ export interface ServerSessionStore {
   /** Outcome of an offered session, for the counters of sessionStats(). */
   count(event: 'hit' | 'miss' | 'timeout'): void;
 }
+
+/**
+ * A client session as bytes, for node's `getSession()` Buffer: the state,
+ * then the ticket (empty for none: a real ticket is never empty), session id
+ * and lifetime hint. decodeClientSession() accepts only what this produced.
+ */
+export function encodeClientSession(s: ClientSession): Uint8Array {
+  const w = new Writer(512);
+  w.vec24(encodeSessionState(s));
+  w.vec16(s.ticket ?? new Uint8Array(0)).vec8(s.sessionId).u32(s.lifetimeHint);
+  return w.finish();
+}
+
+export function decodeClientSession(data: Uint8Array): ClientSession | null {
+  try {
+    const r = new Reader(data);
+    const state = decodeSessionState(r.vec24());
+    const ticket = Uint8Array.from(r.vec16());
+    const sessionId = Uint8Array.from(r.vec8());
+    const lifetimeHint = r.u32();
+    r.expectEnd();
+    if (!state) return null;
+    return { ...state, ticket: ticket.length ? ticket : null, sessionId, lifetimeHint };
+  } catch {
+    return null;
+  }
+}

@@ -318,6 +318,9 @@ async function resumeTwice(
   first.write('x');
   await within(once(first, 'data'), 10000, 'echo');
   const saved = await within(session, 10000, 'session');
+  // node hands sessions out as Buffers, from 'session' and getSession() alike.
+  assert.ok(Buffer.isBuffer(saved), 'the session is a Buffer');
+  assert.ok(Buffer.isBuffer(first.getSession()), 'getSession() is a Buffer');
   const r1 = [first.isSessionReused()];
   first.end();
   await within(once(first, 'close'), 10000, 'close');
