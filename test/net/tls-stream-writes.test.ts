@@ -25,6 +25,15 @@ async function ourClient(port: number): Promise<TLSStream> {
   return c;
 }
 
+/** Our client connected to a node:tls server; `peer` is the server's end of that connection. */
+async function ourClientToNode(): Promise<{ client: TLSStream; peer: tls.TLSSocket; listening: Awaited<ReturnType<typeof nodeServer>> }> {
+  let resolvePeer!: (s: tls.TLSSocket) => void;
+  const got = new Promise<tls.TLSSocket>((r) => (resolvePeer = r));
+  const listening = await nodeServer((s) => resolvePeer(s));
+  const client = await ourClient(listening.port);
+  return { client, peer: await got, listening };
+}
+
 /** Record the ciphertext the stream's TCP socket hands to the kernel from now on, one entry per write or writev. */
 function tapTransport(stream: TLSStream): Buffer[] {
   const seen: Buffer[] = [];
@@ -108,11 +117,7 @@ test('coalesce(): record-sized buffers, bytes unchanged, large chunks passed wit
 });
 
 test('1 KiB writes in one tick go out as full 16 KiB records, one transport write, and arrive intact', { timeout: 20000 }, async () => {
-  let resolvePeer!: (s: tls.TLSSocket) => void;
-  const got = new Promise<tls.TLSSocket>((r) => (resolvePeer = r));
-  const listening = await nodeServer((s) => resolvePeer(s));
-  const client = await ourClient(listening.port);
-  const peer = await got;
+  const { client, peer, listening } = await ourClientToNode();
   const seen = tapTransport(client);
   const data = randomBytes(64 * 1024);
   for (let off = 0; off < data.length; off += 1024) client.write(data.subarray(off, off + 1024));
@@ -125,11 +130,7 @@ test('1 KiB writes in one tick go out as full 16 KiB records, one transport writ
 });
 
 test('a lone small write is sent on its own record within the tick; large writes are not merged or split', { timeout: 20000 }, async () => {
-  let resolvePeer!: (s: tls.TLSSocket) => void;
-  const got = new Promise<tls.TLSSocket>((r) => (resolvePeer = r));
-  const listening = await nodeServer((s) => resolvePeer(s));
-  const client = await ourClient(listening.port);
-  const peer = await got;
+  const { client, peer, listening } = await ourClientToNode();
   const seen = tapTransport(client);
   client.write(Buffer.from('ping'));
   assert.deepEqual(await collect(peer, 4), Buffer.from('ping'));
@@ -202,11 +203,7 @@ test('writes made before the handshake completes, then end() right after small w
 });
 
 test('setMaxSendFragment(1024): records carry at most 1024 bytes, and the data arrives intact', { timeout: 20000 }, async () => {
-  let resolvePeer!: (s: tls.TLSSocket) => void;
-  const got = new Promise<tls.TLSSocket>((r) => (resolvePeer = r));
-  const listening = await nodeServer((s) => resolvePeer(s));
-  const client = await ourClient(listening.port);
-  const peer = await got;
+  const { client, peer, listening } = await ourClientToNode();
   assert.equal(client.setMaxSendFragment(1024), true);
   const seen = tapTransport(client);
   const data = randomBytes(5000);
