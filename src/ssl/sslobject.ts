@@ -15,6 +15,7 @@ import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
+import { withAutoChain } from './auto-chain.js';
 import { warnNpn } from './deprecations.js';
 import { msgCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
@@ -154,7 +155,7 @@ export class SSLObject {
     this.#context = value;
     const c = this.conn?.config;
     if (c) {
-      c.certs = value._certs;
+      c.certs = withAutoChain(value, value._certs);
       c.alpn = value._alpnProtocols;
       c.alpnSelect = value._alpnSelect ?? undefined;
     }
@@ -196,7 +197,7 @@ export class SSLObject {
       verifyHostname: !this.serverSide && ctx.checkHostname ? host : null,
       verifyMode: ctx.verifyMode,
       verify: (req) => this.verifyPeer(req),
-      certs: ctx._certs,
+      certs: withAutoChain(ctx, ctx._certs),
       alpn: ctx._alpnProtocols,
       alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
@@ -208,7 +209,14 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
-      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      // As OpenSSL's final_server_name: the callback of the context in use (an earlier call may
+      // have switched it, before a HelloRetryRequest), else the first context's.
+      onClientHello: this.serverSide
+        ? (name) => {
+            const current = this.#context;
+            runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
+          }
+        : undefined,
       postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,

@@ -55,7 +55,8 @@ export interface EngineConfig {
   middleboxCompat: boolean;
   numTickets: number;
   /**
-   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * Server: called for each ClientHello (the second one after a HelloRetryRequest too, as
+   * OpenSSL does), once it is parsed and the version chosen, before the
    * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
    * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
    * alert attached) aborts the handshake, as OpenSSL's servername callback does.
