@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { nodeCrypto } from '../crypto/node-provider.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
-import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
+import type { EngineConfig, RecordTraceEvent, TraceEvent, VerifyRequest } from '../tls/config.js';
 import { Connection } from '../tls/connection.js';
 import { groupName, NamedGroup, signatureSchemeName, versionName } from '../tls/constants.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
@@ -17,7 +17,7 @@ import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/
 import { runSniCallback } from './sni-callback.js';
 import { withAutoChain } from './auto-chain.js';
 import { warnNpn } from './deprecations.js';
-import { msgCallbackArgs } from './msg-callback.js';
+import { msgCallbackArgs, recordCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
@@ -138,6 +138,7 @@ export class SSLObject {
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
+    this.#msgCallbackOn = context._msgCallback !== null;
     if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
 
@@ -161,12 +162,20 @@ export class SSLObject {
     }
   }
 
+  /** Whether the context had a _msg_callback when this object was made (OpenSSL's SSL_new copies it). */
+  readonly #msgCallbackOn: boolean;
+
   /** Python's _msg_callback of the current context; its exception is raised after the engine step. */
-  #msgCallback(ev: TraceEvent): void {
+  #msgCallback(ev: TraceEvent | RecordTraceEvent): void {
     const cb = this.#context._msgCallback;
-    if (!cb || this.#callbackError) return;
+    if (!cb || this.#callbackError || !this.#msgCallbackOn) return;
     const range = this.#context._versionRange();
-    const args = msgCallbackArgs(ev, this.conn?.negotiated.version ?? null, range?.max ?? 0x0304);
+    const version = this.conn?.negotiated.version ?? null;
+    const max = range?.max ?? 0x0304;
+    const args =
+      ev.kind === 'record_header' || ev.kind === 'inner_content_type'
+        ? recordCallbackArgs(ev, version, max)
+        : msgCallbackArgs(ev, version, max);
     if (!args) return;
     try {
       cb(this._owner ?? this, ...args);
@@ -236,6 +245,7 @@ export class SSLObject {
         this._nodeHooks?.event?.(ev);
         this.#msgCallback(ev);
       },
+      recordTrace: this.#msgCallbackOn ? (ev) => this.#msgCallback(ev) : undefined,
       keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
   }
