@@ -37,6 +37,7 @@ class _Bridge:
         self.next_cb = 1
         self.proxies = weakref.WeakValueDictionary()
         self.last_cb_exc = None
+        self.cwd = _ROOT
 
     def _send(self, msg):
         self.proc.stdin.write((json.dumps(msg) + '\n').encode())
@@ -49,6 +50,11 @@ class _Bridge:
 
     def request(self, msg):
         with self.lock:
+            # Relative paths are the Python process's: keep node in the same directory.
+            cwd = os.getcwd()
+            if cwd != self.cwd:
+                self.cwd = cwd
+                self.request({'op': 'chdir', 'path': cwd})
             mid = self.next_id
             self.next_id += 1
             msg['id'] = mid

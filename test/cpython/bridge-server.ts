@@ -232,6 +232,10 @@ function serve(msg: Record<string, Json>): void {
         tuples = TUPLE_RESULTS.has(name);
         break;
       }
+      case 'chdir':
+        process.chdir(msg.path as string);
+        result = null;
+        break;
       case 'del':
         objects.delete(msg.h as number);
         result = null;
