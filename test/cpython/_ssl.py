@@ -347,24 +347,15 @@ def get_default_verify_paths():
     return tuple(_mod('get_default_verify_paths'))
 
 
-_OBJECTS = {
-    '1.3.6.1.5.5.7.3.1': (129, 'serverAuth', 'TLS Web Server Authentication', '1.3.6.1.5.5.7.3.1'),
-    '1.3.6.1.5.5.7.3.2': (130, 'clientAuth', 'TLS Web Client Authentication', '1.3.6.1.5.5.7.3.2'),
-}
-
-
 def txt2obj(txt, name=False):
-    for v in _OBJECTS.values():
-        if txt == v[3] or (name and txt in (v[1], v[2])):
-            return v
-    raise ValueError('unknown object %r' % txt)
+    fn = 'asn1ObjectFromName' if name else 'asn1ObjectFromOid'
+    o = _mod(fn, txt)
+    return (o['nid'], o['shortname'], o['longname'], o['oid'])
 
 
 def nid2obj(nid):
-    for v in _OBJECTS.values():
-        if v[0] == nid:
-            return v
-    raise ValueError('unknown NID %i' % nid)
+    o = _mod('asn1ObjectFromNid', nid)
+    return (o['nid'], o['shortname'], o['longname'], o['oid'])
 
 
 # ------------------------------------------------------------------ objects

@@ -185,6 +185,9 @@ const MODULE: Record<string, (...a: unknown[]) => unknown> = {
     out._DEFAULT_CIPHERS = ssl.DEFAULT_CIPHERS;
     return out;
   },
+  asn1ObjectFromOid: (t) => ssl.asn1ObjectFromOid(t as string),
+  asn1ObjectFromName: (t) => ssl.asn1ObjectFromName(t as string),
+  asn1ObjectFromNid: (n) => ssl.asn1ObjectFromNid(n as number),
   new_SSLContext: (p) => new ssl.SSLContext(p as number),
   new_MemoryBIO: () => new ssl.MemoryBIO(),
 };
