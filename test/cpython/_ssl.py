@@ -409,8 +409,7 @@ class Certificate(metaclass=_ImmutableType):
     def public_bytes(self, format=ENCODING_PEM):
         if format == ENCODING_DER:
             return self._der
-        b64 = base64.b64encode(self._der).decode()
-        return '-----BEGIN CERTIFICATE-----\n' + '\n'.join(b64[i:i + 64] for i in range(0, len(b64), 64)) + '\n-----END CERTIFICATE-----\n'
+        return _mod('DER_cert_to_PEM_cert', self._der)
 
     def get_info(self):
         return _mod('_test_decode_cert_der', self._der)

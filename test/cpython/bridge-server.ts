@@ -185,6 +185,7 @@ const MODULE: Record<string, (...a: unknown[]) => unknown> = {
     out._DEFAULT_CIPHERS = ssl.DEFAULT_CIPHERS;
     return out;
   },
+  DER_cert_to_PEM_cert: (der) => ssl.DER_cert_to_PEM_cert(der as Uint8Array),
   asn1ObjectFromOid: (t) => ssl.asn1ObjectFromOid(t as string),
   asn1ObjectFromName: (t) => ssl.asn1ObjectFromName(t as string),
   asn1ObjectFromNid: (n) => ssl.asn1ObjectFromNid(n as number),
