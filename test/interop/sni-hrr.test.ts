@@ -1,5 +1,6 @@
 // The SNI callback and a HelloRetryRequest: OpenSSL 3.0 runs the servername callback for each
-// ClientHello, so twice when `openssl s_client -groups X25519:P-256` meets a P-256-only server;
+// ClientHello, so twice when `openssl s_client -groups X25519:P-256` meets a P-256-only server
+// (with a name or without, when it is called with None both times);
 // after a switch of context, the second call goes to the new context's callback if it has one,
 // else to the first context's. Python's server (OpenSSL underneath) and ours are put before the
 // same s_client, and ours must make the same calls.
@@ -13,9 +14,15 @@ import { countClientHellos, fixture, listenTcp, runOpensslClient, type TcpListen
 const CA = fixture('ca.pem');
 const LEAF = { chain: fixture('leaf-ecdsa-p256-chain.pem'), key: fixture('leaf-ecdsa-p256.key') };
 const OTHER = { chain: fixture('wronghost-chain.pem'), key: fixture('wronghost.key') };
-const CLIENT_ARGS = ['-tls1_3', '-groups', 'X25519:P-256', '-servername', 'foo.example', '-CAfile', CA];
-
-type Mode = 'stay' | 'switch' | 'switch-own-callback';
+type Mode = 'stay' | 'switch' | 'switch-own-callback' | 'no-sni';
+const clientArgs = (mode: Mode): string[] => [
+  '-tls1_3',
+  '-groups',
+  'X25519:P-256',
+  ...(mode === 'no-sni' ? ['-noservername'] : ['-servername', 'foo.example']),
+  '-CAfile',
+  CA,
+];
 type Call = [callback: string, name: string | null, context: string];
 
 const PY_SERVER = `
@@ -31,7 +38,7 @@ calls = []
 label = lambda c: 'ctx' if c is ctx else 'ctx2' if c is ctx2 else '?'
 def cb1(sslobj, name, c):
     calls.append(['cb1', name, label(c)])
-    if mode != 'stay':
+    if mode not in ('stay', 'no-sni'):
         sslobj.context = ctx2
 def cb2(sslobj, name, c):
     calls.append(['cb2', name, label(c)])
@@ -65,7 +72,7 @@ async function pythonCalls(mode: Mode): Promise<{ calls: Call[]; hellos: number 
       'python server port',
     );
     const port = Number(out.split('\n')[0]);
-    const r = await runOpensslClient(port, CLIENT_ARGS, 'ping\n', { trace: true });
+    const r = await runOpensslClient(port, clientArgs(mode), 'ping\n', { trace: true });
     await withTimeout(closed, 15000, `python server end: ${err}`);
     return { calls: JSON.parse(out.split('\n')[1]!) as Call[], hellos: countClientHellos(r.trace) };
   } finally {
@@ -86,7 +93,7 @@ async function ourCalls(l: TcpListener, mode: Mode): Promise<{ calls: Call[]; he
   const label = (c: SSLContext) => (c === ctx ? 'ctx' : c === ctx2 ? 'ctx2' : '?');
   ctx.sniCallback = (obj, name, c) => {
     calls.push(['cb1', name, label(c)]);
-    if (mode !== 'stay') (obj as SSLObject).context = ctx2;
+    if (mode !== 'stay' && mode !== 'no-sni') (obj as SSLObject).context = ctx2;
     return null;
   };
   if (mode === 'switch-own-callback') {
@@ -109,7 +116,7 @@ async function ourCalls(l: TcpListener, mode: Mode): Promise<{ calls: Call[]; he
       sock.destroy();
     }
   })();
-  const r = await runOpensslClient(l.port, CLIENT_ARGS, 'ping\n', { trace: true });
+  const r = await runOpensslClient(l.port, clientArgs(mode), 'ping\n', { trace: true });
   return { calls, hellos: countClientHellos(r.trace), error: await served };
 }
 
@@ -120,8 +127,8 @@ describe('SNI callback after a HelloRetryRequest, as OpenSSL 3.0 under Python', 
   });
   after(() => l.close());
 
-  for (const mode of ['stay', 'switch', 'switch-own-callback'] as const) {
-    test(`openssl s_client -groups X25519:P-256 -servername (${mode})`, async () => {
+  for (const mode of ['stay', 'switch', 'switch-own-callback', 'no-sni'] as const) {
+    test(`openssl s_client -groups X25519:P-256 (${mode})`, async () => {
       const py = await pythonCalls(mode);
       const ours = await ourCalls(l, mode);
       // The premise: both servers answered the X25519 share with a HelloRetryRequest.
