@@ -10,11 +10,12 @@ import { selfSigned } from '../x509/issuer-match.js';
 /** Security bits each level asks for (OpenSSL's ssl_get_security_level_bits). */
 const MIN_BITS = [80, 112, 128, 192, 256];
 
+// Written out one by one, so that test/tls/reason-strings.test.ts finds and checks them.
 const ERRORS = {
-  EE_KEY_TOO_SMALL: [399, 'ee key too small'],
-  CA_KEY_TOO_SMALL: [397, 'ca key too small'],
-  CA_MD_TOO_WEAK: [398, 'ca md too weak'],
-} as const;
+  EE_KEY_TOO_SMALL: () => new SSLError('ee key too small', { library: 'SSL', reason: 'EE_KEY_TOO_SMALL', errno: 399 }),
+  CA_KEY_TOO_SMALL: () => new SSLError('ca key too small', { library: 'SSL', reason: 'CA_KEY_TOO_SMALL', errno: 397 }),
+  CA_MD_TOO_WEAK: () => new SSLError('ca md too weak', { library: 'SSL', reason: 'CA_MD_TOO_WEAK', errno: 398 }),
+};
 
 /** Throws Python's SSLError when a certificate of `chain` (leaf first, DER) is too weak for `level`. */
 export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: number): void {
@@ -34,6 +35,5 @@ export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: numbe
 }
 
 function fail(reason: keyof typeof ERRORS): never {
-  const [errno, text] = ERRORS[reason];
-  throw new SSLError(text, { library: 'SSL', reason, errno });
+  throw ERRORS[reason]();
 }
