@@ -1,9 +1,15 @@
-// The crypto the TLS engine needs, as an interface: the protocol code never
-// calls a primitive directly, so a different backend can be slotted in.
-import type { KeyObject } from 'node:crypto';
+// The crypto the TLS engine, the X.509 verifier and the key loading need, as
+// an interface: protocol code never calls a primitive directly, so a
+// different backend can be slotted in. Two exist: node:crypto
+// (node-provider.ts, the default on Node) and a synchronous pure-JavaScript
+// one over @noble/* and node-forge (noble-provider.ts, the default in a
+// browser build); default-provider.ts picks between them.
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
+/** Digests beyond the TLS 1.3 hashes: X.509 signatures and name hashes need these too. */
+export type DigestName = HashName | 'md5' | 'sha1' | 'sha224';
 export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+export type CbcName = 'aes-128-cbc' | 'aes-256-cbc';
 
 export interface RunningHash {
   update(data: Uint8Array): void;
@@ -24,6 +30,19 @@ export interface AeadKey {
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }
 
+/** AES-CBC without padding (TLS 1.2 CBC records pad themselves); inputs are whole blocks. */
+export interface CbcKey {
+  /** Encrypts the concatenation of `parts` (a multiple of 16 bytes in all); the ciphertext as pieces. */
+  encrypt(iv: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[];
+  decrypt(iv: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+}
+
+/** An HMAC key kept ready for many messages (the TLS 1.2 record MAC). */
+export interface MacKey {
+  /** HMAC of the concatenation of `parts`. */
+  mac(parts: readonly Uint8Array[]): Uint8Array;
+}
+
 export interface KeyShare {
   readonly group: number;
   readonly publicKey: Uint8Array;
@@ -39,13 +58,54 @@ export interface DhKey {
   derive(peerPublic: Uint8Array): Uint8Array | null;
 }
 
+/** What is known about an asymmetric key without its material (names as node:crypto's). */
+export interface KeyDetails {
+  /** RSA and DSA: modulus (prime) size in bits. */
+  readonly modulusLength?: number;
+  /** RSA: the public exponent. */
+  readonly publicExponent?: bigint;
+  /** EC: OpenSSL's curve name ('prime256v1', 'secp384r1', 'secp521r1', ...). */
+  readonly namedCurve?: string;
+}
+
+/**
+ * A public or private key as a provider imported it. The engine and the
+ * verifier only read these fields; the material inside belongs to the provider
+ * that made the handle, and only that provider can sign or verify with it.
+ * Field names are node:crypto's, so a node KeyObject is such a handle as it is.
+ */
+export interface KeyHandle {
+  readonly type: 'public' | 'private' | 'secret';
+  /** 'rsa', 'rsa-pss', 'ec', 'ed25519', 'ed448', 'dsa', ... (undefined for secret keys). */
+  readonly asymmetricKeyType?: string;
+  readonly asymmetricKeyDetails?: KeyDetails;
+}
+
+/** A signature algorithm with its parameters, for X.509 (certificates, CRLs) and TLS alike. */
+export interface SignatureParams {
+  kind: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'dsa' | 'eddsa';
+  /** The message digest; null for EdDSA, which hashes internally. */
+  hash: DigestName | null;
+  /** RSA-PSS: the salt length in bytes (MGF1 uses `hash`). */
+  saltLength?: number;
+}
+
+/** A private key to import: PEM text (any of OpenSSL's key labels), or DER with its format. */
+export type PrivateKeyInput =
+  | { pem: string; passphrase?: Uint8Array }
+  | { der: Uint8Array; format: 'pkcs8' | 'sec1' | 'pkcs1' };
+
 export interface CryptoProvider {
+  /** A short name for messages and the bench: 'node:crypto', 'noble'. */
+  readonly name: string;
   hash(name: HashName): RunningHash;
-  digest(name: HashName, data: Uint8Array): Uint8Array;
+  digest(name: DigestName, data: Uint8Array): Uint8Array;
   hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
+  macKey(name: HashName, key: Uint8Array): MacKey;
   hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   hkdfExpand(name: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   aead(name: AeadName, key: Uint8Array): AeadKey;
+  cbc(name: CbcName, key: Uint8Array): CbcKey;
   /** A fresh share of our own for `group` (client, or TLS 1.2 server). */
   keyShare(group: number): KeyShare;
   /**
@@ -56,10 +116,24 @@ export interface CryptoProvider {
    */
   acceptKeyShare(group: number, peerPublic: Uint8Array): { publicKey: Uint8Array; secret: Uint8Array } | null;
   supportsGroup(group: number): boolean;
+  /** Whether finiteFieldDh() and autoDhPrime() work (TLS 1.2 DHE suites, ffdhe groups). */
+  readonly supportsFiniteFieldDh: boolean;
   /** A fresh DH key over (prime, generator); the parameters must have passed checkDhParams(). */
   finiteFieldDh(prime: Uint8Array, generator: Uint8Array): DhKey;
+  /** OpenSSL 3.0's automatic DHE prime for a key of `keySecurityBits` at `securityLevel`. */
+  autoDhPrime(keySecurityBits: number, securityLevel: number): Uint8Array;
   randomBytes(n: number): Uint8Array;
-  sign(scheme: number, key: KeyObject, data: Uint8Array): Uint8Array;
-  verify(scheme: number, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean;
+  /** Whether TLS SignatureScheme `scheme` can be checked (verify) and made with a fitting key (sign). */
+  supportsScheme(scheme: number, use: 'sign' | 'verify'): boolean;
+  sign(scheme: number, key: KeyHandle, data: Uint8Array): Uint8Array;
+  verify(scheme: number, key: KeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
+  /** Checks an X.509-style signature; false for a bad signature, an unusable key or an unsupported algorithm. */
+  verifySignature(alg: SignatureParams, key: KeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
+  /** A SubjectPublicKeyInfo (DER); null when this provider cannot load it. */
+  importPublicKey(spki: Uint8Array): KeyHandle | null;
+  /** A private key; throws (any error) when it cannot be read, decrypted or is not supported. */
+  importPrivateKey(input: PrivateKeyInput): KeyHandle;
+  /** Whether `key` (from importPrivateKey) is the private half of the certificate's key (X509_check_private_key). */
+  privateKeyMatchesCertificate(certDer: Uint8Array, key: KeyHandle): boolean;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }

@@ -3,7 +3,8 @@
 // and finite-field DHE with AES-GCM (RFC 5288) or AES-CBC-SHA256 (RFC 5246).
 import type { AeadName, HashName } from '../crypto/provider.js';
 
-export type CbcName = 'aes-128-cbc' | 'aes-256-cbc';
+export type { CbcName } from '../crypto/provider.js';
+import type { CbcName } from '../crypto/provider.js';
 
 export interface CipherSuite12 {
   readonly id: number;

@@ -1,6 +1,6 @@
 // The TLS 1.3 client handshake (RFC 8446 2, 4): one state type per expected
 // message, so anything out of order is rejected by construction.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { isHybridGroup } from '../crypto/group-dispatch.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
@@ -63,7 +63,7 @@ export interface ClientHandshake {
   clientHsSecret?: Uint8Array;
   serverHsSecret?: Uint8Array;
   certRequest?: { context: Uint8Array; schemes: number[] };
-  serverKey?: KeyObject;
+  serverKey?: KeyHandle;
   /** The PSK offered in this ClientHello, if any. */
   psk?: PskOffer | null;
   /** The TLS 1.2 session offered (ticket or id), if any. */
@@ -366,7 +366,7 @@ class ExpectServerCertificate implements HandshakeState {
     if (cert.context.length !== 0) throw illegalParameter('INVALID_CONTEXT');
     if (cert.entries.length === 0) throw decodeError('LENGTH_MISMATCH');
     const presented = cert.entries.map((e) => e.der);
-    this.hs.serverKey = leafPublicKey(presented[0]!);
+    this.hs.serverKey = leafPublicKey(conn.config.provider, presented[0]!);
     verifyPeerChain(conn, presented, 'serverAuth');
     conn.transcript.add(msg.raw);
     return new ExpectServerCertificateVerify(this.hs);

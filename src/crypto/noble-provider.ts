@@ -1,0 +1,1 @@
+export const nobleCrypto = null as unknown as import("./provider.js").CryptoProvider;
