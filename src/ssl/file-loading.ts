@@ -116,7 +116,7 @@ export function loadPrivateKey(provider: CryptoProvider, text: string, password:
     key = provider.importPrivateKey({ pem: block.text, passphrase });
   } catch (e) {
     // A provider that refuses a kind of key says so; anything else is OpenSSL's PEM error.
-    if (e instanceof SSLError && e.reason === 'UNSUPPORTED_PRIVATE_KEY_ALGORITHM') throw e;
+    if (e instanceof SSLError && e.library === 'EVP' && e.reason === 'UNSUPPORTED_PRIVATE_KEY_ALGORITHM') throw e;
     throw pemLibError('SSL');
   }
   return key;
