@@ -22,6 +22,9 @@ const MATRIX = [
   'test/ssl/ems-context.test.ts',
   'test/x509/verify.test.ts',
   'test/x509/signature-cache.test.ts',
+  // real peers, both roles, with the pure-JavaScript provider on our side
+  'test/interop/nodetls.test.ts',
+  'test/interop/openssl.test.ts',
 ];
 
 const filters = process.argv.slice(2);

@@ -143,6 +143,8 @@ export function startClient(conn: Connection): HandshakeState {
   if (versions.length === 0) throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
   const offers13 = versions.includes(ProtocolVersion.TLS13);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
+  // TLS 1.3 alone with no group (none set, or none the provider can do): nothing to offer, as OpenSSL.
+  if (offers13 && !offers12 && c.groups.length === 0) throw tlsError(Alert.internal_error, 'NO_SUITABLE_KEY_SHARE');
   const shares = offers13 ? initialShareGroups(c.groups).map((g) => c.provider.keyShare(g)) : [];
   const suites = [
     ...(offers13 ? c.tls13Suites.map((s) => s.id) : []),
