@@ -8,12 +8,15 @@ import type { CryptoProvider } from './provider.js';
 
 let current: CryptoProvider = builtinProvider;
 
-/** The provider every new SSLContext (and X.509 verification without a context) uses. */
+/** ssl-ts only: the provider every new SSLContext (and X.509 verification without a context) uses. */
 export function getDefaultCryptoProvider(): CryptoProvider {
   return current;
 }
 
-/** Replaces the default provider for contexts created afterwards; null restores the built-in one. */
+/**
+ * ssl-ts only: replaces the default provider for contexts created afterwards
+ * (existing contexts keep theirs); null restores the built-in one.
+ */
 export function setDefaultCryptoProvider(provider: CryptoProvider | null): void {
   current = provider ?? builtinProvider;
 }

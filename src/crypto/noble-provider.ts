@@ -235,7 +235,13 @@ function noFiniteFieldDh(): never {
   throw new ValueError('finite-field Diffie-Hellman (DHE) is not supported by the pure-JavaScript crypto provider');
 }
 
-/** The pure-JavaScript provider: synchronous, no node: module, usable in a browser. */
+/**
+ * ssl-ts only: the pure-JavaScript provider (@noble/hashes, @noble/ciphers,
+ * @noble/curves, node-forge for RSA; randomness from crypto.getRandomValues):
+ * synchronous, no `node:` module, the default in a browser build. It has no
+ * finite-field DH (no DHE suites, no ffdhe groups), no DSA and no encrypted
+ * private keys.
+ */
 export const nobleCrypto: CryptoProvider = {
   name: 'noble',
   hash: (name) => new NobleRunningHash(HASHES[name].create()),

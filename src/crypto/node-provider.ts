@@ -152,6 +152,7 @@ export function setEntropySourceForTests(source: EntropySource | null): void {
 /** The hybrid group's classical half and randomness come from the same (possibly seeded) source. */
 const classical = { keyShare: (g: number): KeyShare => entropy.keyShare(g), randomBytes: (n: number): Uint8Array => entropy.randomBytes(n) };
 
+/** ssl-ts only: the node:crypto provider (OpenSSL underneath), the default on Node. */
 export const nodeCrypto: CryptoProvider = {
   name: 'node:crypto',
   hash: (name) => new NodeRunningHash(nc.createHash(name)),

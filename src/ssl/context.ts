@@ -262,6 +262,7 @@ export class SSLContext {
   get cryptoProvider(): CryptoProvider {
     return this.#provider;
   }
+  /** Chooses this context's crypto provider (before loadCertChain()). */
   set cryptoProvider(value: CryptoProvider) {
     if (value === this.#provider) return;
     if (typeof value !== 'object' || value === null || typeof value.importPrivateKey !== 'function') {
