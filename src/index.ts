@@ -65,6 +65,7 @@ export type {
   DigestName,
   AeadName,
   CbcName,
+  MacHash,
   RunningHash,
   AeadKey,
   CbcKey,

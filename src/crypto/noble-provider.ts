@@ -19,7 +19,7 @@ import { ValueError } from '../errors.js';
 import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { certificateSpki, importPrivateKey, importPublicKey, NIST_CURVES, NobleKey, samePublicKey } from './noble-keys.js';
 import { rsaSign, rsaVerifyPkcs1, rsaVerifyPss } from './noble-rsa.js';
-import type { AeadKey, AeadName, CbcKey, CryptoProvider, DigestName, HashName, KeyHandle, KeyShare, MacKey, RunningHash, SignatureParams } from './provider.js';
+import type { AeadKey, AeadName, CbcKey, CryptoProvider, DigestName, HashName, KeyHandle, KeyShare, MacHash, MacKey, RunningHash, SignatureParams } from './provider.js';
 import { keyFitsScheme, SCHEMES } from './signature-schemes.js';
 
 
@@ -94,7 +94,7 @@ class NobleCbc implements CbcKey {
 
 class NobleMac implements MacKey {
   private readonly base: ReturnType<typeof hmac.create>;
-  constructor(name: HashName, key: Uint8Array) {
+  constructor(name: MacHash, key: Uint8Array) {
     this.base = hmac.create(HASHES[name], key);
   }
   mac(parts: readonly Uint8Array[]): Uint8Array {

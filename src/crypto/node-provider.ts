@@ -1,7 +1,7 @@
 // CryptoProvider over node:crypto (OpenSSL underneath): every primitive here
 // is Node's; this file only adapts calling conventions.
 import * as nc from 'node:crypto';
-import type { AeadKey, AeadName, CbcKey, CbcName, CryptoProvider, HashName, KeyShare, MacKey, RunningHash } from './provider.js';
+import type { AeadKey, AeadName, CbcKey, CbcName, CryptoProvider, HashName, KeyShare, MacHash, MacKey, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
 import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
 import { signWithScheme, verifyParams, verifyWithScheme } from './signature.js';
@@ -79,7 +79,7 @@ class NodeCbc implements CbcKey {
 
 class NodeMac implements MacKey {
   private readonly key: nc.KeyObject;
-  constructor(private readonly alg: HashName, key: Uint8Array) {
+  constructor(private readonly alg: MacHash, key: Uint8Array) {
     this.key = nc.createSecretKey(key);
   }
   mac(parts: readonly Uint8Array[]): Uint8Array {

@@ -9,6 +9,8 @@
 export type HashName = 'sha256' | 'sha384' | 'sha512';
 /** ssl-ts only: digests beyond the suites' hashes, which X.509 signatures and name hashes need (node:crypto's names). */
 export type DigestName = HashName | 'md5' | 'sha1' | 'sha224';
+/** ssl-ts only: the HMAC hash of a TLS 1.2 CBC suite: SHA-1 for the pre-TLS 1.2 suites, otherwise the PRF hash. */
+export type MacHash = HashName | 'sha1';
 /** ssl-ts only: the AEADs of the TLS suites (node:crypto's cipher names). */
 export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 /** ssl-ts only: the block ciphers of the TLS 1.2 CBC suites (node:crypto's cipher names). */
@@ -122,7 +124,7 @@ export interface CryptoProvider {
   /** A one-shot HMAC. */
   hmac(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
   /** An HMAC key for many messages. */
-  macKey(name: HashName, key: Uint8Array): MacKey;
+  macKey(name: MacHash, key: Uint8Array): MacKey;
   /** HKDF-Extract (RFC 5869 2.2). */
   hkdfExtract(name: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   /** HKDF-Expand (RFC 5869 2.3). */
