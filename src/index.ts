@@ -53,3 +53,24 @@ export {
 } from './net/tls-stream.js';
 export type { NodeCipher, EphemeralKeyInfo, NodePeerCertificate } from './net/node-tls-compat.js';
 export { getServerCertificate, type GetServerCertificateOptions } from './net/get-server-certificate.js';
+export { getDefaultCryptoProvider, setDefaultCryptoProvider } from './crypto/default-provider.js';
+export { nobleCrypto } from './crypto/noble-provider.js';
+export { nodeCrypto } from './crypto/node-provider.js';
+export type {
+  CryptoProvider,
+  KeyHandle,
+  KeyDetails,
+  PrivateKeyInput,
+  SignatureParams,
+  HashName,
+  DigestName,
+  AeadName,
+  CbcName,
+  MacHash,
+  RunningHash,
+  AeadKey,
+  CbcKey,
+  MacKey,
+  KeyShare,
+  DhKey,
+} from './crypto/provider.js';

@@ -176,7 +176,12 @@ test('CommonJS types resolve to the CommonJS build, ESM types to the ESM build',
   };
   const dir = join(root, 'node_modules', 'ssl-ts');
   // node16 reads a .d.ts as CommonJS only under a "type": "commonjs" scope.
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs' });
+  // Its "imports" map resolves #crypto-default inside the CommonJS build (src/crypto/default-provider.ts).
+  const cryptoDefault = { '#crypto-default': { browser: './crypto/builtin-browser.js', default: './crypto/builtin-node.js' } };
+  const cjsScope = JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')) as { type: string; imports: unknown };
+  const esmScope = JSON.parse(readFileSync(join(dir, 'dist', 'src', 'package.json'), 'utf8')) as { type: string; imports: unknown };
+  assert.deepEqual([cjsScope.type, cjsScope.imports], ['commonjs', cryptoDefault]);
+  assert.deepEqual([esmScope.type, esmScope.imports], ['module', cryptoDefault]);
   assert.match(readFileSync(join(dir, pkg.exports['.']!.require.types), 'utf8'), /SSLContext/);
   assert.match(readFileSync(join(dir, pkg.exports['.']!.import.types), 'utf8'), /SSLContext/);
 });
