@@ -3,8 +3,6 @@
 // OpenSSL 3.0; the TLS engine reads the underscore fields below.
 
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { openSync, closeSync, fstatSync, writeSync, existsSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 
 import {
   SSLError,
@@ -33,7 +31,11 @@ import { nodeCrypto } from '../crypto/node-provider.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
 import type { Duplex } from 'node:stream';
-import { SSLSocket, type WrapSocketOptions } from '../net/ssl-socket.js';
+import type { SSLSocket, WrapSocketOptions } from '../net/ssl-socket.js';
+import { wrapSocketWith } from './socket-wrap.js';
+import { pathExists, prepareAppendFile, requireFileSystem } from '../host/file-system.js';
+import { bundledRootCertificates } from '../host/system-roots.js';
+import { envVar } from '../host/process.js';
 import { asUnsignedFlags, asn1Repr, bytesView, isAsn1Object, pyTruthy, pyTypeName, requireInt } from './py-types.js';
 import { CERT_LABELS, CERT_LABELS_WITH_TRUSTED, ERR_ASN1_LIB, ERR_BAD_BASE64_DECODE, ERR_KEY_VALUES_MISMATCH, ERR_NOT_ENOUGH_DATA, ERR_NO_START_LINE, type PathLike, certDerOf, fsPath, isPath, keySlot, loadPrivateKey, osError, passwordBytes, pemLibError, readCaFile, readFile } from './file-loading.js';
 import { encodeHostname, isAscii } from './idna.js';
@@ -451,16 +453,11 @@ export class SSLContext {
     if (typeof value !== 'string') {
       throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(value)}`);
     }
-    let fd: number;
+    requireFileSystem('keylogFilename');
     try {
-      fd = openSync(value, 'a');
+      prepareAppendFile(value, KEYLOG_HEADER);
     } catch (err) {
       throw osError(err, value);
-    }
-    try {
-      if (fstatSync(fd).size === 0) writeSync(fd, KEYLOG_HEADER);
-    } finally {
-      closeSync(fd);
     }
     this.#keylogFilename = value;
   }
@@ -488,6 +485,7 @@ export class SSLContext {
     if (keyfile !== null && keyfile !== undefined && !isPath(keyfile)) {
       throw new TypeError('keyfile should be a valid filesystem path');
     }
+    requireFileSystem('loadCertChain()', 'loadCertChainPem() with the PEM text');
 
     const certText = readFile(certfile).toString('latin1');
     const chain: Uint8Array[] = [];
@@ -551,6 +549,9 @@ export class SSLContext {
     }
     if (file !== null && !isPath(file)) throw new TypeError('cafile should be a valid filesystem path');
     if (dir !== null && !isPath(dir)) throw new TypeError('capath should be a valid filesystem path');
+    if (file !== null || dir !== null) {
+      requireFileSystem(`loadVerifyLocations({ ${file !== null ? 'cafile' : 'capath'} })`, 'loadVerifyLocations({ cadata }) with the PEM text');
+    }
     if (data !== null) {
       if (typeof data === 'string') {
         if (!isAscii(data)) throw new TypeError('cadata should be an ASCII string or a bytes-like object');
@@ -592,9 +593,10 @@ export class SSLContext {
    * are loaded instead.
    */
   setDefaultVerifyPaths(): void {
+    requireFileSystem('Loading the system\'s CA certificates', 'loadVerifyLocations({ cadata }) with the PEM text of the CAs to trust');
     const defaults = opensslDefaultPaths();
-    const file = process.env[CERT_FILE_ENV] ?? defaults.cafile;
-    const dir = process.env[CERT_DIR_ENV] ?? defaults.capath;
+    const file = envVar(CERT_FILE_ENV) ?? defaults.cafile;
+    const dir = envVar(CERT_DIR_ENV) ?? defaults.capath;
     let found = false;
     if (file) {
       try {
@@ -606,10 +608,10 @@ export class SSLContext {
     }
     if (dir) {
       this.loadVerifyLocations({ capath: dir });
-      found ||= dir.split(':').some((d) => d !== '' && existsSync(d));
+      found ||= dir.split(':').some((d) => d !== '' && pathExists(d));
     }
     if (found) return;
-    for (const pem of rootCertificates) {
+    for (const pem of bundledRootCertificates()) {
       for (const block of pemBlocks(pem)) {
         const der = CERT_LABELS.has(block.label) ? certDerOf(block) : null;
         if (der !== null) this.#addTrusted(der, false);
@@ -727,6 +729,7 @@ export class SSLContext {
    */
   loadDhParams(path: PathLike): void {
     if (!isPath(path)) throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(path)}`);
+    requireFileSystem('loadDhParams()', 'the ECDHE suites');
     const blocks = pemBlocks(readFile(path).toString('latin1'));
     const dh = blocks.find((b) => b.label === 'DH PARAMETERS' || b.label === 'X9.42 DH PARAMETERS');
     if (!dh) {
@@ -900,7 +903,7 @@ export class SSLContext {
    * call leaves the socket untouched.
    */
   wrapSocket(sock: Duplex, opts: WrapSocketOptions = {}): SSLSocket {
-    return SSLSocket._create(this, sock, opts);
+    return wrapSocketWith(this, sock, opts);
   }
 
   // ----------------------------------------------------------- engine helpers
@@ -1055,7 +1058,7 @@ export function createDefaultContext(opts: DefaultContextOptions = {}): SSLConte
   } else if (context.verifyMode !== CERT_NONE) {
     context.loadDefaultCerts(purpose);
   }
-  const keylog = process.env['SSLKEYLOGFILE'];
+  const keylog = envVar('SSLKEYLOGFILE');
   if (keylog) context.keylogFilename = keylog;
   return context;
 }
