@@ -164,6 +164,27 @@ const FIXED_VERSION_METHODS = new Set<number>([SSLMethod.PROTOCOL_TLSv1, SSLMeth
 const LOWEST = TLSVersion.TLSv1_2;
 const HIGHEST = TLSVersion.TLSv1_3;
 
+/** loadCertChain()'s check of `password`, made before anything is read. */
+function checkPassword(password: unknown): void {
+  if (
+    password !== null &&
+    password !== undefined &&
+    typeof password !== 'string' &&
+    typeof password !== 'function' &&
+    bytesView(password) === null
+  ) {
+    throw new TypeError('password should be a string or callable');
+  }
+}
+
+/** PEM given as text or as its bytes (read as latin-1, as the file loaders read files). */
+function pemText(data: unknown, name: string): string {
+  if (typeof data === 'string') return data;
+  const bytes = bytesView(data);
+  if (bytes === null) throw new TypeError(`${name} should be a str or a bytes-like object`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 // ------------------------------------------------------------------ context
 
 /** Settings, certificates and trust store shared by connections. Python: `ssl.SSLContext`. */
@@ -468,61 +489,37 @@ export class SSLContext {
    * Loads our certificate chain and private key from PEM files. `certfile`
    * holds the leaf first and then any intermediates; the key is read from
    * `keyfile`, or from `certfile` when omitted. `password` decrypts an
-   * encrypted key: str, bytes, or a function returning one (called only if
+   * encrypted key: str, bytes, or a function returning either (called only if
    * needed). A chain replaces an earlier one with the same key type.
+   * Python: `SSLContext.load_cert_chain()`. In a web page, which has no
+   * files, this raises OSError: use loadCertChainPem().
    */
   loadCertChain(certfile: PathLike, keyfile?: PathLike | null, password?: PasswordSource): void {
-    if (
-      password !== null &&
-      password !== undefined &&
-      typeof password !== 'string' &&
-      typeof password !== 'function' &&
-      bytesView(password) === null
-    ) {
-      throw new TypeError('password should be a string or callable');
-    }
+    checkPassword(password);
     if (!isPath(certfile)) throw new TypeError('certfile should be a valid filesystem path');
     if (keyfile !== null && keyfile !== undefined && !isPath(keyfile)) {
       throw new TypeError('keyfile should be a valid filesystem path');
     }
     requireFileSystem('loadCertChain()', 'loadCertChainPem() with the PEM text');
-
     const certText = readFile(certfile).toString('latin1');
-    const chain: Uint8Array[] = [];
-    for (const block of pemBlocks(certText)) {
-      const first = chain.length === 0;
-      if (!(first ? CERT_LABELS_WITH_TRUSTED : CERT_LABELS).has(block.label)) continue;
-      const der = certDerOf(block);
-      if (der === null) throw pemLibError('SSL');
-      chain.push(der);
-    }
-    if (chain.length === 0) throw pemLibError('SSL');
-
     const keyText = keyfile === null || keyfile === undefined ? certText : readFile(keyfile).toString('latin1');
-    const key = loadPrivateKey(keyText, () => {
-      if (password === null || password === undefined) return null;
-      if (typeof password === 'function') {
-        const pw: unknown = password();
-        if (typeof pw !== 'string' && bytesView(pw) === null) {
-          throw new TypeError('password callback must return a string');
-        }
-        return passwordBytes(typeof pw === 'string' ? pw : bytesView(pw)!);
-      }
-      return passwordBytes(typeof password === 'string' ? password : bytesView(password)!);
-    });
+    this.#installCertChain(certText, keyText, password);
+  }
 
-    if (!new X509Certificate(chain[0]!).checkPrivateKey(key)) {
-      throw new SSLError('key values mismatch', {
-        library: 'X509',
-        reason: 'KEY_VALUES_MISMATCH',
-        errno: ERR_KEY_VALUES_MISMATCH,
-      });
-    }
-    const slot = keySlot(key);
-    const pair: CertKeyPair = { chain, key };
-    const at = this._certs.findIndex((c) => keySlot(c.key) === slot);
-    if (at >= 0) this._certs[at] = pair;
-    else this._certs.push(pair);
+  /**
+   * ssl-ts extra: loadCertChain() from PEM text in memory instead of files,
+   * as `cadata` is to `cafile` in loadVerifyLocations(). `certdata` holds the
+   * leaf first and then any intermediates; the key comes from `keydata`, or
+   * from `certdata` when omitted. Each is a string or the bytes of one.
+   * `password`, the errors (SSLError `PEM lib`, `KEY_VALUES_MISMATCH`) and
+   * the one-chain-per-key-type rule are loadCertChain()'s. Works everywhere,
+   * and is the way to give a certificate in a web page.
+   */
+  loadCertChainPem(certdata: string | Uint8Array, keydata?: string | Uint8Array | null, password?: PasswordSource): void {
+    checkPassword(password);
+    const certText = pemText(certdata, 'certdata');
+    const keyText = keydata === null || keydata === undefined ? certText : pemText(keydata, 'keydata');
+    this.#installCertChain(certText, keyText, password);
   }
 
   /**
@@ -954,6 +951,44 @@ export class SSLContext {
     this._tls12Ciphers = result.ciphers;
     if (result.ciphers.length === 0) throw new SSLError('No cipher can be selected.');
     this.#cipherSpec = spec;
+  }
+
+  /** Parses a PEM chain and key (loadCertChain's rules) and installs them in the key type's slot. */
+  #installCertChain(certText: string, keyText: string, password: PasswordSource | undefined): void {
+    const chain: Uint8Array[] = [];
+    for (const block of pemBlocks(certText)) {
+      const first = chain.length === 0;
+      if (!(first ? CERT_LABELS_WITH_TRUSTED : CERT_LABELS).has(block.label)) continue;
+      const der = certDerOf(block);
+      if (der === null) throw pemLibError('SSL');
+      chain.push(der);
+    }
+    if (chain.length === 0) throw pemLibError('SSL');
+
+    const key = loadPrivateKey(keyText, () => {
+      if (password === null || password === undefined) return null;
+      if (typeof password === 'function') {
+        const pw: unknown = password();
+        if (typeof pw !== 'string' && bytesView(pw) === null) {
+          throw new TypeError('password callback must return a string');
+        }
+        return passwordBytes(typeof pw === 'string' ? pw : bytesView(pw)!);
+      }
+      return passwordBytes(typeof password === 'string' ? password : bytesView(password)!);
+    });
+
+    if (!new X509Certificate(chain[0]!).checkPrivateKey(key)) {
+      throw new SSLError('key values mismatch', {
+        library: 'X509',
+        reason: 'KEY_VALUES_MISMATCH',
+        errno: ERR_KEY_VALUES_MISMATCH,
+      });
+    }
+    const slot = keySlot(key);
+    const pair: CertKeyPair = { chain, key };
+    const at = this._certs.findIndex((c) => keySlot(c.key) === slot);
+    if (at >= 0) this._certs[at] = pair;
+    else this._certs.push(pair);
   }
 
   #addTrusted(der: Uint8Array, lazy: boolean): void {
