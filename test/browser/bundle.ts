@@ -22,15 +22,15 @@ export interface BrowserBundle {
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /**
- * Bundles `entry` (a file path, or source text when `contents` is given,
- * resolved from the repository) as an ES module for the browser. Node
+ * Bundles `entry` (a file path, or source text whose imports resolve from
+ * `resolveDir`, by default the repository) as an ES module for the browser. Node
  * built-ins are not fatal here: they are collected, left external, and
  * reported, so a test can name every offending import at once.
  */
-export async function bundleForBrowser(entry: { file: string } | { contents: string }): Promise<BrowserBundle> {
+export async function bundleForBrowser(entry: { file: string } | { contents: string; resolveDir?: string }): Promise<BrowserBundle> {
   const nodeImports: NodeImport[] = [];
   const result = await esbuild.build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: REPO, loader: 'ts', sourcefile: 'page.ts' } }),
+    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir ?? REPO, loader: 'ts', sourcefile: 'page.ts' } }),
     absWorkingDir: REPO,
     bundle: true,
     platform: 'browser',

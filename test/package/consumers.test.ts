@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForBrowser } from '../browser/bundle.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -198,6 +199,20 @@ test('Deno runs the package from node_modules', { timeout: 120000 }, () => {
     'app.mjs': `import * as lib from 'ssl-ts';\nimport * as fs from 'node:fs';\n${JS_BODY}`,
   });
   assert.match(run(dir, 'app.mjs', [DENO, 'run', '--allow-all']), EXPECTED);
+});
+
+test('a bundler targeting the browser (esbuild) gets the browser build of the tarball: no Node built-in, no socket drivers', { timeout: 120000 }, async () => {
+  const dir = app('browser-app', { type: 'module' }, {});
+  for (const specifier of ['ssl-ts', 'ssl-ts/browser']) {
+    const b = await bundleForBrowser({
+      contents: `import * as lib from '${specifier}';\nexport const names = Object.keys(lib);\nexport const pem = lib.SSLContext.prototype.loadCertChainPem;`,
+      resolveDir: dir,
+    });
+    assert.deepEqual(b.nodeImports, [], `${specifier}: ${b.nodeImports.map((i) => `${i.importer}: ${i.path}`).join(', ')}`);
+    assert.match(b.code, /node_modules\/ssl-ts\/dist\/src\/browser\.js/);
+    assert.match(b.code, /node_modules\/buffer\//);
+    assert.doesNotMatch(b.code, /node_modules\/ssl-ts\/dist\/src\/net\//);
+  }
 });
 
 test('the installed ssl-ts command runs the demo without any fixture', { timeout: 120000 }, () => {
