@@ -5,17 +5,13 @@
 // through those APIs; they raise the same error, or answer "nothing there"
 // where a missing file is an ordinary outcome.
 
-import { OSError } from '../errors.js';
+import { notInAPage } from './not-in-a-page.js';
 import type * as NodeFileSystem from './file-system.js';
-
-/** Linux's ENOSYS, "Function not implemented". */
-const ENOSYS = 38;
 
 export type FsPath = NodeFileSystem.FsPath;
 
-function noFileSystem(operation: string, instead?: string): OSError {
-  const hint = instead ? `; use ${instead} instead` : '';
-  return new OSError(ENOSYS, `${operation} needs a file system, and a web page has none${hint}`);
+function noFileSystem(operation: string, instead?: string): Error {
+  return notInAPage(operation, 'a file system', instead);
 }
 
 export function requireFileSystem(operation: string, instead?: string): void {
