@@ -20,6 +20,7 @@ export interface BrowserBundle {
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const RESOLVING = Symbol('resolving');
 
 /**
  * Bundles `entry` (a file path, or source text whose imports resolve from
@@ -42,9 +43,13 @@ export async function bundleForBrowser(entry: { file: string } | { contents: str
       {
         name: 'record-node-builtins',
         setup(build) {
-          build.onResolve({ filter: /.*/ }, (args) => {
-            // The npm `buffer` package is the browser's Buffer; every other bare built-in name is Node's.
-            if (!BUILTINS.has(args.path) || args.path === 'buffer') return undefined;
+          build.onResolve({ filter: /.*/ }, async (args) => {
+            if (!BUILTINS.has(args.path) || args.pluginData === RESOLVING) return undefined;
+            // What the bundler would do without us: a package may map the built-in away
+            // (node-forge's "browser": { "crypto": false }), and the npm `buffer` package
+            // stands in for node's. Only a built-in that resolves to nothing is Node's.
+            const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+            if (r.errors.length === 0) return undefined;
             nodeImports.push({ path: args.path, importer: args.importer.replace(REPO, '') });
             return { path: args.path, external: true };
           });
