@@ -1,6 +1,6 @@
 // Everything the browser example needs on the machine, in one command:
 //   npx tsx examples/browser/serve.ts      (then open the URL it prints)
-// - a node:tls server (TLS 1.3 only) with the repository's test certificate
+// - a node:tls server (TLS 1.3 only by default) with the repository's test certificate
 //   for `localhost`, answering one request per connection and closing;
 // - the WebSocket bridge to it (bridge.ts);
 // - an HTTP server for the page: index.html, page.js (page.ts bundled by
@@ -25,6 +25,8 @@ export interface ExampleOptions {
   key?: string;
   /** node:tls's ecdhCurve: the groups the server accepts (default: node's). */
   ecdhCurve?: string;
+  /** The TLS version the server speaks (default: TLS 1.3 only). */
+  version?: 'TLSv1.3' | 'TLSv1.2';
   /** Port of the page's HTTP server (default: any free one). */
   httpPort?: number;
 }
@@ -66,7 +68,8 @@ export async function startExample(opts: ExampleOptions = {}): Promise<Example> 
     {
       cert: fixture(opts.certChain ?? 'leaf-ecdsa-p256-chain.pem'),
       key: fixture(opts.key ?? 'leaf-ecdsa-p256.key'),
-      minVersion: 'TLSv1.3',
+      minVersion: opts.version ?? 'TLSv1.3',
+      maxVersion: opts.version ?? 'TLSv1.3',
       ...(opts.ecdhCurve ? { ecdhCurve: opts.ecdhCurve } : {}),
     },
     (socket) => {

@@ -106,6 +106,18 @@ test('Chromium: an RSA server that only takes P-384: HelloRetryRequest, secp384r
   assert.match(r.reply, /^HTTP\/1\.0 200 OK\r\n[\s\S]*hello \/hello from node:tls over TLSv1\.3 /);
 });
 
+test('Chromium: TLS 1.2 to a node:tls server that speaks nothing newer (ECDHE-ECDSA with AES-GCM)', T, async () => {
+  const { outcome, example } = await clickThrough('right-ca', { version: 'TLSv1.2' });
+  const r = expectOk(outcome);
+  assert.equal(r.version, 'TLSv1.2');
+  assert.equal(example.served[0]!.protocol, 'TLSv1.2');
+  // node reports the IANA name, the page OpenSSL's: ECDHE-ECDSA-AES256-GCM-SHA384 is TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384.
+  assert.equal(example.served[0]!.cipher, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384');
+  assert.equal(r.cipher, 'ECDHE-ECDSA-AES256-GCM-SHA384');
+  assert.equal(r.group, 'x25519');
+  assert.match(r.reply, /hello \/hello from node:tls over TLSv1\.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\n$/);
+});
+
 test('Chromium: trusting another CA fails the handshake with CERTIFICATE_VERIFY_FAILED, nothing is sent', T, async () => {
   const { outcome, example } = await clickThrough('wrong-ca');
   assert.equal(outcome.ok, false, JSON.stringify(outcome));
@@ -156,21 +168,26 @@ test('Chromium: file and socket APIs raise OSError(ENOSYS) naming the alternativ
       assert.equal(e.errno, 38, api);
       assert.match(e.message, hint, api);
     }
-    const pem: PemInputs = { ca: fixtureText('ca.pem'), chain: fixtureText('leaf-ecdsa-p256-chain.pem'), key: fixtureText('leaf-ecdsa-p256.key') };
-    const hs = await page.evaluate(
-      (p) => (globalThis as unknown as { sslTsChecks: { memoryHandshake(p: PemInputs): Record<string, unknown> } }).sslTsChecks.memoryHandshake(p),
-      pem,
-    );
-    assert.equal(hs['done'], true);
-    assert.equal(hs['serverVersion'], 'TLSv1.3');
-    assert.equal(hs['got'], 'ping from the page');
-    const client = hs['client'] as { version: string; signatureScheme: string; group: string };
-    assert.equal(client.version, 'TLSv1.3');
-    assert.equal(client.signatureScheme, 'ecdsa_secp256r1_sha256');
-    assert.equal(client.group, 'X25519MLKEM768'); // both ends are ssl-ts: the hybrid group, as on Node
-    assert.deepEqual(hs['defaultVerifyPaths'], { cafile: null, capath: null });
-    assert.equal(hs['bufferIsGlobal'], true);
-    assert.equal(hs['hasProcess'], false);
+    // Both roles in the page, the server's certificate and key from loadCertChainPem(): the
+    // page signs with each key type (RSA-PSS through the provider's RSA), and verifies.
+    const SIGNS: Record<string, string> = { 'ecdsa-p256': 'ecdsa_secp256r1_sha256', rsa2048: 'rsa_pss_rsae_sha256', ed25519: 'ed25519' };
+    for (const [kind, scheme] of Object.entries(SIGNS)) {
+      const pem: PemInputs = { ca: fixtureText('ca.pem'), chain: fixtureText(`leaf-${kind}-chain.pem`), key: fixtureText(`leaf-${kind}.key`) };
+      const hs = await page.evaluate(
+        (p) => (globalThis as unknown as { sslTsChecks: { memoryHandshake(p: PemInputs): Record<string, unknown> } }).sslTsChecks.memoryHandshake(p),
+        pem,
+      );
+      assert.equal(hs['done'], true, kind);
+      assert.equal(hs['serverVersion'], 'TLSv1.3', kind);
+      assert.equal(hs['got'], 'ping from the page', kind);
+      const client = hs['client'] as { version: string; signatureScheme: string; group: string };
+      assert.equal(client.version, 'TLSv1.3', kind);
+      assert.equal(client.signatureScheme, scheme, kind);
+      assert.equal(client.group, 'X25519MLKEM768', kind); // both ends are ssl-ts: the hybrid group, as on Node
+      assert.deepEqual(hs['defaultVerifyPaths'], { cafile: null, capath: null });
+      assert.equal(hs['bufferIsGlobal'], true);
+      assert.equal(hs['hasProcess'], false);
+    }
     assert.deepEqual(pageErrors, []);
   } finally {
     await page.close();

@@ -51,7 +51,7 @@ export function fileApis(): Record<string, RaisedError | null> {
   };
 }
 
-/** Both ends of a handshake in this page, over MemoryBIOs, from PEM text only. */
+/** Both ends of a handshake in this page, over MemoryBIOs, from PEM text only (the server signs in the page). */
 export function memoryHandshake(pem: PemInputs): Record<string, unknown> {
   const sctx = new SSLContext(PROTOCOL_TLS_SERVER);
   sctx.loadCertChainPem(pem.chain, pem.key);
