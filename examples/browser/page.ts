@@ -196,6 +196,7 @@ async function wirePage(): Promise<void> {
       output.textContent = JSON.stringify(outcome, null, 2);
     });
   }
+  document.documentElement.dataset['ready'] = 'true'; // the buttons work from now on
 }
 
 (globalThis as { sslTsExample?: unknown }).sslTsExample = { run };

@@ -55,7 +55,7 @@ async function clickThrough(button: 'right-ca' | 'wrong-ca', opts: ExampleOption
   try {
     const page = await openPage(example.pageUrl);
     try {
-      await page.waitForFunction(() => 'sslTsExample' in globalThis);
+      await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'true');
       await page.click(`#${button}`);
       await page.waitForFunction(() => document.getElementById('output')!.textContent!.startsWith('{'), undefined, { timeout: 60_000 });
       const outcome = JSON.parse((await page.textContent('#output'))!) as Outcome;
