@@ -79,7 +79,7 @@ export async function startExample(opts: ExampleOptions = {}): Promise<Example> 
         request += d.toString('latin1');
         if (!request.includes('\r\n\r\n')) return;
         const protocol = socket.getProtocol();
-        const cipher = socket.getCipher()?.standardName;
+        const cipher = socket.getCipher()?.name; // OpenSSL's name, as ssl-ts and Python report it
         served.push({ protocol, cipher, request });
         const path = request.split(' ')[1] ?? '/';
         // end() sends close_notify after the reply.

@@ -111,11 +111,10 @@ test('Chromium: TLS 1.2 to a node:tls server that speaks nothing newer (ECDHE-EC
   const r = expectOk(outcome);
   assert.equal(r.version, 'TLSv1.2');
   assert.equal(example.served[0]!.protocol, 'TLSv1.2');
-  // node reports the IANA name, the page OpenSSL's: ECDHE-ECDSA-AES256-GCM-SHA384 is TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384.
-  assert.equal(example.served[0]!.cipher, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384');
-  assert.equal(r.cipher, 'ECDHE-ECDSA-AES256-GCM-SHA384');
+  assert.equal(r.cipher, example.served[0]!.cipher);
+  assert.match(r.cipher ?? '', /^ECDHE-ECDSA-AES(128-GCM-SHA256|256-GCM-SHA384)$/);
   assert.equal(r.group, 'x25519');
-  assert.match(r.reply, /hello \/hello from node:tls over TLSv1\.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\n$/);
+  assert.equal(r.reply, `HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello /hello from node:tls over TLSv1.2 ${r.cipher}\n`);
 });
 
 test('Chromium: trusting another CA fails the handshake with CERTIFICATE_VERIFY_FAILED, nothing is sent', T, async () => {
