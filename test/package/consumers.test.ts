@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser } from '../browser/bundle.js';
 
@@ -178,8 +178,11 @@ test('CommonJS types resolve to the CommonJS build, ESM types to the ESM build',
   const dir = join(root, 'node_modules', 'ssl-ts');
   // node16 reads a .d.ts as CommonJS only under a "type": "commonjs" scope.
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs' });
-  assert.match(readFileSync(join(dir, pkg.exports['.']!.require.types), 'utf8'), /SSLContext/);
-  assert.match(readFileSync(join(dir, pkg.exports['.']!.import.types), 'utf8'), /SSLContext/);
+  // index.d.ts re-exports the shared API (api.d.ts beside it) and adds the Node drivers.
+  for (const types of [pkg.exports['.']!.require.types, pkg.exports['.']!.import.types]) {
+    assert.match(readFileSync(join(dir, types), 'utf8'), /export \* from '\.\/api\.js';[\s\S]*TLSStream/);
+    assert.match(readFileSync(join(dir, dirname(types), 'api.d.ts'), 'utf8'), /SSLContext/);
+  }
 });
 
 test('Bun runs the package: ESM import and CommonJS require', { timeout: 120000 }, () => {
