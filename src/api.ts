@@ -37,3 +37,23 @@ export {
   type PurposeInput,
 } from './ssl/verify-chain.js';
 export type { TraceEvent } from './tls/config.js';
+export { getDefaultCryptoProvider, setDefaultCryptoProvider } from './crypto/default-provider.js';
+export { nobleCrypto } from './crypto/noble-provider.js';
+export type {
+  CryptoProvider,
+  KeyHandle,
+  KeyDetails,
+  PrivateKeyInput,
+  SignatureParams,
+  HashName,
+  DigestName,
+  AeadName,
+  CbcName,
+  MacHash,
+  RunningHash,
+  AeadKey,
+  CbcKey,
+  MacKey,
+  KeyShare,
+  DhKey,
+} from './crypto/provider.js';

@@ -18,3 +18,5 @@ export {
 } from './net/tls-stream.js';
 export type { NodeCipher, EphemeralKeyInfo, NodePeerCertificate } from './net/node-tls-compat.js';
 export { getServerCertificate, type GetServerCertificateOptions } from './net/get-server-certificate.js';
+// node:crypto's provider is the Node default; the browser build has only the pure-JavaScript one.
+export { nodeCrypto } from './crypto/node-provider.js';

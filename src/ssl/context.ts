@@ -2,7 +2,8 @@
 // wraps. Defaults, validation and error shapes follow CPython 3.11 on
 // OpenSSL 3.0; the TLS engine reads the underscore fields below.
 
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 
 import {
   SSLError,
@@ -27,7 +28,6 @@ import { SSLObject } from './sslobject.js';
 import { SSLSession } from './session.js';
 import { ContextSessions, type SessionStats } from './session-cache.js';
 import { TICKET_KEY_LENGTH } from '../tls/session-ticket.js';
-import { nodeCrypto } from '../crypto/node-provider.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
 import type { Duplex } from 'node:stream';
@@ -54,7 +54,7 @@ export type { PathLike } from './file-loading.js';
 export interface CertKeyPair {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
-  key: KeyObject;
+  key: KeyHandle;
 }
 
 /** The `password` of Python's `load_cert_chain()`: text, bytes, or a function returning either. */
@@ -235,7 +235,8 @@ export class SSLContext {
   #minimumVersion: TLSVersion;
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
-  readonly #sessions = new ContextSessions();
+  #provider: CryptoProvider = getDefaultCryptoProvider();
+  readonly #sessions = new ContextSessions(this.#provider);
   #pskClientCallback: PskClientCallback | null = null;
   #maxEarlyData = 0;
   #pskServerCallback: PskServerCallback | null = null;
@@ -272,6 +273,28 @@ export class SSLContext {
   }
 
   // --------------------------------------------------------------- properties
+
+  /**
+   * ssl-ts extra: the crypto provider of this context's connections, key
+   * loading and certificate verification. New contexts take
+   * getDefaultCryptoProvider() (node:crypto on Node, the pure-JavaScript
+   * `nobleCrypto` in a browser build). Set it before loading a certificate
+   * chain (keys belong to the provider that imported them: ValueError after);
+   * setting it makes fresh session-ticket keys with the new provider.
+   */
+  get cryptoProvider(): CryptoProvider {
+    return this.#provider;
+  }
+  /** Chooses this context's crypto provider (before loadCertChain()). */
+  set cryptoProvider(value: CryptoProvider) {
+    if (value === this.#provider) return;
+    if (typeof value !== 'object' || value === null || typeof value.importPrivateKey !== 'function') {
+      throw new TypeError('cryptoProvider must be a CryptoProvider');
+    }
+    if (this._certs.length > 0) throw new ValueError('cryptoProvider must be set before loadCertChain()');
+    this.#provider = value;
+    this.#sessions.useProvider(value);
+  }
 
   /** The `PROTOCOL_*` the context was made with. Python: `SSLContext.protocol`. */
   get protocol(): SSLMethod {
@@ -836,7 +859,7 @@ export class SSLContext {
 
   /** ssl-ts extra: random material for setTicketKeys(). */
   static generateTicketKey(): Uint8Array {
-    return nodeCrypto.randomBytes(TICKET_KEY_LENGTH);
+    return getDefaultCryptoProvider().randomBytes(TICKET_KEY_LENGTH);
   }
 
   /** @internal Server-side sessions and counters, for SSLObject. */
@@ -965,7 +988,7 @@ export class SSLContext {
     }
     if (chain.length === 0) throw pemLibError('SSL');
 
-    const key = loadPrivateKey(keyText, () => {
+    const key = loadPrivateKey(this.#provider, keyText, () => {
       if (password === null || password === undefined) return null;
       if (typeof password === 'function') {
         const pw: unknown = password();
@@ -977,7 +1000,7 @@ export class SSLContext {
       return passwordBytes(typeof password === 'string' ? password : bytesView(password)!);
     });
 
-    if (!new X509Certificate(chain[0]!).checkPrivateKey(key)) {
+    if (!this.#provider.privateKeyMatchesCertificate(chain[0]!, key)) {
       throw new SSLError('key values mismatch', {
         library: 'X509',
         reason: 'KEY_VALUES_MISMATCH',

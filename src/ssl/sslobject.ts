@@ -3,7 +3,6 @@
 import { domainToASCII } from '../x509/domain-to-ascii.js';
 import { appendToFile } from '../host/file-system.js';
 import { parseIpAddress } from '../x509/hostname.js';
-import { nodeCrypto } from '../crypto/node-provider.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
 import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
@@ -186,12 +185,14 @@ export class SSLObject {
     // No usable version leaves an empty range, which the handshake reports.
     const range = ctx._versionRange() ?? { min: 0xffff, max: 0 };
     const suiteNames = ctx._tls13Ciphers ?? TLS13_SUITES.map((s) => s.name);
+    const provider = ctx.cryptoProvider;
+    // Nothing the provider cannot do is offered or accepted: groups, DHE suites, signature schemes.
     const groups = (ctx._groups ?? ['x25519', 'secp256r1', 'secp384r1'])
       .map((g) => GROUP_IDS[g])
-      .filter((g): g is number => g !== undefined);
+      .filter((g): g is number => g !== undefined && provider.supportsGroup(g));
     return {
       isServer: this.serverSide,
-      provider: nodeCrypto,
+      provider,
       // No SNI for IP literals (RFC 6066 3), but they are still verified.
       serverName: this.serverSide || isIpLiteral || host === null ? null : domainToASCII(host) || host,
       verifyHostname: !this.serverSide && ctx.checkHostname ? host : null,
@@ -201,10 +202,12 @@ export class SSLObject {
       alpn: ctx._alpnProtocols,
       alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
-      tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
+      tls12Suites: ctx._tls12Ciphers
+        .map((n) => tls12SuiteByName(n))
+        .filter((s): s is NonNullable<typeof s> => s !== undefined && (s.kx !== 'DHE' || provider.supportsFiniteFieldDh)),
       cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
       groups,
-      signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
+      signatureSchemes: DEFAULT_SIGNATURE_SCHEMES.filter((s) => provider.supportsScheme(s, 'verify')),
       minVersion: range.min,
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,

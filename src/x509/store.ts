@@ -1,7 +1,7 @@
 // The verifier's view of a trust store: anchors and CRLs indexed by name,
 // plus OpenSSL-style hashed directories (capath) searched lazily by the
 // subject-name hash the first time a name is needed.
-import { createHash } from 'node:crypto';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { fileStamp, joinPath, readFileBytes } from '../host/file-system.js';
 import { TAG, UNIVERSAL, stringValue } from './asn1.js';
 import { type Certificate, parseCertificate } from './certificate.js';
@@ -105,7 +105,7 @@ export function nameHash(name: ParsedName): string {
   } catch {
     enc = name.der;
   }
-  const md = createHash('sha1').update(enc).digest();
+  const md = getDefaultCryptoProvider().digest('sha1', enc);
   return (((md[0]! | (md[1]! << 8) | (md[2]! << 16) | (md[3]! << 24)) >>> 0).toString(16)).padStart(8, '0');
 }
 

@@ -177,7 +177,14 @@ test('CommonJS types resolve to the CommonJS build, ESM types to the ESM build',
   };
   const dir = join(root, 'node_modules', 'ssl-ts');
   // node16 reads a .d.ts as CommonJS only under a "type": "commonjs" scope.
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs' });
+  // Its "imports" map resolves #crypto-default inside the CommonJS build (src/crypto/default-provider.ts).
+  const cryptoDefault = { '#crypto-default': { browser: './crypto/builtin-browser.js', default: './crypto/builtin-node.js' } };
+  // And the "browser" file map of the node-only modules, relative to each build (scripts/mark-cjs.mjs).
+  const browser = Object.fromEntries(
+    ['host/file-system', 'host/system-roots', 'ssl/socket-wrap'].map((m) => [`./${m}.js`, `./${m}.browser.js`]),
+  );
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs', imports: cryptoDefault, browser });
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'src', 'package.json'), 'utf8')), { type: 'module', imports: cryptoDefault, browser });
   // index.d.ts re-exports the shared API (api.d.ts beside it) and adds the Node drivers.
   for (const types of [pkg.exports['.']!.require.types, pkg.exports['.']!.import.types]) {
     assert.match(readFileSync(join(dir, types), 'utf8'), /export \* from '\.\/api\.js';[\s\S]*TLSStream/);
