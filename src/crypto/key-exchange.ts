@@ -1,7 +1,8 @@
 // Ephemeral (EC)DH key shares for TLS key_share / ServerKeyExchange.
 import * as nc from 'node:crypto';
 import type { KeyShare } from './provider.js';
-import { FfdheShare, isFfdheGroup } from './ffdhe.js';
+import { isFfdheGroup } from './ffdhe.js';
+import { FfdheShare } from './node-ffdhe.js';
 
 const NIST: Record<number, { curve: string; pointLength: number }> = {
   0x0017: { curve: 'prime256v1', pointLength: 65 },

@@ -1,6 +1,6 @@
 // What the engine needs from the caller, resolved from an SSLContext by the
 // ssl layer; the engine itself never looks at a context.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
 import type { CipherSuite12 } from './cipher-suites12.js';
@@ -9,7 +9,7 @@ import type { ClientSession, ServerSessionStore } from './session-state.js';
 export interface CertifiedKey {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
-  key: KeyObject;
+  key: KeyHandle;
 }
 
 export interface VerifyRequest {
