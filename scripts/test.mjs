@@ -26,6 +26,8 @@ const MATRIX = [
   // real peers, both roles, with the pure-JavaScript provider on our side
   'test/interop/nodetls.test.ts',
   'test/interop/openssl.test.ts',
+  // X25519MLKEM768 with X25519 from the pure-JavaScript provider: Go, rustls (Deno), BoringSSL (Bun)
+  'test/interop/pq.test.ts',
 ];
 
 const filters = process.argv.slice(2);
