@@ -65,12 +65,19 @@ function curveByOid(params: DerNode | undefined): string | null {
   return null;
 }
 
+/** OpenSSL's bounds (OPENSSL_RSA_MAX_MODULUS_BITS, RSA_SMALL_MODULUS_BITS, RSA_MAX_PUBEXP_BITS): a hostile key cannot ask for unbounded work. */
+const RSA_MAX_MODULUS_BITS = 16384;
+const RSA_SMALL_MODULUS_BITS = 3072;
+const RSA_MAX_PUBEXP_BITS = 64;
+
 function rsaPublicNumbers(der: Uint8Array): RsaNumbers | null {
   const seq = expect(parseDer(der), TAG.SEQUENCE);
   if (seq.children.length !== 2) return null;
   const n = integerOf(seq.children[0]);
   const e = integerOf(seq.children[1]);
-  if (n <= 0n || e <= 1n || (n & 1n) === 0n) return null;
+  if (n <= 0n || e <= 1n || (n & 1n) === 0n || (e & 1n) === 0n) return null;
+  const bits = bitLength(n);
+  if (bits > RSA_MAX_MODULUS_BITS || (bits > RSA_SMALL_MODULUS_BITS && bitLength(e) > RSA_MAX_PUBEXP_BITS)) return null;
   return { n, e };
 }
 
