@@ -216,7 +216,7 @@ function pkcs8(der: Uint8Array): NobleKey {
   }
 }
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 function base64(body: string): Uint8Array {
   const b64 = body.replace(/\s+/g, '');
@@ -233,7 +233,8 @@ export function importPrivateKey(input: PrivateKeyInput): NobleKey {
     if (input.format === 'pkcs1') return pkcs1(input.der, 'rsa');
     return pkcs8(input.der);
   }
-  const m = PEM_RE.exec(input.pem);
+  // The first private key block, as OpenSSL's PEM_read_bio_PrivateKey finds it among certificates.
+  const m = [...input.pem.matchAll(PEM_RE)].find((b) => b[1]!.endsWith('PRIVATE KEY'));
   if (!m) throw new Error('no PEM private key');
   const [, label, text] = m as unknown as [string, string, string];
   // RFC 1421 headers ("Name: value" lines, then an empty line) come before the base64.

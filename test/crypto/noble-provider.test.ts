@@ -143,6 +143,9 @@ test('keys: the same type and details as node:crypto reads; they match their cer
     const other = new nc.X509Certificate(fixture(kind === 'ecdsa-p256' ? 'leaf-ecdsa-p384.pem' : 'leaf-ecdsa-p256.pem')).raw;
     assert.equal(nobleCrypto.privateKeyMatchesCertificate(other, noble.priv), false, kind);
   }
+  // A key after certificates in one PEM text (a combined file), found as OpenSSL finds it.
+  const combined = fixture('leaf-ecdsa-p256.pem') + fixture('leaf-ecdsa-p256.key');
+  assert.equal(nobleCrypto.importPrivateKey({ pem: combined }).asymmetricKeyDetails?.namedCurve, 'prime256v1');
   // SEC1 and PKCS#1 forms, as OpenSSL writes them.
   const ec = nc.createPrivateKey(fixture('leaf-ecdsa-p256.key'));
   const sec1 = nobleCrypto.importPrivateKey({ pem: ec.export({ type: 'sec1', format: 'pem' }) as string });
