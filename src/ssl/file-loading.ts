@@ -2,8 +2,6 @@
 // and CA bundles, with the error shapes OpenSSL's loaders give under Python.
 
 import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
-import { readFileSync, statSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 
 import {
   SSLError,
@@ -15,6 +13,7 @@ import {
   PermissionError,
 } from '../errors.js';
 import { pemBlocks, firstElement, isCertificate, readTlv, type PemBlock } from './pem-files.js';
+import { errnoOf, fileStamp, readFileBytes } from '../host/file-system.js';
 
 /** A file name, as text or bytes (Python's path-like). */
 export type PathLike = string | Uint8Array;
@@ -67,13 +66,12 @@ export function osError(err: unknown, filename: string | null = null): Error {
     case 'EPERM':
       return new PermissionError(code === 'EACCES' ? 13 : 1, strerror, filename);
   }
-  const errno = (osConstants.errno as Record<string, number>)[code] ?? null;
-  return new OSError(errno, strerror);
+  return new OSError(errnoOf(code), strerror);
 }
 
 export function readFile(p: PathLike): Buffer {
   try {
-    return readFileSync(fsPath(p));
+    return readFileBytes(fsPath(p));
   } catch (err) {
     throw osError(err);
   }
@@ -185,9 +183,9 @@ export function cached<T>(cache: Map<string, CacheEntry<T>>, key: string, stamp:
 export function readCaFile(p: PathLike): CaFileContents {
   let stamp: string;
   try {
-    const st = statSync(fsPath(p));
-    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    const st = fileStamp(fsPath(p));
+    if (st.isDirectory) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    stamp = st.stamp;
   } catch (err) {
     throw osError(err);
   }

@@ -1,8 +1,8 @@
 // Python's ssl.SSLObject: the TLS engine driven over two MemoryBIOs, with
 // CPython's exact blocking semantics (SSLWantReadError instead of waiting).
-import { domainToASCII } from 'node:url';
-import { isIP } from 'node:net';
-import { appendFileSync } from 'node:fs';
+import { domainToASCII } from '../x509/domain-to-ascii.js';
+import { appendToFile } from '../host/file-system.js';
+import { parseIpAddress } from '../x509/hostname.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
 import type { EngineConfig, RecordTraceEvent, TraceEvent, VerifyRequest } from '../tls/config.js';
@@ -190,7 +190,8 @@ export class SSLObject {
   private engineConfig(): EngineConfig {
     const ctx = this.context;
     const host = this.serverHostname;
-    const isIpLiteral = host !== null && isIP(host.replace(/^\[|\]$/g, '')) !== 0;
+    // Python's test (a2i_IPADDRESS) for whether the name is an address rather than a host name.
+    const isIpLiteral = host !== null && parseIpAddress(host.replace(/^\[|\]$/g, '')) !== null;
     // No usable version leaves an empty range, which the handshake reports.
     const range = ctx._versionRange() ?? { min: 0xffff, max: 0 };
     const suiteNames = ctx._tls13Ciphers ?? TLS13_SUITES.map((s) => s.name);
@@ -679,7 +680,7 @@ function keylogSink(
   if (!file && !hook) return undefined;
   return (label, clientRandom, secret) => {
     const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-    if (file) appendFileSync(file, line);
+    if (file) appendToFile(file, line);
     hook?.(line);
   };
 }
