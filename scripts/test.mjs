@@ -16,6 +16,7 @@ const MATRIX = [
   'test/tls/peer-checks13.test.ts',
   'test/tls/record-cbc.test.ts',
   'test/tls/settle.test.ts',
+  'test/ssl/context.test.ts',
   'test/ssl/sslobject.test.ts',
   'test/ssl/session.test.ts',
   'test/ssl/sni-pha.test.ts',

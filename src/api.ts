@@ -2,6 +2,7 @@
 // the socket drivers of src/net) and the web page's (src/browser.ts).
 export * from './errors.js';
 export * from './ssl/constants.js';
+export { asn1ObjectFromOid, asn1ObjectFromName, asn1ObjectFromNid } from './ssl/asn1-object.js';
 export { MemoryBIO } from './ssl/memory-bio.js';
 export {
   SSLContext,

@@ -8,6 +8,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { SSLError } from '../errors.js';
 import { bitStringBytes, CONTEXT, expect, integerOf, oidOf, parseDer, TAG, UNIVERSAL, type DerNode } from '../x509/asn1.js';
 import type { KeyDetails, KeyHandle, PrivateKeyInput } from './provider.js';
+import { decryptPkcs8, decryptTraditional } from './noble-key-decrypt.js';
 
 export type NistCurve = typeof p256;
 
@@ -227,12 +228,31 @@ export function importPrivateKey(input: PrivateKeyInput): NobleKey {
   }
   const m = PEM_RE.exec(input.pem);
   if (!m) throw new Error('no PEM private key');
-  const [, label, body] = m as unknown as [string, string, string];
-  if (label === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(body)) {
-    throw unsupported('an encrypted private key');
+  const [, label, text] = m as unknown as [string, string, string];
+  // RFC 1421 headers ("Name: value" lines, then an empty line) come before the base64.
+  const headers = new Map<string, string>();
+  let body = text;
+  const h = /^\s*((?:[A-Za-z-]+:[^\r\n]*\r?\n)+)\r?\n/.exec(text);
+  if (h) {
+    for (const line of h[1]!.split(/\r?\n/)) {
+      const at = line.indexOf(':');
+      if (at > 0) headers.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
+    }
+    body = text.slice(h[0].length);
   }
   if (body.includes(':')) throw new Error('unexpected PEM headers');
-  const der = base64(body);
+  let der = base64(body);
+  const password = input.passphrase;
+  if (label === 'ENCRYPTED PRIVATE KEY') {
+    if (!password) throw new Error('the key is encrypted and no password was given');
+    return pkcs8(decryptPkcs8(der, password));
+  }
+  if (/^4,ENCRYPTED$/.test(headers.get('Proc-Type') ?? '')) {
+    if (!password) throw new Error('the key is encrypted and no password was given');
+    der = decryptTraditional(headers.get('DEK-Info') ?? '', der, password);
+  } else if (headers.size > 0) {
+    throw new Error('unexpected PEM headers');
+  }
   if (label === 'PRIVATE KEY') return pkcs8(der);
   if (label === 'EC PRIVATE KEY') return sec1(der, null);
   if (label === 'RSA PRIVATE KEY') return pkcs1(der, 'rsa');

@@ -16,6 +16,21 @@ import type { NobleKey, RsaNumbers } from './noble-keys.js';
 
 type ForgeKey = forge.pki.rsa.PublicKey | forge.pki.rsa.PrivateKey;
 
+// forge's private-key operation draws its blinding factor from forge.random,
+// whose generator reseeds from require('crypto') whenever it believes it runs
+// on Node. In a browser bundle that module is mapped away, and a runtime that
+// looks like Node (a `process` global) would then fail. So forge's random
+// bytes come from crypto.getRandomValues, the provider's own source: a
+// cryptographically secure generator either way, and the same in every runtime.
+function secureRandomBinary(n: number): string {
+  const r = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) globalThis.crypto.getRandomValues(r.subarray(i, Math.min(n, i + 65536)));
+  return binary(r);
+}
+const forgeRandom = forge.random as unknown as { getBytes: (n: number) => string; getBytesSync: (n: number) => string };
+forgeRandom.getBytes = secureRandomBinary;
+forgeRandom.getBytesSync = secureRandomBinary;
+
 /** DER DigestInfo prefixes (RFC 8017 9.2, note 1): AlgorithmIdentifier with NULL parameters, then the OCTET STRING header. */
 const DIGEST_INFO: Readonly<Record<DigestName, string>> = {
   md5: '3020300c06082a864886f70d020505000410',

@@ -186,11 +186,34 @@ test('signatures: every TLS scheme, made by one provider and checked by the othe
   assert.equal(Object.keys(SCHEMES).every((s) => nobleCrypto.supportsScheme(Number(s), 'verify')), true);
 });
 
-test('encrypted private keys are refused with a clear EVP error', () => {
+test('encrypted private keys: PBES2 PKCS#8 and traditional PEM encryption, as OpenSSL writes them', () => {
+  const pw = Buffer.from('somepass');
+  for (const [file, plain] of [['leaf-ecdsa-p256.enc-pkcs8.key', 'leaf-ecdsa-p256.key'], ['leaf-rsa2048.enc-trad.key', 'leaf-rsa2048.key']]) {
+    const key = nobleCrypto.importPrivateKey({ pem: fixture(file!), passphrase: pw });
+    const cert = new nc.X509Certificate(fixture(plain!.replace('.key', '.pem'))).raw;
+    assert.equal(nobleCrypto.privateKeyMatchesCertificate(cert, key), true, file);
+    assert.throws(() => nobleCrypto.importPrivateKey({ pem: fixture(file!), passphrase: Buffer.from('wrong') }), file);
+    assert.throws(() => nobleCrypto.importPrivateKey({ pem: fixture(file!) }), file);
+  }
+  // Other PBKDF2 hashes and ciphers, made here by node:crypto (OpenSSL).
+  const ec = nc.createPrivateKey(fixture('leaf-ecdsa-p256.key'));
+  for (const cipher of ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc']) {
+    const pem = ec.export({ type: 'pkcs8', format: 'pem', cipher, passphrase: 'pw' }) as string;
+    assert.equal(nobleCrypto.importPrivateKey({ pem, passphrase: Buffer.from('pw') }).asymmetricKeyDetails?.namedCurve, 'prime256v1', cipher);
+    const trad = ec.export({ type: 'sec1', format: 'pem', cipher, passphrase: 'pw' }) as string;
+    assert.equal(nobleCrypto.importPrivateKey({ pem: trad, passphrase: Buffer.from('pw') }).asymmetricKeyDetails?.namedCurve, 'prime256v1', cipher);
+  }
+  // A cipher without a pure-JavaScript implementation here: a clear EVP error.
+  const des = ec.export({ type: 'sec1', format: 'pem', cipher: 'des-ede3-cbc', passphrase: 'pw' }) as string;
   assert.throws(
-    () => nobleCrypto.importPrivateKey({ pem: fixture('leaf-ecdsa-p256.enc-pkcs8.key'), passphrase: Buffer.from('x') }),
+    () => nobleCrypto.importPrivateKey({ pem: des, passphrase: Buffer.from('pw') }),
     (e: unknown) => e instanceof SSLError && e.library === 'EVP' && e.reason === 'UNSUPPORTED_PRIVATE_KEY_ALGORITHM' && /pure-JavaScript/.test(e.message),
   );
+  // Through the context, with a password, as Python's load_cert_chain(password=...).
+  const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
+  ctx.cryptoProvider = nobleCrypto;
+  ctx.loadCertChain(FIX + 'leaf-ecdsa-p256.pem', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key', 'somepass');
+  assert.throws(() => ctx.loadCertChain(FIX + 'leaf-ecdsa-p256.pem', FIX + 'leaf-ecdsa-p256.enc-pkcs8.key', 'nope'), SSLError);
 });
 
 test('certificate chains verify on the pure-JavaScript provider: RSA, ECDSA and RSA-PSS signatures; tampering is caught', () => {
@@ -312,10 +335,11 @@ test('cross-provider: groups, TLS 1.2 CBC suites, HelloRetryRequest, resumption,
     // HRR: the client's first share is for a group the server does not take.
     const hrr = handshake({ provider: cp }, { provider: sp }, (_c, s) => s.setGroups('secp384r1'));
     assert.equal(hrr.client.version(), 'TLSv1.3');
-    for (const suite of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-GCM-SHA256']) {
-      const { client } = handshake({ provider: cp }, { provider: sp }, (c) => {
+    for (const suite of ['ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-GCM-SHA256']) {
+      const { client } = handshake({ provider: cp }, { provider: sp }, (c, s) => {
         c.maximumVersion = TLSVersion.TLSv1_2;
         c.setCiphers(suite);
+        s.setCiphers(suite);
       });
       assert.equal(client.cipher()![0], suite);
     }
