@@ -23,7 +23,6 @@ const MATRIX = [
   'test/ssl/sni-pha.test.ts',
   'test/ssl/ems-context.test.ts',
   'test/net/tls-stream.test.ts',
-  'test/ssl/cert-chain-pem.test.ts',
   'test/x509/verify.test.ts',
   'test/x509/signature-cache.test.ts',
   // real peers, both roles, with the pure-JavaScript provider on our side
