@@ -84,6 +84,6 @@ export function createKeyShare(group: number): KeyShare {
   if (nist) return new NistShare(group, nist.pointLength, nist.curve);
   const mont = MONTGOMERY[group];
   if (mont) return new MontgomeryShare(group, mont);
-  if (isFfdheGroup(group)) return new FfdheShare(group); // RFC 7919 groups, src/crypto/ffdhe.ts
+  if (isFfdheGroup(group)) return new FfdheShare(group); // RFC 7919 groups, src/crypto/node-ffdhe.ts
   throw new Error(`unsupported group 0x${group.toString(16)}`);
 }

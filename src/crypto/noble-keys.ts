@@ -65,12 +65,19 @@ function curveByOid(params: DerNode | undefined): string | null {
   return null;
 }
 
+/** OpenSSL's bounds (OPENSSL_RSA_MAX_MODULUS_BITS, RSA_SMALL_MODULUS_BITS, RSA_MAX_PUBEXP_BITS): a hostile key cannot ask for unbounded work. */
+const RSA_MAX_MODULUS_BITS = 16384;
+const RSA_SMALL_MODULUS_BITS = 3072;
+const RSA_MAX_PUBEXP_BITS = 64;
+
 function rsaPublicNumbers(der: Uint8Array): RsaNumbers | null {
   const seq = expect(parseDer(der), TAG.SEQUENCE);
   if (seq.children.length !== 2) return null;
   const n = integerOf(seq.children[0]);
   const e = integerOf(seq.children[1]);
-  if (n <= 0n || e <= 1n || (n & 1n) === 0n) return null;
+  if (n <= 0n || e <= 1n || (n & 1n) === 0n || (e & 1n) === 0n) return null;
+  const bits = bitLength(n);
+  if (bits > RSA_MAX_MODULUS_BITS || (bits > RSA_SMALL_MODULUS_BITS && bitLength(e) > RSA_MAX_PUBEXP_BITS)) return null;
   return { n, e };
 }
 
@@ -209,7 +216,7 @@ function pkcs8(der: Uint8Array): NobleKey {
   }
 }
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 function base64(body: string): Uint8Array {
   const b64 = body.replace(/\s+/g, '');
@@ -226,7 +233,8 @@ export function importPrivateKey(input: PrivateKeyInput): NobleKey {
     if (input.format === 'pkcs1') return pkcs1(input.der, 'rsa');
     return pkcs8(input.der);
   }
-  const m = PEM_RE.exec(input.pem);
+  // The first private key block, as OpenSSL's PEM_read_bio_PrivateKey finds it among certificates.
+  const m = [...input.pem.matchAll(PEM_RE)].find((b) => b[1]!.endsWith('PRIVATE KEY'));
   if (!m) throw new Error('no PEM private key');
   const [, label, text] = m as unknown as [string, string, string];
   // RFC 1421 headers ("Name: value" lines, then an empty line) come before the base64.

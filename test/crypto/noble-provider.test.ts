@@ -36,6 +36,7 @@ import { sendKeyUpdate } from '../../src/tls/handshake-connected13.js';
 const FIX = new URL('../../fixtures/', import.meta.url).pathname;
 const fixture = (name: string): string => readFileSync(FIX + name, 'latin1');
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const derLen = (n: number): Buffer => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]));
 const PROVIDERS: [string, CryptoProvider][] = [
   ['noble', nobleCrypto],
   ['node', nodeCrypto],
@@ -142,6 +143,9 @@ test('keys: the same type and details as node:crypto reads; they match their cer
     const other = new nc.X509Certificate(fixture(kind === 'ecdsa-p256' ? 'leaf-ecdsa-p384.pem' : 'leaf-ecdsa-p256.pem')).raw;
     assert.equal(nobleCrypto.privateKeyMatchesCertificate(other, noble.priv), false, kind);
   }
+  // A key after certificates in one PEM text (a combined file), found as OpenSSL finds it.
+  const combined = fixture('leaf-ecdsa-p256.pem') + fixture('leaf-ecdsa-p256.key');
+  assert.equal(nobleCrypto.importPrivateKey({ pem: combined }).asymmetricKeyDetails?.namedCurve, 'prime256v1');
   // SEC1 and PKCS#1 forms, as OpenSSL writes them.
   const ec = nc.createPrivateKey(fixture('leaf-ecdsa-p256.key'));
   const sec1 = nobleCrypto.importPrivateKey({ pem: ec.export({ type: 'sec1', format: 'pem' }) as string });
@@ -149,6 +153,18 @@ test('keys: the same type and details as node:crypto reads; they match their cer
   const rsa = nc.createPrivateKey(fixture('leaf-rsa2048.key'));
   const pkcs1 = nobleCrypto.importPrivateKey({ der: rsa.export({ type: 'pkcs1', format: 'der' }), format: 'pkcs1' });
   assert.equal(pkcs1.asymmetricKeyDetails?.modulusLength, 2048);
+  // RSA keys past OpenSSL's bounds are not loaded (a hostile certificate cannot ask for unbounded work).
+  const spki = (n: string, e: string) => {
+    const int = (hex: string) => { const b = Buffer.from(hex, 'hex'); return Buffer.concat([Buffer.from([0x02]), derLen(b.length), b]); };
+    const seq = (...parts: Buffer[]) => { const b = Buffer.concat(parts); return Buffer.concat([Buffer.from([0x30]), derLen(b.length), b]); };
+    const rsaKey = seq(int(n), int(e));
+    const bits = Buffer.concat([Buffer.from([0x03]), derLen(rsaKey.length + 1), Buffer.from([0]), rsaKey]);
+    return seq(Buffer.from('300d06092a864886f70d0101010500', 'hex'), bits);
+  };
+  const odd = (bytes: number) => '00' + 'c'.repeat(bytes * 2 - 2) + '01';
+  assert.equal(nobleCrypto.importPublicKey(spki(odd(512), '010001'))?.asymmetricKeyDetails?.modulusLength, 4096);
+  assert.equal(nobleCrypto.importPublicKey(spki(odd(2049), '010001')), null, 'over 16384 bits');
+  assert.equal(nobleCrypto.importPublicKey(spki(odd(512), '01' + '00'.repeat(9) + '01')), null, 'a 73-bit exponent with a 4096-bit modulus');
   // A key made by one provider is refused by the other, clearly.
   assert.throws(() => nodeCrypto.sign(0x0403, sec1, new Uint8Array(1)), /not imported by the node:crypto provider/);
   assert.throws(() => nobleCrypto.sign(0x0403, ec, new Uint8Array(1)), /not imported by the pure-JavaScript crypto provider/);
