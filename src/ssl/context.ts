@@ -42,6 +42,7 @@ import { encodeHostname, isAscii } from './idna.js';
 import { warnOptions, warnProtocol, warnVersion } from './deprecations.js';
 import type { MsgCallback } from './msg-callback.js';
 import { checkDhParams } from '../crypto/ffdhe.js';
+import { checkOwnChainSecurity } from './cert-security.js';
 
 /** OpenSSL's SSL reason codes, which Python reports as errno. */
 const ERR_DH_KEY_TOO_SMALL = 394;
@@ -987,6 +988,7 @@ export class SSLContext {
       chain.push(der);
     }
     if (chain.length === 0) throw pemLibError('SSL');
+    checkOwnChainSecurity(chain, this.securityLevel);
 
     const key = loadPrivateKey(this.#provider, keyText, () => {
       if (password === null || password === undefined) return null;
