@@ -3,6 +3,7 @@
 // (EE_KEY_TOO_SMALL), each chain certificate's key too (CA_KEY_TOO_SMALL), and every
 // signature but a self-signed certificate's must use a strong enough digest (CA_MD_TOO_WEAK).
 // Python raises these from load_cert_chain(), before the private key is read.
+import type { CryptoProvider } from '../crypto/provider.js';
 import { SSLError } from '../errors.js';
 import { keySecurityBits, parseCertificate } from '../x509/certificate.js';
 import { selfSigned } from '../x509/issuer-match.js';
@@ -18,7 +19,7 @@ const ERRORS = {
 };
 
 /** Throws Python's SSLError when a certificate of `chain` (leaf first, DER) is too weak for `level`. */
-export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: number): void {
+export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: number, provider?: CryptoProvider): void {
   if (level <= 0) return;
   const min = MIN_BITS[Math.min(level, 5) - 1]!;
   chain.forEach((der, i) => {
@@ -28,7 +29,7 @@ export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: numbe
     } catch {
       return; // unreadable certificates are refused elsewhere, with their own error
     }
-    const key = cert.tryPublicKey();
+    const key = cert.tryPublicKey(provider); // the context's provider reads the keys it will use
     if (!key || keySecurityBits(key) < min) fail(i === 0 ? 'EE_KEY_TOO_SMALL' : 'CA_KEY_TOO_SMALL');
     if (!selfSigned(cert) && cert.signatureSecurityBits < min) fail('CA_MD_TOO_WEAK');
   });
