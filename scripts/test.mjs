@@ -18,6 +18,7 @@ const MATRIX = [
   'test/tls/settle.test.ts',
   'test/ssl/context.test.ts',
   'test/ssl/cert-chain-pem.test.ts',
+  'test/ssl/cert-security.test.ts',
   'test/ssl/sslobject.test.ts',
   'test/ssl/session.test.ts',
   'test/ssl/sni-pha.test.ts',
