@@ -15,6 +15,7 @@ import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
 import { withAutoChain } from './auto-chain.js';
+import { checkSentChain } from './cert-security.js';
 import { warnNpn } from './deprecations.js';
 import { msgCallbackArgs, recordCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
@@ -230,6 +231,8 @@ export class SSLObject {
             runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
           }
         : undefined,
+      // The context in use when the chain goes out (an SNI callback may have switched it).
+      checkOwnChain: (chain) => checkSentChain(chain, this.#context.securityLevel),
       postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,

@@ -71,6 +71,11 @@ export interface EngineConfig {
    */
   onClientHello?: (serverName: string | null) => void;
   /**
+   * Called with our certificate chain just before it is sent (OpenSSL's ssl_security_cert_chain
+   * at that point); throwing an SSLError with an alert attached aborts the handshake.
+   */
+  checkOwnChain?: (chain: readonly Uint8Array[]) => void;
+  /**
    * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
    * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL
    * does with SSL_VERIFY_POST_HANDSHAKE.

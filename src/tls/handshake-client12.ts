@@ -192,6 +192,7 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
     const c = conn.config;
     const hs = this.hs;
     const chosen = hs.certRequest ? selectCertificate12(c.certs, hs.certRequest.schemes, c.signatureSchemes) : null;
+    if (chosen) c.checkOwnChain?.(chosen.cert.chain);
     if (hs.certRequest) conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(chosen ? chosen.cert.chain : []));
 
     const kx = this.kx;

@@ -67,6 +67,7 @@ export function selectCertificate(
 }
 
 export function sendCertificate(conn: Connection, context: Uint8Array, chain: readonly Uint8Array[]): void {
+  if (chain.length > 0) conn.config.checkOwnChain?.(chain);
   const entries: CertificateEntry[] = chain.map((der) => ({ der, extensions: [] }));
   conn.sendHandshake(HandshakeType.certificate, encodeCertificate({ context, entries }));
 }

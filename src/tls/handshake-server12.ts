@@ -129,6 +129,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
       extensions: shExts,
     }),
   );
+  conn.config.checkOwnChain?.(cert.chain);
   conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(cert.chain));
 
   let share: KeyShare | DhKey;

@@ -207,6 +207,7 @@ function answerCertificateRequest(conn: Connection, msg: HandshakeMessage): void
   };
   const chosen = selectCertificate(conn.config.certs, schemes, conn.config.signatureSchemes);
   const chain = chosen ? chosen.cert.chain : [];
+  if (chain.length > 0) conn.config.checkOwnChain?.(chain);
   send(HandshakeType.certificate, encodeCertificate({ context: req.context, entries: chain.map((der) => ({ der, extensions: [] })) }));
   if (chosen) {
     const input = certificateVerifyInput(false, hash.peek());

@@ -24,18 +24,22 @@ const RESOLVING = Symbol('resolving');
 
 /**
  * Bundles `entry` (a file path, or source text whose imports resolve from
- * `resolveDir`, by default the repository) as an ES module for the browser. Node
+ * `resolveDir`, by default the repository) for the browser, as an ES module
+ * or a plain script (`iife`). Node
  * built-ins are not fatal here: they are collected, left external, and
  * reported, so a test can name every offending import at once.
  */
-export async function bundleForBrowser(entry: { file: string } | { contents: string; resolveDir?: string }): Promise<BrowserBundle> {
+export async function bundleForBrowser(
+  entry: { file: string } | { contents: string; resolveDir?: string },
+  format: 'esm' | 'iife' = 'esm',
+): Promise<BrowserBundle> {
   const nodeImports: NodeImport[] = [];
   const result = await esbuild.build({
     ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir ?? REPO, loader: 'ts', sourcefile: 'page.ts' } }),
     absWorkingDir: REPO,
     bundle: true,
     platform: 'browser',
-    format: 'esm',
+    format,
     target: 'es2022',
     write: false,
     logLevel: 'silent',
