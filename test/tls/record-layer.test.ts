@@ -135,6 +135,38 @@ test('a record under the wrong sequence number, header or key is bad_record_mac'
   assert.deepEqual(eo.open(empty.subarray(0, 5), empty.subarray(5)).data.length, 0);
 });
 
+test('a record that does not open uses up no sequence number: the next one still opens (RFC 8446 4.2.10)', () => {
+  // A server that rejected 0-RTT skips records it cannot open under the
+  // handshake keys; they were never sealed under those keys, so the next
+  // record the client does seal under them is its sequence number 0.
+  const opener = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  const otherKey = Buffer.alloc(16, 0x5a);
+  const inner = Buffer.from('early\x17', 'latin1');
+  const header = Buffer.from([23, 3, 3, 0, inner.length + 16]);
+  const foreign = gcm(otherKey, xorNonce(IV12, 0), header, inner);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(reasonOf(() => opener.open(header, foreign)).reason, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+  }
+  const fin = Buffer.from('finished\x16', 'latin1');
+  const h2 = Buffer.from([23, 3, 3, 0, fin.length + 16]);
+  assert.deepEqual(opener.open(h2, gcm(KEY16, xorNonce(IV12, 0), h2, fin)), { type: 22, data: Buffer.from('finished') });
+  const h3 = Buffer.from([23, 3, 3, 0, inner.length + 16]);
+  assert.deepEqual(opener.open(h3, gcm(KEY16, xorNonce(IV12, 1), h3, inner)).data, Buffer.from('early'));
+});
+
+test('TLS 1.2 AES-GCM: the explicit nonce is read from the record, whatever value the peer chose (RFC 5288 3)', () => {
+  // RFC 5288 lets the sender pick any unique nonce_explicit; the receiver
+  // must use the one in the record, not assume the sequence number.
+  const salt = IV12.subarray(0, 4);
+  const opener = new Tls12Protection(nodeCrypto.aead('aes-128-gcm', KEY16), salt, true);
+  for (const [seq, explicit] of [[0, 'f0e1d2c3b4a59687'], [1, '0000000000000000']] as const) {
+    const data = Buffer.from(`record ${seq}`);
+    const aad = Buffer.concat([seqBytes(seq), Buffer.from([23, 3, 3, 0, data.length])]);
+    const body = Buffer.concat([Buffer.from(explicit, 'hex'), gcm(KEY16, Buffer.concat([salt, Buffer.from(explicit, 'hex')]), aad, data)]);
+    assert.deepEqual(opener.open(Buffer.from([23, 3, 3, 0, body.length]), body), { type: 23, data });
+  }
+});
+
 /** An AEAD that 'decrypts' to whatever the test wants, to reach the checks after decryption. */
 function fakeAead(plain: Uint8Array | null): AeadKey {
   return { tagLength: 16, seal: () => [], open: () => plain };
@@ -207,6 +239,22 @@ test('reader: one byte at a time gives the same records as all at once', () => {
   const whole = readAll(new RecordReader(), bytes, 9).map((x) => x.record);
   assert.deepEqual(readAll(new RecordReader(), bytes, 1).map((x) => x.record), whole);
   assert.deepEqual(whole.map((x) => x.type), [22, 21, 23]);
+});
+
+test('reader: a body chunk shaped like a whole record is still body; lastBodyLength is the body length', () => {
+  const r = new RecordReader();
+  // The header alone, then the 10-byte body in one piece; the body's bytes
+  // 3-4 read as a length of 5, so the chunk is 5 + 5 bytes long, like a record.
+  assert.equal(r.push(Buffer.from([22, 3, 3, 0, 10])), null);
+  const body = Buffer.from([22, 3, 3, 0, 5, 6, 7, 8, 9, 10]);
+  const got = r.push(body);
+  assert.deepEqual(got?.record, { type: 22, data: body });
+  assert.equal(r.lastBodyLength, 10);
+  // A whole record in one piece.
+  assert.deepEqual(r.push(Buffer.from([23, 3, 3, 0, 3, 1, 2, 3]))?.record, { type: 23, data: Buffer.of(1, 2, 3) });
+  assert.equal(r.lastBodyLength, 3);
+  assert.deepEqual(readAll(r, Buffer.from([23, 3, 3, 0, 2, 1, 2]), 1).map((x) => x.record), [{ type: 23, data: Buffer.of(1, 2) }]);
+  assert.equal(r.lastBodyLength, 2);
 });
 
 test('reader: HTTP and proxy requests are recognised on the first record only', () => {
