@@ -36,8 +36,11 @@ export const CRITICAL = [
 // The tests that exercise each group quickly (in memory, no peers): Stryker
 // runs, for each mutant, only those of them that reach its code. The engine
 // tests under test/tls are kept fast for this reason.
-// One process with all of them (test/mutation/engine-suite.ts).
-const TLS_TESTS = ['test/mutation/engine-suite.ts'];
+// One process with all of them (test/mutation/engine-suite.ts); then, as
+// files of their own (so that Stryker runs them only for the mutants they
+// reach), the in-memory tests of the Python API that take the engine through
+// resumption, 0-RTT, PSKs, SNI and post-handshake authentication.
+const TLS_TESTS = ['test/mutation/engine-suite.ts', 'test/ssl/session.test.ts', 'test/ssl/sni-pha.test.ts', 'test/ssl/sslobject.test.ts'];
 const X509_TESTS = ['test/x509/**/*.test.ts'];
 // alert.ts's names and texts are compared with python3's and openssl's.
 const ALERT_TESTS = ['test/tls/alert.test.ts', 'test/tls/reason-strings.test.ts'];
