@@ -1,6 +1,7 @@
 // ssl-ts: Python's ssl module for TypeScript, on a sans-I/O TLS engine.
 export * from './errors.js';
 export * from './ssl/constants.js';
+export { asn1ObjectFromOid, asn1ObjectFromName, asn1ObjectFromNid } from './ssl/asn1-object.js';
 export { MemoryBIO } from './ssl/memory-bio.js';
 export {
   SSLContext,

@@ -31,6 +31,10 @@ const SERVER_OPTIONS = `  server                    listen like openssl s_server
       --alpn a,b            accept these ALPN protocols
       --www                 answer HTTP requests with a status page, then close
       --cafile F --verify   require a client certificate issued by these CAs
+      --ciphers S           TLS 1.2 suites, an OpenSSL cipher string (default:
+                            Python's); e.g. DEFAULT adds the HMAC-SHA1 suites
+      --dhparam F|auto      DH parameters for DHE suites (a PEM file), or
+                            auto: chosen by the key's strength, as s_server
       --trace               print each connection's handshake ladder
 `;
 

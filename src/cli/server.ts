@@ -35,6 +35,10 @@ export interface ServerOptions {
   pass?: string;
   /** File whose first line is the key's password. */
   passFile?: string;
+  /** An OpenSSL cipher string for the TLS 1.2 suites (`setCiphers`). */
+  ciphers?: string;
+  /** DH parameters for the DHE suites: a PEM file (`loadDhParams`) or 'auto' (`dhAuto`, as s_server does). */
+  dhparam?: string;
 }
 
 export function parseServerArgs(argv: string[]): ServerOptions {
@@ -52,6 +56,8 @@ export function parseServerArgs(argv: string[]): ServerOptions {
       trace: { type: 'boolean' },
       cafile: { type: 'string' },
       verify: { type: 'boolean' },
+      ciphers: { type: 'string' },
+      dhparam: { type: 'string' },
     },
     false,
   );
@@ -73,12 +79,14 @@ export function parseServerArgs(argv: string[]): ServerOptions {
     verify: v.verify ?? false,
     pass: v.pass,
     passFile: v['pass-file'],
+    ciphers: v.ciphers,
+    dhparam: v.dhparam,
   };
 }
 
 /** The server's context; without --cert, `ephemeralCa` receives the PEM of the CA made for this run. */
 function makeContext(o: ServerOptions, ephemeralCa: (pem: string) => void): SSLContext {
-  for (const f of [o.cert, o.key, o.cafile]) requireFile(f);
+  for (const f of [o.cert, o.key, o.cafile, o.dhparam === 'auto' ? undefined : o.dhparam]) requireFile(f);
   const password = keyPassword(o.pass, o.passFile);
   const ctx = new SSLContext(PROTOCOL_TLS_SERVER);
   if (o.cert) {
@@ -94,6 +102,10 @@ function makeContext(o: ServerOptions, ephemeralCa: (pem: string) => void): SSLC
     ctx.verifyMode = o.verify ? CERT_REQUIRED : CERT_OPTIONAL;
   }
   if (o.alpn) ctx.setAlpnProtocols(o.alpn);
+  // An invalid string raises SSLError('No cipher can be selected.'), as Python's set_ciphers().
+  if (o.ciphers !== undefined) ctx.setCiphers(o.ciphers);
+  if (o.dhparam === 'auto') ctx.dhAuto = true;
+  else if (o.dhparam !== undefined) ctx.loadDhParams(o.dhparam);
   return ctx;
 }
 

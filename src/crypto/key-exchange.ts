@@ -11,27 +11,15 @@ const NIST: Record<number, { curve: string; pointLength: number }> = {
 
 // X25519/X448 values travel raw; node imports them fastest as JWK (the SPKI
 // DER route costs over 100 us each way in Node 20).
-const MONTGOMERY: Record<number, { crv: 'X25519' | 'X448'; length: number; basePoint: number }> = {
-  0x001d: { crv: 'X25519', length: 32, basePoint: 9 },
-  0x001e: { crv: 'X448', length: 56, basePoint: 5 },
+const MONTGOMERY: Record<number, { crv: 'X25519' | 'X448'; length: number }> = {
+  0x001d: { crv: 'X25519', length: 32 },
+  0x001e: { crv: 'X448', length: 56 },
 };
 
 function montgomeryPublic(crv: 'X25519' | 'X448', u: Uint8Array): nc.KeyObject {
   return nc.createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(u).toString('base64url') }, format: 'jwk' });
 }
 
-/** The base point u = 9 (X25519) or u = 5 (X448), little-endian (RFC 7748 4.1, 4.2). */
-const BASE_POINTS = new Map<number, nc.KeyObject>();
-function basePoint(spec: (typeof MONTGOMERY)[number]): nc.KeyObject {
-  let key = BASE_POINTS.get(spec.basePoint);
-  if (!key) {
-    const u = new Uint8Array(spec.length);
-    u[0] = spec.basePoint;
-    key = montgomeryPublic(spec.crv, u);
-    BASE_POINTS.set(spec.basePoint, key);
-  }
-  return key;
-}
 export function isSupportedGroup(group: number): boolean {
   return group in NIST || group in MONTGOMERY || isFfdheGroup(group);
 }
@@ -59,10 +47,13 @@ class NistShare implements KeyShare {
  * of the new key deadlocks the whole process under allocation pressure: the
  * export holds the key's mutex while allocating, the allocation runs the GC,
  * and the GC finalizes the finished key-generation job, which takes the same
- * mutex. So no key-generation job and no key export here: the private key is
- * RFC 7748's 32 (56) random bytes imported as JWK (`x` is required to be a
- * string but ignored for private keys), and the public value is computed as
- * X25519(k, base point) by the same diffieHellman() that derives the secret.
+ * mutex. So no key-generation job here: the private key is RFC 7748's 32 (56)
+ * random bytes imported as JWK (`x` is required to be a string but ignored
+ * for private keys). OpenSSL computes X25519(k, base point) while importing
+ * it, so the public value is read back from the derived public KeyObject: no
+ * job exists whose finalizer could take that key's mutex, and this costs half
+ * of a second scalar multiplication with diffieHellman() (about 3 us against
+ * 30 us). test/crypto/key-exchange.test.ts runs the freezing loop on it.
  */
 class MontgomeryShare implements KeyShare {
   readonly publicKey: Uint8Array;
@@ -70,7 +61,9 @@ class MontgomeryShare implements KeyShare {
   constructor(readonly group: number, private readonly spec: (typeof MONTGOMERY)[number]) {
     const d = nc.randomBytes(spec.length).toString('base64url');
     this.privateKey = nc.createPrivateKey({ key: { kty: 'OKP', crv: spec.crv, d, x: '' }, format: 'jwk' });
-    this.publicKey = nc.diffieHellman({ privateKey: this.privateKey, publicKey: basePoint(spec) });
+    const x = nc.createPublicKey(this.privateKey).export({ format: 'jwk' }).x;
+    if (typeof x !== 'string') throw new Error('no public value for the key share');
+    this.publicKey = Buffer.from(x, 'base64url');
   }
   derive(peer: Uint8Array): Uint8Array | null {
     if (peer.length !== this.spec.length) return null;

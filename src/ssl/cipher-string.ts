@@ -23,7 +23,9 @@ interface Suite12 {
   enc: 'AESGCM' | 'CHACHA20' | 'AES';
   bits: 128 | 256;
   /** OpenSSL's MAC class: AEAD, or the HMAC hash of CBC suites. */
-  mac: 'AEAD' | 'SHA256' | 'SHA384';
+  mac: 'AEAD' | 'SHA1' | 'SHA256' | 'SHA384';
+  /** The protocol OpenSSL names as the suite's origin (SSL_CIPHER_get_version). */
+  since: 'TLSv1.2' | 'TLSv1' | 'SSLv3';
 }
 
 /**
@@ -39,7 +41,9 @@ const TLS12_SUITES: readonly Suite12[] = ENGINE_SUITES.map((s) => ({
   auth: s.auth,
   enc: s.mode === 'cbc' ? 'AES' : s.aead === 'chacha20-poly1305' ? 'CHACHA20' : 'AESGCM',
   bits: s.bits === 256 ? 256 : 128,
-  mac: s.mode === 'cbc' ? (s.macHash === 'sha384' ? 'SHA384' : 'SHA256') : 'AEAD',
+  mac: s.mode === 'cbc' ? (s.macHash === 'sha384' ? 'SHA384' : s.macHash === 'sha1' ? 'SHA1' : 'SHA256') : 'AEAD',
+  // The SHA-1 suites come from RFC 4492 (ECDHE, 'TLSv1') and SSLv3 (DHE).
+  since: s.macHash !== 'sha1' ? 'TLSv1.2' : s.kx === 'ECDHE' ? 'TLSv1' : 'SSLv3',
 }));
 
 /** Names of the TLS 1.2 suites ssl-ts implements, in OpenSSL's default order. */
@@ -68,7 +72,10 @@ const aes: Pred = (s) => s.enc === 'AESGCM' || s.enc === 'AES';
 const ALIASES: ReadonlyMap<string, Pred> = new Map<string, Pred>([
   ['ALL', all],
   ['HIGH', all],
-  ['TLSv1.2', all],
+  ['TLSv1.2', (s) => s.since === 'TLSv1.2'],
+  ['TLSv1', (s) => s.since === 'TLSv1'],
+  ['TLSv1.0', (s) => s.since === 'TLSv1'],
+  ['SSLv3', (s) => s.since === 'SSLv3'],
   ['kECDHE', ecdhe],
   ['kEECDH', ecdhe],
   ['ECDHE', ecdhe],
@@ -90,13 +97,15 @@ const ALIASES: ReadonlyMap<string, Pred> = new Map<string, Pred>([
   ['FIPS', aes],
   ['SHA256', (s) => s.mac === 'SHA256'],
   ['SHA384', (s) => s.mac === 'SHA384'],
+  ['SHA1', (s) => s.mac === 'SHA1'],
+  ['SHA', (s) => s.mac === 'SHA1'],
   ['CBC', (s) => s.mac !== 'AEAD'],
   ...[
     'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT', 'kRSA', 'RSA', 'ADH', 'AECDH',
     'kPSK', 'kRSAPSK', 'kECDHEPSK', 'kDHEPSK', 'kSRP', 'kGOST', 'kGOST18', 'aDSS', 'DSS', 'aNULL', 'aPSK',
-    'aGOST01', 'aGOST12', 'aGOST', 'aSRP', 'PSK', 'SRP', 'SSLv3', 'TLSv1', 'TLSv1.0', 'eNULL', 'NULL', 'DES',
+    'aGOST01', 'aGOST12', 'aGOST', 'aSRP', 'PSK', 'SRP', 'eNULL', 'NULL', 'DES',
     '3DES', 'RC4', 'RC2', 'IDEA', 'SEED', 'AESCCM', 'AESCCM8', 'CAMELLIA', 'CAMELLIA128', 'CAMELLIA256',
-    'ARIA', 'ARIA128', 'ARIA256', 'ARIAGCM', 'GOST89', 'GOST2012', 'KUZNYECHIK', 'MAGMA', 'MD5', 'SHA1', 'SHA',
+    'ARIA', 'ARIA128', 'ARIA256', 'ARIAGCM', 'GOST89', 'GOST2012', 'KUZNYECHIK', 'MAGMA', 'MD5',
     'GOST94', 'GOST89MAC', 'GOST12', 'GOST89MAC12', 'LOW', 'MEDIUM',
   ].map((n): [string, Pred] => [n, none]),
 ]);
@@ -312,8 +321,9 @@ export function cipherInfos(tls12: readonly string[]): CipherInfo[] {
     out.push({
       id: s.id,
       name,
-      protocol: 'TLSv1.2',
-      description: describe(name, 'TLSv1.2', s.kx === 'DHE' ? 'DH' : 'ECDH', s.auth, enc, s.mac),
+      // SSL_CIPHER_get_version() spells TLS 1.0 'TLSv1.0'; the description column says 'TLSv1'.
+      protocol: s.since === 'TLSv1' ? 'TLSv1.0' : s.since,
+      description: describe(name, s.since, s.kx === 'DHE' ? 'DH' : 'ECDH', s.auth, enc, s.mac),
       strength_bits: s.bits,
       alg_bits: s.bits,
       aead: s.mac === 'AEAD',

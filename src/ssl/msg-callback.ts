@@ -1,8 +1,11 @@
 // Python's SSLContext._msg_callback (OpenSSL's SSL_CTX_set_msg_callback as CPython exposes it):
 // called with (conn, direction, version, content_type, msg_type, data) for every handshake
-// message, ChangeCipherSpec and alert, in both directions. OpenSSL also reports record headers
-// (content type 256) and TLS 1.3 inner content types (257); ssl-ts does not.
-import type { TraceEvent } from '../tls/config.js';
+// message, ChangeCipherSpec and alert, in both directions, and, as OpenSSL does, for every
+// record header (content type 0x100, _TLSContentType.HEADER) and the inner content type of
+// every TLS 1.3 protected record (0x101, INNER_CONTENT_TYPE). As with OpenSSL, a connection
+// reports only if its context had a callback when it was made (SSL_new copies it), and the
+// callable is the current context's at each call.
+import type { RecordTraceEvent, TraceEvent } from '../tls/config.js';
 import { ContentType, ProtocolVersion } from '../tls/constants.js';
 
 /** Python: the callable assigned to `SSLContext._msg_callback`. */
@@ -35,4 +38,23 @@ export function msgCallbackArgs(ev: TraceEvent, version: number | null, maxVersi
     case 'alert':
       return [direction, v, ContentType.alert, ev.description, ev.data ?? Uint8Array.of(ev.level, ev.description)];
   }
+}
+
+/** OpenSSL's SSL3_RT_HEADER and SSL3_RT_INNER_CONTENT_TYPE, as Python passes them. */
+const RT_HEADER = 0x100;
+const RT_INNER_CONTENT_TYPE = 0x101;
+
+/**
+ * The arguments for a record header or inner content type. CPython takes a header's version
+ * and message type from its bytes; OpenSSL reports a written inner type with the record's
+ * version and a read one with the connection's.
+ */
+export function recordCallbackArgs(ev: RecordTraceEvent, version: number | null, maxVersion: number): Args {
+  const direction = ev.direction === 'sent' ? 'write' : 'read';
+  if (ev.kind === 'record_header') {
+    const h = ev.header;
+    return [direction, (h[1]! << 8) | h[2]!, RT_HEADER, h[0]!, h];
+  }
+  const v = direction === 'write' ? ProtocolVersion.TLS12 : (version ?? Math.min(maxVersion, ProtocolVersion.TLS13));
+  return [direction, v, RT_INNER_CONTENT_TYPE, ev.type, Uint8Array.of(ev.type)];
 }

@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 import { nodeCrypto } from '../crypto/node-provider.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
-import type { EngineConfig, TraceEvent, VerifyRequest } from '../tls/config.js';
+import type { EngineConfig, RecordTraceEvent, TraceEvent, VerifyRequest } from '../tls/config.js';
 import { Connection } from '../tls/connection.js';
 import { groupName, NamedGroup, signatureSchemeName, versionName } from '../tls/constants.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../tls/handshake-common13.js';
@@ -15,8 +15,9 @@ import { startServer } from '../tls/handshake-server13.js';
 import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
+import { withAutoChain } from './auto-chain.js';
 import { warnNpn } from './deprecations.js';
-import { msgCallbackArgs } from './msg-callback.js';
+import { msgCallbackArgs, recordCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
 import { alertForVerifyError } from '../x509/verify.js';
 import { verifyPeerChain } from './verify-chain.js';
@@ -137,6 +138,7 @@ export class SSLObject {
     this.outgoing = outgoing;
     this.serverSide = !!opts.serverSide;
     this.serverHostname = opts.serverHostname ?? null;
+    this.#msgCallbackOn = context._msgCallback !== null;
     if (opts.session !== null && opts.session !== undefined) this.session = opts.session;
   }
 
@@ -154,18 +156,26 @@ export class SSLObject {
     this.#context = value;
     const c = this.conn?.config;
     if (c) {
-      c.certs = value._certs;
+      c.certs = withAutoChain(value, value._certs);
       c.alpn = value._alpnProtocols;
       c.alpnSelect = value._alpnSelect ?? undefined;
     }
   }
 
+  /** Whether the context had a _msg_callback when this object was made (OpenSSL's SSL_new copies it). */
+  readonly #msgCallbackOn: boolean;
+
   /** Python's _msg_callback of the current context; its exception is raised after the engine step. */
-  #msgCallback(ev: TraceEvent): void {
+  #msgCallback(ev: TraceEvent | RecordTraceEvent): void {
     const cb = this.#context._msgCallback;
-    if (!cb || this.#callbackError) return;
+    if (!cb || this.#callbackError || !this.#msgCallbackOn) return;
     const range = this.#context._versionRange();
-    const args = msgCallbackArgs(ev, this.conn?.negotiated.version ?? null, range?.max ?? 0x0304);
+    const version = this.conn?.negotiated.version ?? null;
+    const max = range?.max ?? 0x0304;
+    const args =
+      ev.kind === 'record_header' || ev.kind === 'inner_content_type'
+        ? recordCallbackArgs(ev, version, max)
+        : msgCallbackArgs(ev, version, max);
     if (!args) return;
     try {
       cb(this._owner ?? this, ...args);
@@ -196,7 +206,7 @@ export class SSLObject {
       verifyHostname: !this.serverSide && ctx.checkHostname ? host : null,
       verifyMode: ctx.verifyMode,
       verify: (req) => this.verifyPeer(req),
-      certs: ctx._certs,
+      certs: withAutoChain(ctx, ctx._certs),
       alpn: ctx._alpnProtocols,
       alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
@@ -208,7 +218,14 @@ export class SSLObject {
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
       numTickets: this.serverSide ? ctx.numTickets : 0,
-      onClientHello: this.serverSide ? (name) => runSniCallback(ctx, this._owner ?? this, name) : undefined,
+      // As OpenSSL's final_server_name: the callback of the context in use (an earlier call may
+      // have switched it, before a HelloRetryRequest), else the first context's.
+      onClientHello: this.serverSide
+        ? (name) => {
+            const current = this.#context;
+            runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
+          }
+        : undefined,
       postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,
@@ -228,6 +245,7 @@ export class SSLObject {
         this._nodeHooks?.event?.(ev);
         this.#msgCallback(ev);
       },
+      recordTrace: this.#msgCallbackOn ? (ev) => this.#msgCallback(ev) : undefined,
       keylog: keylogSink(ctx.keylogFilename, this._nodeHooks?.keylog),
     };
   }

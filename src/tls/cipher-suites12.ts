@@ -1,9 +1,13 @@
 // The TLS 1.2 suites we implement, with OpenSSL's names: ECDHE with AEAD
 // (RFC 5289, RFC 7905), ECDHE with AES-CBC and HMAC-SHA256/384 (RFC 5289),
-// and finite-field DHE with AES-GCM (RFC 5288) or AES-CBC-SHA256 (RFC 5246).
+// finite-field DHE with AES-GCM (RFC 5288) or AES-CBC-SHA256 (RFC 5246), and
+// the older AES-CBC suites with HMAC-SHA1 (RFC 4492/8422, RFC 5246), which
+// OpenSSL's DEFAULT still enables and Python's default string leaves out.
 import type { AeadName, HashName } from '../crypto/provider.js';
 
 export type CbcName = 'aes-128-cbc' | 'aes-256-cbc';
+/** HMAC hash of a CBC suite: SHA-1 for the pre-TLS 1.2 suites, otherwise the PRF hash. */
+export type MacHash = HashName | 'sha1';
 
 export interface CipherSuite12 {
   readonly id: number;
@@ -18,7 +22,7 @@ export interface CipherSuite12 {
   /** The block cipher, for `mode === 'cbc'`. */
   readonly cbc: CbcName | null;
   /** HMAC hash of CBC suites (null for AEAD suites). */
-  readonly macHash: HashName | null;
+  readonly macHash: MacHash | null;
   readonly macLength: number;
   readonly keyLength: number;
   /** Implicit IV bytes from the key block: 4 for GCM (plus 8 explicit), 12 for ChaCha20, 0 for CBC. */
@@ -56,9 +60,14 @@ function chacha(id: number, name: string, auth: Auth): CipherSuite12 {
   };
 }
 
-/** CBC suites: the PRF hash is the MAC hash (SHA-384 suites use a SHA-384 PRF, RFC 5289 3.2). */
-function cbc(id: number, name: string, kx: Kx, auth: Auth, bits: 128 | 256, mac: 'sha256' | 'sha384'): CipherSuite12 {
-  const macLength = mac === 'sha384' ? 48 : 32;
+/**
+ * CBC suites: the PRF hash is the MAC hash (SHA-384 suites use a SHA-384 PRF,
+ * RFC 5289 3.2); the SHA-1 suites predate TLS 1.2 and so use its default
+ * SHA-256 PRF (RFC 5246 5).
+ */
+function cbc(id: number, name: string, kx: Kx, auth: Auth, bits: 128 | 256, mac: MacHash): CipherSuite12 {
+  const macLength = mac === 'sha384' ? 48 : mac === 'sha1' ? 20 : 32;
+  const prf: HashName = mac === 'sha384' ? 'sha384' : 'sha256';
   return {
     id, name, kx, auth, bits, mode: 'cbc',
     aead: 'aes-128-gcm', // unused in CBC mode
@@ -67,7 +76,7 @@ function cbc(id: number, name: string, kx: Kx, auth: Auth, bits: 128 | 256, mac:
     keyLength: bits / 8,
     fixedIvLength: 0,
     explicitNonce: true,
-    hash: mac, hashLength: macLength,
+    hash: prf, hashLength: prf === 'sha384' ? 48 : 32,
   };
 }
 
@@ -87,6 +96,12 @@ export const TLS12_SUITES: readonly CipherSuite12[] = [
   cbc(0xc023, 'ECDHE-ECDSA-AES128-SHA256', 'ECDHE', 'ECDSA', 128, 'sha256'),
   cbc(0xc027, 'ECDHE-RSA-AES128-SHA256', 'ECDHE', 'RSA', 128, 'sha256'),
   cbc(0x0067, 'DHE-RSA-AES128-SHA256', 'DHE', 'RSA', 128, 'sha256'),
+  cbc(0xc00a, 'ECDHE-ECDSA-AES256-SHA', 'ECDHE', 'ECDSA', 256, 'sha1'),
+  cbc(0xc014, 'ECDHE-RSA-AES256-SHA', 'ECDHE', 'RSA', 256, 'sha1'),
+  cbc(0x0039, 'DHE-RSA-AES256-SHA', 'DHE', 'RSA', 256, 'sha1'),
+  cbc(0xc009, 'ECDHE-ECDSA-AES128-SHA', 'ECDHE', 'ECDSA', 128, 'sha1'),
+  cbc(0xc013, 'ECDHE-RSA-AES128-SHA', 'ECDHE', 'RSA', 128, 'sha1'),
+  cbc(0x0033, 'DHE-RSA-AES128-SHA', 'DHE', 'RSA', 128, 'sha1'),
 ];
 
 export function tls12SuiteById(id: number): CipherSuite12 | undefined {

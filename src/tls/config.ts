@@ -25,6 +25,14 @@ export type TraceEvent =
   | { direction: 'sent' | 'received'; kind: 'change_cipher_spec'; data?: Uint8Array }
   | { direction: 'sent' | 'received'; kind: 'alert'; level: number; description: number; data?: Uint8Array };
 
+/**
+ * ssl-ts only, for Python's _msg_callback (OpenSSL's SSL3_RT_HEADER and SSL3_RT_INNER_CONTENT_TYPE):
+ * a record header as written or read, and the inner content type of a TLS 1.3 protected record.
+ */
+export type RecordTraceEvent =
+  | { direction: 'sent' | 'received'; kind: 'record_header'; header: Uint8Array }
+  | { direction: 'sent' | 'received'; kind: 'inner_content_type'; type: number };
+
 export interface EngineConfig {
   isServer: boolean;
   provider: CryptoProvider;
@@ -55,7 +63,8 @@ export interface EngineConfig {
   middleboxCompat: boolean;
   numTickets: number;
   /**
-   * Server: called once the first ClientHello is parsed and the version chosen, before the
+   * Server: called for each ClientHello (the second one after a HelloRetryRequest too, as
+   * OpenSSL does), once it is parsed and the version chosen, before the
    * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
    * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
    * alert attached) aborts the handshake, as OpenSSL's servername callback does.
@@ -103,6 +112,8 @@ export interface EngineConfig {
   /** The clock for ticket ages and lifetimes, in ms since the epoch (tests move it). */
   now?: () => number;
   trace?: (ev: TraceEvent) => void;
+  /** Every record header and TLS 1.3 inner content type, in order with `trace`'s messages (a sent message is reported after the header of the record that carries it, as OpenSSL does). */
+  recordTrace?: (ev: RecordTraceEvent) => void;
   /** Secrets in the NSS key log format's terms (label, client random, secret), for SSLKEYLOGFILE. */
   keylog?: (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
 }

@@ -4,7 +4,7 @@
 import { SSLError } from '../errors.js';
 import { alertToSend, illegalParameter, peerAlertError, tlsError, unexpectedMessage } from './alert.js';
 import { Alert, AlertLevel, ContentType, ProtocolVersion } from './constants.js';
-import type { EngineConfig } from './config.js';
+import type { EngineConfig, TraceEvent } from './config.js';
 import { frameHandshake, type HandshakeMessage, HandshakeReassembler } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
 import { MAX_EMPTY_RECORDS, MAX_WARN_ALERTS, maxMessageSize } from './message-limits.js';
@@ -88,6 +88,8 @@ export class Connection {
   );
   private out: Uint8Array[] = [];
   private pendingHandshake: Uint8Array[] = [];
+  /** Trace events of the queued handshake messages: reported once their record is written. */
+  private pendingTrace: TraceEvent[] = [];
   private appIn: Uint8Array[] = [];
   private appInSize = 0;
   private emptyRecords = 0;
@@ -143,6 +145,17 @@ export class Connection {
   constructor(readonly config: EngineConfig) {
     this.transcript = new Transcript(config.provider);
     this.state = NOT_STARTED;
+    const rt = config.recordTrace;
+    if (rt) {
+      this.reader.observer = {
+        header: (header) => rt({ direction: 'received', kind: 'record_header', header }),
+        innerType: (type) => rt({ direction: 'received', kind: 'inner_content_type', type }),
+      };
+      this.writer.observer = {
+        header: (header) => rt({ direction: 'sent', kind: 'record_header', header }),
+        innerType: (type) => rt({ direction: 'sent', kind: 'inner_content_type', type }),
+      };
+    }
   }
 
   now(): number {
@@ -211,6 +224,7 @@ export class Connection {
     const alert = alertToSend(err) ?? (e instanceof SSLError ? undefined : Alert.internal_error);
     if (alert !== undefined && !this.sentClose) {
       this.pendingHandshake = [];
+      this.pendingTrace = [];
       this.sendAlert(AlertLevel.fatal, alert);
     }
     this.error = err;
@@ -387,7 +401,7 @@ export class Connection {
     const raw = frameHandshake(type, body);
     if (addToTranscript) this.transcript.add(raw);
     this.pendingHandshake.push(raw);
-    this.config.trace?.({ direction: 'sent', kind: 'handshake', type, length: body.length, data: raw });
+    if (this.config.trace) this.pendingTrace.push({ direction: 'sent', kind: 'handshake', type, length: body.length, data: raw });
     return raw;
   }
 
@@ -397,6 +411,11 @@ export class Connection {
     const data = this.pendingHandshake.length === 1 ? this.pendingHandshake[0]! : Buffer.concat(this.pendingHandshake);
     this.pendingHandshake = [];
     this.writer.encode(ContentType.handshake, data, this.out);
+    if (this.pendingTrace.length > 0) {
+      const events = this.pendingTrace;
+      this.pendingTrace = [];
+      for (const ev of events) this.config.trace?.(ev);
+    }
   }
 
   sendChangeCipherSpec(): void {

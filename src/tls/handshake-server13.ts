@@ -104,10 +104,10 @@ class ExpectClientHello implements HandshakeState {
     conn.negotiated.offeredSuites = ch.cipherSuites;
     const sni = findExtension(ch.extensions, ExtensionType.server_name);
     if (sni) conn.negotiated.serverName = decodeServerName(sni);
-    if (!this.retry) {
-      noteClientPostHandshakeAuth(conn, ch.extensions);
-      c.onClientHello?.(conn.negotiated.serverName);
-    }
+    if (!this.retry) noteClientPostHandshakeAuth(conn, ch.extensions);
+    // OpenSSL 3.0 runs its servername callback for every ClientHello it processes, the second
+    // one after a HelloRetryRequest included.
+    c.onClientHello?.(conn.negotiated.serverName);
 
     const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
     if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');

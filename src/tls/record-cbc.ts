@@ -19,23 +19,23 @@
 // branches, node:crypto call overhead varies with input sizes, and cache
 // effects are beyond our reach. The README says so too.
 import * as nc from 'node:crypto';
-import type { HashName } from '../crypto/provider.js';
 import { tlsError } from './alert.js';
-import type { CbcName } from './cipher-suites12.js';
+import type { CbcName, MacHash } from './cipher-suites12.js';
 import { Alert, MAX_PLAINTEXT } from './constants.js';
 import type { PlainRecord, RecordProtection } from './record-layer.js';
 
 const BLOCK = 16;
 
 /** The hash's block size and the bytes its final padding needs at least (0x80 plus the length field). */
-const HASH_SHAPE: Record<HashName, { block: number; tail: number }> = {
+const HASH_SHAPE: Record<MacHash, { block: number; tail: number }> = {
+  sha1: { block: 64, tail: 9 },
   sha256: { block: 64, tail: 9 },
   sha384: { block: 128, tail: 17 },
   sha512: { block: 128, tail: 17 },
 };
 
 /** Compression-function calls of HMAC's inner hash over `n` message bytes (key block first). */
-function innerBlocks(hash: HashName, n: number): number {
+function innerBlocks(hash: MacHash, n: number): number {
   const { block, tail } = HASH_SHAPE[hash];
   return Math.ceil((block + n + tail) / block);
 }
@@ -52,7 +52,7 @@ function leMask(a: number, b: number): number {
 export interface CbcKeys {
   cipher: CbcName;
   key: Uint8Array;
-  macHash: HashName;
+  macHash: MacHash;
   macKey: Uint8Array;
   /** RFC 7366 negotiated: the MAC covers the ciphertext. */
   encryptThenMac: boolean;
@@ -70,7 +70,7 @@ export class CbcProtection implements RecordProtection {
   constructor(private readonly k: CbcKeys) {
     this.key = nc.createSecretKey(k.key);
     this.macKey = nc.createSecretKey(k.macKey);
-    this.macLength = k.macHash === 'sha384' ? 48 : k.macHash === 'sha512' ? 64 : 32;
+    this.macLength = k.macHash === 'sha384' ? 48 : k.macHash === 'sha512' ? 64 : k.macHash === 'sha1' ? 20 : 32;
   }
 
   /** seq_num || type || version || length (RFC 5246 6.2.3.1), and the sequence number moves on. */

@@ -159,6 +159,11 @@ export class RecordReader {
   maxBody = MAX_CIPHERTEXT_TLS13;
   /** Body length of the last complete record (for skipping rejected early data). */
   lastBodyLength = 0;
+  /**
+   * Python's _msg_callback: each record header once read (before decryption, as OpenSSL
+   * reports it), and the inner content type of each TLS 1.3 record once opened.
+   */
+  observer: RecordObserver | null = null;
 
   wanted(): number {
     if (this.headerHave < 5) return 5 - this.headerHave;
@@ -178,6 +183,7 @@ export class RecordReader {
       this.header.set(header);
       this.checkHeader();
       this.lastBodyLength = data.length - 5;
+      this.observer?.header(Uint8Array.from(header));
       return { header, record: this.unprotect(header, data.subarray(5)) };
     }
     let off = 0;
@@ -199,6 +205,7 @@ export class RecordReader {
     this.headerHave = 0;
     this.body = null;
     this.lastBodyLength = body.length;
+    this.observer?.header(Uint8Array.from(header));
     return { header, record: this.unprotect(header, body) };
   }
 
@@ -234,13 +241,33 @@ export class RecordReader {
     if (type === ContentType.change_cipher_spec) return { type, data: body };
     if (type === ContentType.alert && this.plainAlertsAllowed) return { type, data: body };
     if (type !== ContentType.application_data) throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
-    return p.open(header, body);
+    const rec = p.open(header, body);
+    this.observer?.innerType(rec.type);
+    return rec;
   }
+}
+
+/** Who watches records go by (Python's _msg_callback, through the connection's trace). */
+export interface RecordObserver {
+  /** The 5-byte header of a record. */
+  header(header: Uint8Array): void;
+  /** The inner content type of a TLS 1.3 protected record. */
+  innerType(type: number): void;
+}
+
+/** The header of a protected record made of these pieces (the header is part of the first). */
+function protectedHeader(pieces: readonly Uint8Array[], outerType: number): Uint8Array {
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  const length = total - 5;
+  return Uint8Array.of(outerType, 3, 3, length >> 8, length & 0xff);
 }
 
 /** Outgoing side: fragments and (once keys are set) protects records. */
 export class RecordWriter {
   protection: RecordProtection | null = null;
+  /** Python's _msg_callback: each record header as written, then a TLS 1.3 record's inner type. */
+  observer: RecordObserver | null = null;
   /** The record version of plaintext records: 0x0301 for the first ClientHello, as OpenSSL does. */
   legacyVersion = 0x0303;
   /** Padding added to each protected record; 0 like OpenSSL's default. */
@@ -257,7 +284,14 @@ export class RecordWriter {
       const frag = data.subarray(off, off + n);
       off += n;
       if (this.protection) {
-        for (const piece of this.protection.seal(type, frag, this.padding)) out.push(piece);
+        const pieces = this.protection.seal(type, frag, this.padding);
+        for (const piece of pieces) out.push(piece);
+        const o = this.observer;
+        if (o) {
+          const hides = this.protection.hidesType;
+          o.header(protectedHeader(pieces, hides ? ContentType.application_data : type));
+          if (hides) o.innerType(type);
+        }
       } else {
         const rec = Buffer.allocUnsafe(5 + n);
         rec[0] = type;
@@ -266,6 +300,7 @@ export class RecordWriter {
         rec.writeUInt16BE(n, 3);
         rec.set(frag, 5);
         out.push(rec);
+        this.observer?.header(Uint8Array.from(rec.subarray(0, 5)));
       }
     } while (off < data.length);
   }

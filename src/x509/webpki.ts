@@ -137,13 +137,15 @@ function certificateViolation(x: Certificate, i: number, last: number): WebpkiVi
   }
   if (x.hasTrailingExtensionData) return violation(INVALID, 'extension value is not DER');
   if (count(x, OID.authorityInfoAccess) > 0 && !aiaWellFormed(x)) return violation(INVALID, 'malformed authorityInfoAccess');
-  // Key identifiers: every certificate but a self-issued root names its
+  // Key identifiers: every certificate but a self-signed root names its
   // issuer's key; a root that has an AKI names its own. CABF forbids the
   // other AKI fields everywhere.
   const aki = akiFields(x);
   const root = i === last && x.selfIssued;
   if (aki && (aki.issuer || aki.serial)) return violation(INVALID, 'authorityKeyIdentifier has authorityCertIssuer or authorityCertSerialNumber');
-  if (!root && !aki?.keyId) return violation(X509_V.MISSING_AUTHORITY_KEY_IDENTIFIER, 'missing authorityKeyIdentifier keyIdentifier');
+  if (!root && !aki?.keyId && !(i === last && signedByOwnKey(x))) {
+    return violation(X509_V.MISSING_AUTHORITY_KEY_IDENTIFIER, 'missing authorityKeyIdentifier keyIdentifier');
+  }
   if (root && aki) {
     if (!aki.keyId) return violation(INVALID, 'authorityKeyIdentifier of a root without keyIdentifier');
     if (x.ski && !Buffer.from(x.aki!).equals(Buffer.from(x.ski))) return violation(INVALID, 'authorityKeyIdentifier of a root does not match its subjectKeyIdentifier');
@@ -188,6 +190,19 @@ function certificateViolation(x: Certificate, i: number, last: number): WebpkiVi
     return violation(X509_V.INVALID_PURPOSE, 'root certificate with extendedKeyUsage');
   }
   return null;
+}
+
+/**
+ * RFC 5280 4.2.1.1 lets a CA that "distributes its public key in the form of
+ * a self-signed certificate" omit the AKI: the key identifier exists to find
+ * the issuer's key, and there is none to find. A trust anchor whose issuer
+ * name differs from its subject but whose signature verifies under its own
+ * key is such a certificate (x509-limbo's cve-2024-0567 root); one signed by
+ * another CA's key is a cross-certificate and needs the AKI.
+ */
+function signedByOwnKey(x: Certificate): boolean {
+  const key = x.tryPublicKey();
+  return key !== null && x.signatureKeyTypeMatches(key) && x.verifySignedBy(key);
 }
 
 /** RFC 5952 text of an IPv6 address: lower-case, no leading zeros, the longest zero run as '::'. */

@@ -180,6 +180,31 @@ test('demo: exits 0 and shows ladders and summaries', { timeout: 30000 }, async 
 
 // ---------------------------------------------------------------- server
 
+test('server --ciphers --dhparam auto: s_client gets an HMAC-SHA1 DHE suite with OpenSSL-chosen DH parameters', { timeout: 30000 }, async () => {
+  const { s, port } = await cliServer([
+    '--www', '--cert', FIX + 'leaf-rsa2048-chain.pem', '--key', FIX + 'leaf-rsa2048.key',
+    '--ciphers', 'DHE-RSA-AES128-SHA', '--dhparam', 'auto',
+  ]);
+  try {
+    const c = start('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-cipher', 'DHE-RSA-AES128-SHA', '-CAfile', FIX + 'ca.pem', '-servername', 'localhost', '-ign_eof']);
+    c.child.stdin!.end('GET / HTTP/1.0\r\n\r\n');
+    const code = await exitWithin(c, 15000);
+    const out = c.stdout();
+    assert.equal(code, 0, c.stderr());
+    assert.match(out, /Verify return code: 0 \(ok\)/);
+    assert.match(out, /Server Temp Key: DH, 2048 bits/);
+    assert.match(out, /Cipher\s+DHE-RSA-AES128-SHA\n/);
+  } finally {
+    await stop(s);
+  }
+});
+
+test('server --ciphers with nothing we can use: exits 1 with Python\'s error', { timeout: 30000 }, async () => {
+  const s = cli(['server', '--port', '0', '--ciphers', 'CAMELLIA']);
+  assert.equal(await exitWithin(s, 15000), 1);
+  assert.match(s.stderr(), /No cipher can be selected/);
+});
+
 test('server --www: openssl s_client gets the status page', { timeout: 30000 }, async () => {
   const { s, port, ca } = await cliServer(['--www', '--alpn', 'h2,http/1.1']);
   // Without --cert the server makes its certificate at start and prints the CA.

@@ -33,9 +33,11 @@ class _Bridge:
         self.lock = threading.RLock()
         self.next_id = 1
         self.callables = {}
+        self.callable_ids = {}
         self.next_cb = 1
         self.proxies = weakref.WeakValueDictionary()
         self.last_cb_exc = None
+        self.cwd = _ROOT
 
     def _send(self, msg):
         self.proc.stdin.write((json.dumps(msg) + '\n').encode())
@@ -48,6 +50,11 @@ class _Bridge:
 
     def request(self, msg):
         with self.lock:
+            # Relative paths are the Python process's: keep node in the same directory.
+            cwd = os.getcwd()
+            if cwd != self.cwd:
+                self.cwd = cwd
+                self.request({'op': 'chdir', 'path': cwd})
             mid = self.next_id
             self.next_id += 1
             msg['id'] = mid
@@ -71,7 +78,7 @@ class _Bridge:
                 return _decode(reply['ok'])
 
     def _run_callback(self, req):
-        fn = self.callables[req['cb']]
+        fn = self.callable(req['cb'])
         try:
             result = fn(*[_decode(a) for a in req['args']])
             self._send({'cid': req['cid'], 'ok': _encode(result)})
@@ -88,17 +95,54 @@ class _Bridge:
             exc_type=type(exc), exc_value=exc, exc_traceback=exc.__traceback__,
             err_msg=None, object=None))
 
+    # Callables handed to ssl-ts are held weakly here: in CPython only the object they were given
+    # to (an SSLContext) holds them, so that a cycle through a callback can be collected
+    # (test_sni_callback_refcycle). _Proxy._set keeps the strong reference on the proxy.
+    def callable(self, k):
+        ref = self.callables.get(k)
+        fn = ref() if isinstance(ref, weakref.ref) else ref
+        if fn is None:
+            raise RuntimeError('ssl-ts called a Python callable that no longer exists')
+        return fn
+
     def callable_ref(self, fn):
-        for k, v in self.callables.items():
-            if v is fn:
-                return {'$cb': k}
+        k = self.callable_ids.get(id(fn))
+        if k is not None and self.callable(k) is fn:
+            return {'$cb': k}
         k = self.next_cb
         self.next_cb += 1
-        self.callables[k] = fn
+        ident = id(fn)
+
+        def forget(_ref, k=k, ident=ident):
+            self.callables.pop(k, None)
+            if self.callable_ids.get(ident) == k:
+                del self.callable_ids[ident]
+        try:
+            self.callables[k] = weakref.ref(fn, forget)
+        except TypeError:  # not weakly referenceable: kept for good
+            self.callables[k] = fn
+        self.callable_ids[ident] = k
         return {'$cb': k}
 
 
 _bridge = _Bridge()
+
+# The C types of _ssl are immutable (Py_TPFLAGS_IMMUTABLETYPE); Python classes are not, so the
+# ones standing in for them refuse attribute assignment as CPython does. Subclasses (ssl.SSLContext)
+# stay mutable, as in CPython.
+_IMMUTABLE = set()
+
+
+class _ImmutableType(type):
+    def __setattr__(cls, name, value):
+        if cls in _IMMUTABLE:
+            raise TypeError("cannot set %r attribute of immutable type '%s.%s'" % (name, cls.__module__, cls.__qualname__))
+        super().__setattr__(name, value)
+
+    def __delattr__(cls, name):
+        if cls in _IMMUTABLE:
+            raise TypeError("cannot delete %r attribute of immutable type '%s.%s'" % (name, cls.__module__, cls.__qualname__))
+        super().__delattr__(name)
 
 
 def _encode(v):
@@ -119,6 +163,14 @@ def _encode(v):
     raise TypeError('cannot pass %r to ssl-ts' % (v,))
 
 
+def _buffer(data):
+    """A bytes-like argument as CPython's "y*" format takes it: C-contiguous buffers only."""
+    mv = memoryview(data)
+    if not mv.c_contiguous:
+        raise BufferError('memoryview: underlying buffer is not C-contiguous')
+    return mv.tobytes()
+
+
 def _decode(v):
     if isinstance(v, list):
         return [_decode(x) for x in v]
@@ -128,8 +180,13 @@ def _decode(v):
         if '$t' in v:
             return tuple(_decode(x) for x in v['$t'])
         if '$cb' in v:
-            return _bridge.callables[v['$cb']]
+            return _bridge.callable(v['$cb'])
         if '$h' in v:
+            if v.get('$type') == 'SSLSession':
+                # CPython's SSLSocket.session makes a new SSLSession object on every access.
+                obj = SSLSession.__new__(SSLSession)
+                obj._h = v['$h']
+                return obj
             p = _bridge.proxies.get(v['$h'])
             if p is not None:
                 return p.owner_or_self() if hasattr(p, 'owner_or_self') else p
@@ -143,13 +200,19 @@ def _decode(v):
     return v
 
 
-class _Proxy:
+class _Proxy(metaclass=_ImmutableType):
     _h = None
 
     def _get(self, name):
         return _bridge.request({'op': 'get', 'h': {'$h': self._h}, 'name': name})
 
     def _set(self, name, value):
+        # The proxy holds what it was given, as the C object would (see _Bridge.callable).
+        held = self.__dict__.setdefault('_held', {})
+        if callable(value) and not isinstance(value, _Proxy):
+            held[name] = value
+        else:
+            held.pop(name, None)
         return _bridge.request({'op': 'set', 'h': {'$h': self._h}, 'name': name, 'value': _encode(value)})
 
     def _call(self, name, *args):
@@ -162,7 +225,7 @@ def _mod(name, *args):
 
 # ------------------------------------------------------------------ errors
 
-class SSLError(OSError):
+class SSLError(OSError, metaclass=_ImmutableType):
     def __str__(self):
         if isinstance(self.strerror, str):
             return self.strerror
@@ -192,6 +255,10 @@ class SSLSyscallError(SSLError):
 class SSLEOFError(SSLError):
     pass
 
+
+for _c in (SSLError, SSLCertVerificationError, SSLZeroReturnError, SSLWantReadError, SSLWantWriteError,
+           SSLSyscallError, SSLEOFError):
+    _c.__module__ = 'ssl'  # as CPython names them (ssl.SSLError)
 
 _SSL_ERRORS = {c.__name__: c for c in (SSLError, SSLCertVerificationError, SSLZeroReturnError,
                                         SSLWantReadError, SSLWantWriteError, SSLSyscallError, SSLEOFError)}
@@ -280,24 +347,15 @@ def get_default_verify_paths():
     return tuple(_mod('get_default_verify_paths'))
 
 
-_OBJECTS = {
-    '1.3.6.1.5.5.7.3.1': (129, 'serverAuth', 'TLS Web Server Authentication', '1.3.6.1.5.5.7.3.1'),
-    '1.3.6.1.5.5.7.3.2': (130, 'clientAuth', 'TLS Web Client Authentication', '1.3.6.1.5.5.7.3.2'),
-}
-
-
 def txt2obj(txt, name=False):
-    for v in _OBJECTS.values():
-        if txt == v[3] or (name and txt in (v[1], v[2])):
-            return v
-    raise ValueError('unknown object %r' % txt)
+    fn = 'asn1ObjectFromName' if name else 'asn1ObjectFromOid'
+    o = _mod(fn, txt)
+    return (o['nid'], o['shortname'], o['longname'], o['oid'])
 
 
 def nid2obj(nid):
-    for v in _OBJECTS.values():
-        if v[0] == nid:
-            return v
-    raise ValueError('unknown NID %i' % nid)
+    o = _mod('asn1ObjectFromNid', nid)
+    return (o['nid'], o['shortname'], o['longname'], o['oid'])
 
 
 # ------------------------------------------------------------------ objects
@@ -315,7 +373,7 @@ class MemoryBIO(_Proxy):
         return self._call('read', size)
 
     def write(self, data):
-        return self._call('write', bytes(memoryview(data)) if not isinstance(data, bytes) else data)
+        return self._call('write', data if isinstance(data, bytes) else _buffer(data))
 
     def write_eof(self):
         return self._call('writeEof')
@@ -329,21 +387,29 @@ class SSLSession(_Proxy):
     has_ticket = property(lambda self: self._get('hasTicket'))
 
     def __eq__(self, other):
-        return isinstance(other, SSLSession) and self._h == other._h
+        if not isinstance(other, SSLSession):
+            return NotImplemented
+        return self._call('equals', other)
 
-    def __hash__(self):
-        return hash(self._h)
+    __hash__ = None  # as CPython's: comparable, not hashable
 
 
-class Certificate:
-    def __init__(self, der):
+class Certificate(metaclass=_ImmutableType):
+    """_ssl.Certificate: made only by get_verified_chain()/get_unverified_chain(), as in CPython."""
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create '_ssl.Certificate' instances")
+
+    @classmethod
+    def _from_der(cls, der):
+        self = object.__new__(cls)
         self._der = der
+        return self
 
     def public_bytes(self, format=ENCODING_PEM):
         if format == ENCODING_DER:
             return self._der
-        b64 = base64.b64encode(self._der).decode()
-        return '-----BEGIN CERTIFICATE-----\n' + '\n'.join(b64[i:i + 64] for i in range(0, len(b64), 64)) + '\n-----END CERTIFICATE-----\n'
+        return _mod('DER_cert_to_PEM_cert', self._der)
 
     def get_info(self):
         return _mod('_test_decode_cert_der', self._der)
@@ -518,7 +584,7 @@ class _SSLObjectProxy(_Proxy):
         return self._op(lambda: self._call('read', len))
 
     def write(self, data):
-        return self._op(lambda: self._call('write', bytes(memoryview(data))))
+        return self._op(lambda: self._call('write', _buffer(data)))
 
     def pending(self):
         return self._call('pending')
@@ -531,10 +597,10 @@ class _SSLObjectProxy(_Proxy):
         return self._call('getPeerCert', bool(binary_form))
 
     def get_verified_chain(self):
-        return [Certificate(d) for d in self._call('getVerifiedChain')]
+        return [Certificate._from_der(d) for d in self._call('getVerifiedChain')]
 
     def get_unverified_chain(self):
-        return [Certificate(d) for d in self._call('getUnverifiedChain')]
+        return [Certificate._from_der(d) for d in self._call('getUnverifiedChain')]
 
     def cipher(self):
         return self._call('cipher')
@@ -568,6 +634,22 @@ class _SSLSocket(_SSLObjectProxy):
         self._out = outgoing
 
     _pending = b''
+    _header = b''  # the part of the next record header read so far
+    _left = 0  # bytes of the current record body still to read
+
+    def _recv_tls(self):
+        """Read no further than the end of the current record, as OpenSSL's socket BIO does without
+        read-ahead: the next record stays in the kernel, where select() still sees it."""
+        if self._left == 0:
+            data = _socket.socket.recv(self._sock, 5 - len(self._header))
+            self._header += data
+            if len(self._header) == 5:
+                self._left = int.from_bytes(self._header[3:5], 'big')
+                self._header = b''
+        else:
+            data = _socket.socket.recv(self._sock, self._left)
+            self._left -= len(data)
+        return data
 
     def _flush(self):
         """Send what ssl-ts produced; a non-blocking socket keeps what it cannot take yet."""
@@ -609,7 +691,7 @@ class _SSLSocket(_SSLObjectProxy):
                     r, _, _ = select.select([sock], [], [], wait)
                     if not r:
                         raise TimeoutError('The %s operation timed out' % what)
-                data = _socket.socket.recv(sock, 65536)
+                data = self._recv_tls()
                 if data:
                     self._in.write(data)
                 else:
@@ -628,8 +710,11 @@ class _SSLSocket(_SSLObjectProxy):
         return self._op(lambda: self._call('doHandshake'), 'handshake')
 
     def write(self, data):
-        return self._op(lambda: self._call('write', bytes(memoryview(data))), 'write')
+        return self._op(lambda: self._call('write', _buffer(data)), 'write')
 
     def shutdown(self):
         self._op(lambda: self._call('unwrap'))
         return self._sock
+
+
+_IMMUTABLE.update((_SSLContext, _SSLSocket, MemoryBIO, Certificate, SSLSession, SSLError))

@@ -185,6 +185,10 @@ const MODULE: Record<string, (...a: unknown[]) => unknown> = {
     out._DEFAULT_CIPHERS = ssl.DEFAULT_CIPHERS;
     return out;
   },
+  DER_cert_to_PEM_cert: (der) => ssl.DER_cert_to_PEM_cert(der as Uint8Array),
+  asn1ObjectFromOid: (t) => ssl.asn1ObjectFromOid(t as string),
+  asn1ObjectFromName: (t) => ssl.asn1ObjectFromName(t as string),
+  asn1ObjectFromNid: (n) => ssl.asn1ObjectFromNid(n as number),
   new_SSLContext: (p) => new ssl.SSLContext(p as number),
   new_MemoryBIO: () => new ssl.MemoryBIO(),
 };
@@ -232,6 +236,10 @@ function serve(msg: Record<string, Json>): void {
         tuples = TUPLE_RESULTS.has(name);
         break;
       }
+      case 'chdir':
+        process.chdir(msg.path as string);
+        result = null;
+        break;
       case 'del':
         objects.delete(msg.h as number);
         result = null;

@@ -17,39 +17,59 @@ import _ssl  # noqa: E402,F401
 from test import test_ssl  # noqa: E402
 
 results = {}
+# Each outcome is also appended to OUT.progress as it comes, so that a run that hangs or
+# crashes still tells which tests finished.
+progress = None
+
+
+def record(test_id, outcome):
+    # A test with subtests may report several outcomes: the worst one stays.
+    if results.get(test_id) in ('fail', 'error') and outcome not in ('fail', 'error'):
+        return
+    results[test_id] = outcome
+    if progress is not None:
+        progress.write(json.dumps([test_id, outcome]) + '\n')
+        progress.flush()
 
 
 class Recorder(unittest.TextTestResult):
     def addSuccess(self, test):
         super().addSuccess(test)
-        results[test.id()] = 'pass'
+        record(test.id(), 'pass')
 
     def addFailure(self, test, err):
         super().addFailure(test, err)
-        results[test.id()] = 'fail'
+        record(test.id(), 'fail')
 
     def addError(self, test, err):
         super().addError(test, err)
-        results[test.id()] = 'error'
+        record(test.id(), 'error')
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
-        results[test.id()] = 'skip'
+        record(test.id(), 'skip')
 
     def addExpectedFailure(self, test, err):
         super().addExpectedFailure(test, err)
-        results[test.id()] = 'xfail'
+        record(test.id(), 'xfail')
 
     def addUnexpectedSuccess(self, test):
         super().addUnexpectedSuccess(test)
-        results[test.id()] = 'xpass'
+        record(test.id(), 'xpass')
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            record(test.id(), 'fail' if issubclass(err[0], test.failureException) else 'error')
 
 
 def main():
     import faulthandler
     faulthandler.dump_traceback_later(int(os.environ.get("TEST_SSL_TIMEOUT", "600")), repeat=True)
+    global progress
     out = sys.argv[1]
     only = sys.argv[2:]
+    progress = open(out + '.progress', 'w')
     loader = unittest.TestLoader()
     if only:
         suite = unittest.TestSuite(loader.loadTestsFromName(n, test_ssl) for n in only)

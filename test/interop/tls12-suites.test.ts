@@ -65,6 +65,49 @@ describe('new TLS 1.2 suites: our client -> openssl s_server', () => {
   });
 });
 
+// The HMAC-SHA1 suites: in OpenSSL's DEFAULT but not in Python's default
+// string, so a context has them only when setCiphers() names them.
+const SHA1_SUITES = ['ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'DHE-RSA-AES256-SHA', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-SHA'];
+
+describe('HMAC-SHA1 CBC suites with openssl, both roles', () => {
+  for (const suite of SHA1_SUITES) {
+    for (const etm of [true, false]) {
+      test(`our client -> s_server, ${suite}${etm ? '' : ' (-no_etm)'}`, T, async () => {
+        const { obj, output } = await ourClientVsSServer(
+          ['-tls1_2', ...serveKind(kindFor(suite)), '-cipher', suite, ...(etm ? [] : ['-no_etm'])],
+          {},
+          (ctx) => ctx.setCiphers(suite),
+        );
+        assert.deepEqual(obj.cipher(), [suite, 'TLSv1.2', bitsFor(suite)]);
+        assert.match(output, new RegExp(`Ciphersuite: ${suite}`));
+        assert.equal(obj.handshakeInfo().encryptThenMac, etm);
+      });
+      test(`s_client -> our server, ${suite}${etm ? '' : ' (-no_etm)'}`, T, async () => {
+        const { obj, client } = await sClientVsOurServer(
+          ['-tls1_2', '-cipher', suite, ...(etm ? [] : ['-no_etm'])],
+          { cert: kindFor(suite) },
+          (ctx) => {
+            ctx.setCiphers(suite);
+            ctx.loadDhParams(DH2048);
+          },
+        );
+        assert.equal(client.brief.ciphersuite, suite);
+        assert.deepEqual(obj.cipher(), [suite, 'TLSv1.2', bitsFor(suite)]);
+        assert.equal(obj.handshakeInfo().encryptThenMac, etm);
+      });
+    }
+  }
+
+  test('Python\'s default string leaves them out; OpenSSL\'s DEFAULT has them', () => {
+    const ctx = ourClientContext({ versions: 'tls12' });
+    assert.ok(!ctx.getCiphers().some((c) => SHA1_SUITES.includes(c.name)));
+    ctx.setCiphers('DEFAULT');
+    const sha1 = ctx.getCiphers().filter((c) => c.digest === 'sha1');
+    assert.deepEqual(sha1.map((c) => c.name), SHA1_SUITES);
+    assert.deepEqual(sha1.map((c) => c.protocol), ['TLSv1.0', 'TLSv1.0', 'SSLv3', 'TLSv1.0', 'TLSv1.0', 'SSLv3']);
+  });
+});
+
 describe('new TLS 1.2 suites: openssl s_client -> our server', () => {
   for (const suite of NEW_SUITES) {
     for (const etm of isCbc(suite) ? [true, false] : [true]) {

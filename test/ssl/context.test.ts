@@ -156,7 +156,25 @@ const OUR_TLS12 = [
   'DHE-RSA-AES256-GCM-SHA384',
   'DHE-RSA-AES128-SHA256',
   'DHE-RSA-AES256-SHA256',
+  // HMAC-SHA1 suites: not in Python's default string, in OpenSSL's DEFAULT
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES256-SHA',
+  'DHE-RSA-AES256-SHA',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'DHE-RSA-AES128-SHA',
 ];
+
+test('get_ciphers() dicts equal python3 for our suites after set_ciphers(\'ALL\')', () => {
+  const py = python<Array<Record<string, unknown>>>(
+    "import ssl,json;c=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);c.set_ciphers('ALL');print(json.dumps(c.get_ciphers()))",
+  )!;
+  const expected = py.filter((d) => d['protocol'] === 'TLSv1.3' || OUR_TLS12.includes(d['name'] as string));
+  assert.equal(expected.length, 3 + OUR_TLS12.length);
+  const ctx = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  ctx.setCiphers('ALL');
+  assert.deepEqual(ctx.getCiphers(), expected);
+});
 
 test('the default context lists exactly what Python\'s does (all 17 suites are ours)', () => {
   const py = python<Array<Record<string, unknown>>>(
@@ -191,7 +209,9 @@ const CIPHER_SPECS = [
   'ALL:-+AES128', '  DEFAULT', ':DEFAULT', 'AES+CHACHA20', 'ecdhe-rsa-aes128-gcm-sha256', 'TLS_AES_128_GCM_SHA256',
   '@STRENGTH', '@SECLEVEL=1:FOO',
   // Python selects other (non-ssl-ts) suites; we have none to offer
-  'kRSA', 'ALL:!kECDHE:ECDHE', 'SHA1', 'CAMELLIA',
+  'kRSA', 'ALL:!kECDHE:ECDHE', 'CAMELLIA',
+  // the HMAC-SHA1 suites
+  'SHA1', 'SHA', 'TLSv1', 'TLSv1.0', 'SSLv3', 'ALL:!SHA1', 'DEFAULT:!SHA', 'SHA1+kDHE', 'ECDHE-RSA-AES128-SHA:ALL:@STRENGTH',
   // DHE and CBC (issue 9)
   'SHA256', 'SHA384', 'DHE', 'kEDH', 'EDH', 'kDHE', 'DH', 'CBC', 'DHE+AES', 'ECDH+AES', 'DHE+AESGCM', 'AES:+CBC',
   'CBC:AESGCM', 'ALL:!DHE', 'ALL:-SHA256:SHA256', 'DHE:@STRENGTH', 'AES256:CBC', 'aRSA+SHA384', 'ECDHE+SHA256',
