@@ -361,3 +361,54 @@ test('writer under keys: each fragment sealed with the writer padding', () => {
   ]);
   assert.deepEqual(out, [Buffer.of(22), Buffer.of(22)]);
 });
+
+test('observers (Python _msg_callback) see each record header as on the wire, and TLS 1.3 inner types', () => {
+  const seen: string[] = [];
+  const observer = (who: string) => ({
+    header: (h: Uint8Array) => seen.push(`${who} header ${Buffer.from(h).toString('hex')}`),
+    innerType: (t: number) => seen.push(`${who} inner ${t}`),
+  });
+  // Plaintext records: the header of each fragment.
+  const w = new RecordWriter();
+  w.observer = observer('w');
+  w.maxFragment = 3;
+  const plain: Uint8Array[] = [];
+  w.encode(22, Buffer.from('abcde'), plain);
+  assert.deepEqual(seen, plain.map((r) => `w header ${Buffer.from(r.subarray(0, 5)).toString('hex')}`));
+  assert.deepEqual(seen, ['w header 1603030003', 'w header 1603030002']);
+  // TLS 1.3 protected records: the outer header (type 23), then the inner type.
+  seen.length = 0;
+  const w13 = new RecordWriter();
+  w13.observer = observer('w');
+  w13.protection = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  w13.padding = 2;
+  const sealed: Uint8Array[] = [];
+  w13.encode(21, Buffer.from([1, 0]), sealed);
+  const wire = joined(sealed);
+  assert.deepEqual(seen, [`w header ${wire.subarray(0, 5).toString('hex')}`, 'w inner 21']);
+  assert.equal(wire.readUInt16BE(3), wire.length - 5);
+  assert.equal(wire[0], 23);
+  // The reader reports the header before opening and the inner type after, on both paths.
+  seen.length = 0;
+  const r = new RecordReader();
+  r.observer = observer('r');
+  r.protection = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  assert.deepEqual(r.push(wire)?.record, { type: 21, data: Buffer.from([1, 0]) });
+  assert.deepEqual(seen, [`r header ${wire.subarray(0, 5).toString('hex')}`, 'r inner 21']);
+  seen.length = 0;
+  const r2 = new RecordReader();
+  r2.observer = observer('r');
+  assert.equal(readAll(r2, joined(plain), 1).length, 2);
+  assert.deepEqual(seen, ['r header 1603030003', 'r header 1603030002']);
+  // TLS 1.2 protected records keep their type in the header; no inner type.
+  seen.length = 0;
+  const w12 = new RecordWriter();
+  w12.observer = observer('w');
+  w12.protection = new Tls12Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12.subarray(0, 4), true);
+  const s12: Uint8Array[] = [];
+  w12.encode(22, Buffer.from('hi'), s12);
+  const wire12 = joined(s12);
+  assert.deepEqual(seen, [`w header ${wire12.subarray(0, 5).toString('hex')}`]);
+  assert.equal(wire12[0], 22);
+  assert.equal(wire12.readUInt16BE(3), 8 + 2 + 16);
+});
