@@ -131,7 +131,7 @@ const PATTERNS = [
   '*-.b.c', '-*.b.c', '*.b-.c', '*.-b.c', '*.b..c', '.*.b.c', '.b.c', '*.xn--b.c', 'xn--a.*.b.c', 'xn--*.b.c', '*.xn--.c',
   '*.0.1', '*.b_c.d', '*.b@c.d', '*.9z.AZ', '*.a0/.c', '*.a:.c', '*.a[.c', '*.a`.c', '*.a{.c', 'a@b.example', 'a`b.example',
   'Z.example', '[.example', 'x.example.com', 'X.Example.Com', 'example.com', 'xn--abc.example.com', 'XN--ABC.example.com',
-  '0.example.com', '9-z.example.com', 'a-.b.c', '*.a-b.c', '*.a.b-c', '*.xN--b.c', 'x.b.c', 'a.b.c',
+  '0.example.com', '9-z.example.com', 'a-.b.c', '*.a-b.c', '*.a.b-c', '*.xN--b.c', 'x.b.c', 'a.b.c', '*.b.c-', 'a\u0000.example.com',
 ];
 const NAMES = [
   'www.example.com', 'WWW.EXAMPLE.COM', 'example.com', 'a.example.com', '0.example.com', '9.example.com', '/.example.com',
@@ -143,7 +143,8 @@ const NAMES = [
   'x.9z.az', 'x.9Z.AZ', 'x.a0/.c', 'x.a:.c', 'x.a[.c', 'x.a`.c', 'x.a{.c', 'a`b.example', 'A@B.EXAMPLE', 'a@b.example',
   'A`B.EXAMPLE', 'z.example', 'Z.EXAMPLE', '{.example', '[.example', 'x.example.com\u0000', 'x.example.com\u0000\u0000',
   '\u0000', 'x\u0000.example.com', 'x.example.com.', 'x.b-.c', 'x.b..c', 'x.a-b.c', 'x.a.b-c', '-x.b.c', 'x-.b.c',
-  'xn--x.b.c', 'x.xn--.c', 'y.xn--.c', 'X.B.C', 'x.b.c.', '.b.c', '.x.b.c', '*.b.c', '*', '**.b.c',
+  'xn--x.b.c', 'x.xn--.c', 'y.xn--.c', 'X.B.C', 'x.b.c.', '.b.c', '.x.b.c', '*.b.c', '*', '**.b.c', 'x.a.b.', 'x.b.c-',
+  'aa.example.com', '.example.com\u0000',
 ];
 
 test('one name per certificate: matchHostname agrees with X509_check_host for every pattern and name', () => {
@@ -154,6 +155,8 @@ test('one name per certificate: matchHostname agrees with X509_check_host for ev
   PATTERNS.forEach((p, i) => (table[`cn${i}`] = buildCert({ subject: name([['2.5.4.10', utf8('x.example.com')]], [['2.5.4.3', utf8(p)]]) })));
   table.cnBadBmp = buildCert({ subject: name([['2.5.4.3', str(30, Buffer.from('x.example.com\u0000', 'latin1'))]], [['2.5.4.3', utf8('x.example.com')]]) });
   table.cnEmpty = buildCert({ subject: name([['2.5.4.3', utf8('')]]) });
+  // OpenSSL gives up on the whole check at a commonName it cannot convert, before a later one.
+  table.cnNotAString = buildCert({ subject: name([['2.5.4.3', seq(utf8('x.example.com'))]], [['2.5.4.3', utf8('x.example.com')]]) });
   table.sanHidesCn = buildCert({ subject: name([['2.5.4.3', utf8('x.example.com')]]), extensions: [san(dns('a.example.com'))] });
   table.emailSanCn = buildCert({ subject: name([['2.5.4.3', utf8('x.example.com')]]), extensions: [san(ctxPrim(1, Buffer.from('x@x.example.com')))] });
   const cases: RefCase[] = [];
