@@ -144,7 +144,7 @@ const NAMES = [
   'A`B.EXAMPLE', 'z.example', 'Z.EXAMPLE', '{.example', '[.example', 'x.example.com\u0000', 'x.example.com\u0000\u0000',
   '\u0000', 'x\u0000.example.com', 'x.example.com.', 'x.b-.c', 'x.b..c', 'x.a-b.c', 'x.a.b-c', '-x.b.c', 'x-.b.c',
   'xn--x.b.c', 'x.xn--.c', 'y.xn--.c', 'X.B.C', 'x.b.c.', '.b.c', '.x.b.c', '*.b.c', '*', '**.b.c', 'x.a.b.', 'x.b.c-',
-  'aa.example.com', '.example.com\u0000',
+  'aa.example.com', '.example.com\u0000', '*x.example.com', 'x*.example.com',
 ];
 
 test('one name per certificate: matchHostname agrees with X509_check_host for every pattern and name', () => {
