@@ -9,7 +9,10 @@
 //
 //   in memory  ssl-ts vs Python ssl: client + server over MemoryBIO pairs in
 //              one process (sslts_bench.js, python_bench.py); plus the
-//              engine's own cost per record (ssl-ts minus its node:crypto calls)
+//              engine's own cost per record (ssl-ts minus its node:crypto calls);
+//              and ssl-ts on its pure-JavaScript provider (nobleCrypto) against
+//              ssl-ts on node:crypto, same figures (sslts_bench.js with
+//              SSL_TS_BENCH_PROVIDER=noble)
 //   TCP        ssl-ts connect()/createServer() vs node:tls, the same client
 //              and server code over loopback TCP (tcp_bench.js)
 //   idle       memory per idle established connection and N connections
@@ -130,6 +133,8 @@ const cfgArg = JSON.stringify(cfg);
 const CHILDREN = {
   'mem:ssl-ts': () => runChild('ssl-ts in memory', process.execPath, [join(BENCH_DIR, 'sslts_bench.js'), cfgArg]),
   'mem:python': () => runChild('Python ssl in memory', python, [join(BENCH_DIR, 'python_bench.py'), cfgArg]),
+  'mem:ssl-ts-noble': () =>
+    runChild('ssl-ts in memory, pure-JavaScript provider', process.execPath, [join(BENCH_DIR, 'sslts_bench.js'), cfgArg], { SSL_TS_BENCH_PROVIDER: 'noble' }),
   'tcp:ssl-ts': () => runChild('ssl-ts over TCP', process.execPath, [join(BENCH_DIR, 'tcp_bench.js'), 'ssl-ts', cfgArg]),
   'tcp:node': () => runChild('node:tls over TCP', process.execPath, [join(BENCH_DIR, 'tcp_bench.js'), 'node', cfgArg]),
   'idle:ssl-ts': () =>
@@ -150,7 +155,7 @@ function runRounds(ids) {
     }
   }
 }
-if (!only || only === 'memory') runRounds(['mem:ssl-ts', 'mem:python']);
+if (!only || only === 'memory') runRounds(['mem:ssl-ts', 'mem:python', 'mem:ssl-ts-noble']);
 if (!only || only === 'tcp') runRounds(['tcp:ssl-ts', 'tcp:node']);
 if (!only || only === 'idle') {
   for (const id of ['idle:ssl-ts', 'idle:node']) raw[id] = [CHILDREN[id]()];
@@ -254,6 +259,20 @@ if (raw['mem:ssl-ts']) {
       summary.push({ section: 'memory', row: `record_cost_${size}`, recordUs: xs.map((x) => x.recordUs), cryptoUs: xs.map((x) => x.cryptoUs), engineUs: xs.map((x) => x.engineUs) });
     }
   }
+  console.log('');
+}
+
+if (raw['mem:ssl-ts-noble']) {
+  const N = (key, label) => row('memory-providers', 'mem:ssl-ts-noble', 'mem:ssl-ts', key, label);
+  const rows = [
+    N('handshake_verify', 'Full handshakes/s (verify + hostname)'),
+    N('handshake_noverify', 'Full handshakes/s (CERT_NONE)'),
+    N('handshake_resumed', 'Resumed handshakes/s (TLS 1.3 ticket)'),
+    N('bulk_16384', 'Bulk MiB/s, 16 KiB writes'),
+    N('bulk_1024', 'Bulk MiB/s, 1 KiB writes'),
+  ];
+  console.log('In memory, by crypto provider: the same ssl-ts code on the pure-JavaScript provider (nobleCrypto) and on node:crypto');
+  printTable(['', 'pure JS', 'node:crypto', 'ratio (wall clock)', 'ratio (CPU time)', 'goal'], rows);
   console.log('');
 }
 

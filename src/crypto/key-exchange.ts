@@ -1,7 +1,8 @@
 // Ephemeral (EC)DH key shares for TLS key_share / ServerKeyExchange.
 import * as nc from 'node:crypto';
 import type { KeyShare } from './provider.js';
-import { FfdheShare, isFfdheGroup } from './ffdhe.js';
+import { isFfdheGroup } from './ffdhe.js';
+import { FfdheShare } from './node-ffdhe.js';
 
 const NIST: Record<number, { curve: string; pointLength: number }> = {
   0x0017: { curve: 'prime256v1', pointLength: 65 },
@@ -83,6 +84,6 @@ export function createKeyShare(group: number): KeyShare {
   if (nist) return new NistShare(group, nist.pointLength, nist.curve);
   const mont = MONTGOMERY[group];
   if (mont) return new MontgomeryShare(group, mont);
-  if (isFfdheGroup(group)) return new FfdheShare(group); // RFC 7919 groups, src/crypto/ffdhe.ts
+  if (isFfdheGroup(group)) return new FfdheShare(group); // RFC 7919 groups, src/crypto/node-ffdhe.ts
   throw new Error(`unsupported group 0x${group.toString(16)}`);
 }

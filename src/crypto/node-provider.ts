@@ -1,11 +1,13 @@
 // CryptoProvider over node:crypto (OpenSSL underneath): every primitive here
 // is Node's; this file only adapts calling conventions.
 import * as nc from 'node:crypto';
-import type { AeadKey, AeadName, CryptoProvider, HashName, KeyShare, RunningHash } from './provider.js';
+import type { AeadKey, AeadName, CbcKey, CbcName, CryptoProvider, HashName, KeyShare, MacHash, MacKey, RunningHash } from './provider.js';
 import { createKeyShare, isSupportedGroup } from './key-exchange.js';
 import { acceptKeyShareFor, isHybridGroup, keyShareFor } from './group-dispatch.js';
-import { signWithScheme, verifyWithScheme } from './signature.js';
-import { DhKeyPair } from './ffdhe.js';
+import { signWithScheme, verifyParams, verifyWithScheme } from './signature.js';
+import { SCHEMES } from './signature-schemes.js';
+import { autoDhPrime, DhKeyPair } from './node-ffdhe.js';
+import { importPrivateKey, importPublicKey, privateKeyMatchesCertificate } from './node-keys.js';
 
 class NodeRunningHash implements RunningHash {
   constructor(private h: nc.Hash) {}
@@ -54,6 +56,36 @@ class NodeAead implements AeadKey {
       return null;
     }
     return body;
+  }
+}
+
+class NodeCbc implements CbcKey {
+  private readonly key: nc.KeyObject;
+  constructor(private readonly alg: CbcName, key: Uint8Array) {
+    this.key = nc.createSecretKey(key);
+  }
+  encrypt(iv: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
+    const c = nc.createCipheriv(this.alg, this.key, iv).setAutoPadding(false);
+    const out: Uint8Array[] = [];
+    for (const p of parts) out.push(c.update(p));
+    out.push(c.final());
+    return out;
+  }
+  decrypt(iv: Uint8Array, ct: Uint8Array): Uint8Array {
+    const d = nc.createDecipheriv(this.alg, this.key, iv).setAutoPadding(false);
+    return Buffer.concat([d.update(ct), d.final()]);
+  }
+}
+
+class NodeMac implements MacKey {
+  private readonly key: nc.KeyObject;
+  constructor(private readonly alg: MacHash, key: Uint8Array) {
+    this.key = nc.createSecretKey(key);
+  }
+  mac(parts: readonly Uint8Array[]): Uint8Array {
+    const h = nc.createHmac(this.alg, this.key);
+    for (const p of parts) h.update(p);
+    return h.digest();
   }
 }
 
@@ -120,19 +152,30 @@ export function setEntropySourceForTests(source: EntropySource | null): void {
 /** The hybrid group's classical half and randomness come from the same (possibly seeded) source. */
 const classical = { keyShare: (g: number): KeyShare => entropy.keyShare(g), randomBytes: (n: number): Uint8Array => entropy.randomBytes(n) };
 
+/** ssl-ts only: the node:crypto provider (OpenSSL underneath), the default on Node. */
 export const nodeCrypto: CryptoProvider = {
+  name: 'node:crypto',
   hash: (name) => new NodeRunningHash(nc.createHash(name)),
   digest: (name, data) => nc.createHash(name).update(data).digest(),
   hmac: (name, key, data) => nc.createHmac(name, key).update(data).digest(),
   hkdfExtract: (name, salt, ikm) => nc.createHmac(name, salt).update(ikm).digest(),
+  macKey: (name, key) => new NodeMac(name, key),
   hkdfExpand,
   aead: (name, key) => new NodeAead(name, key),
+  cbc: (name, key) => new NodeCbc(name, key),
   keyShare: (group): KeyShare => keyShareFor(classical, group),
   acceptKeyShare: (group, peer) => acceptKeyShareFor(classical, group, peer),
   supportsGroup: (group) => isSupportedGroup(group) || isHybridGroup(group),
+  supportsFiniteFieldDh: true,
   finiteFieldDh: (prime, generator) => new DhKeyPair(prime, generator),
+  autoDhPrime,
   randomBytes: (n) => entropy.randomBytes(n),
+  supportsScheme: (scheme) => scheme in SCHEMES,
   sign: signWithScheme,
   verify: verifyWithScheme,
+  verifySignature: verifyParams,
+  importPublicKey,
+  importPrivateKey,
+  privateKeyMatchesCertificate,
   timingSafeEqual: (a, b) => a.length === b.length && nc.timingSafeEqual(a, b),
 };

@@ -9,7 +9,7 @@
 // ref, unref, addresses) are passed to the transport when it has them.
 
 import * as net from 'node:net';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { SSLContext } from '../ssl/context.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, TLSVersion } from '../ssl/constants.js';
@@ -157,8 +157,13 @@ function pemText(v: Pem): string {
 export function addCertChain(ctx: SSLContext, cert: Pem | Pem[], key: Pem | undefined, passphrase: string | undefined): void {
   const chain = list(cert).flatMap((c) => pemBlocks(pemText(c)));
   if (chain.length === 0) throw new SSLError('no start line', { library: 'PEM', reason: 'NO_START_LINE' });
-  const keyObj = createPrivateKey({ key: pemText(key ?? list(cert).map(pemText).join('\n')), passphrase });
-  if (!new X509Certificate(chain[0]!).checkPrivateKey(keyObj)) {
+  // The context's provider imports the key, so a context on the pure-JavaScript provider can sign with it.
+  const provider = ctx.cryptoProvider;
+  const keyObj = provider.importPrivateKey({
+    pem: pemText(key ?? list(cert).map(pemText).join('\n')),
+    passphrase: passphrase === undefined ? undefined : Buffer.from(passphrase),
+  });
+  if (!provider.privateKeyMatchesCertificate(chain[0]!, keyObj)) {
     throw new SSLError('key values mismatch', { library: 'X509', reason: 'KEY_VALUES_MISMATCH' });
   }
   ctx._certs.push({ chain, key: keyObj });

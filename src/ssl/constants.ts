@@ -4,6 +4,7 @@
 // ssl-ts instead: we speak TLS 1.2 and 1.3 only.
 
 import * as E from '../errors.js';
+import { hostOpensslVersion } from '../host/process.js';
 
 export {
   SSL_ERROR_SSL,
@@ -327,10 +328,14 @@ const SSL_TS_MAJOR = 0;
 const SSL_TS_MINOR = 1;
 const SSL_TS_PATCH = 0;
 
+// Node's OpenSSL on Node; a web page has no process and runs the pure-JavaScript provider.
+const HOST_OPENSSL = hostOpensslVersion();
+const CRYPTO_ORIGIN = HOST_OPENSSL === null ? 'pure JavaScript (@noble)' : `Node ${HOST_OPENSSL}`;
+
 /** Python: `ssl.OPENSSL_VERSION`. */
 export const OPENSSL_VERSION =
   `ssl-ts ${SSL_TS_MAJOR}.${SSL_TS_MINOR}.${SSL_TS_PATCH} ` +
-  `(TLS engine in TypeScript; crypto from Node ${process.versions.openssl})`;
+  `(TLS engine in TypeScript; crypto from ${CRYPTO_ORIGIN})`;
 
 /**
  * Shaped like Python's (major, minor, fix, patch, status) for OpenSSL 3.x, where

@@ -2,9 +2,8 @@
 // wraps. Defaults, validation and error shapes follow CPython 3.11 on
 // OpenSSL 3.0; the TLS engine reads the underscore fields below.
 
-import { X509Certificate, type KeyObject } from 'node:crypto';
-import { openSync, closeSync, fstatSync, writeSync, existsSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 
 import {
   SSLError,
@@ -29,17 +28,21 @@ import { SSLObject } from './sslobject.js';
 import { SSLSession } from './session.js';
 import { ContextSessions, type SessionStats } from './session-cache.js';
 import { TICKET_KEY_LENGTH } from '../tls/session-ticket.js';
-import { nodeCrypto } from '../crypto/node-provider.js';
 import { decodeCertificate, type PeerCertDict } from '../x509/decode.js';
 import { CERT_DIR_ENV, CERT_FILE_ENV, opensslDefaultPaths } from './verify-paths.js';
 import type { Duplex } from 'node:stream';
-import { SSLSocket, type WrapSocketOptions } from '../net/ssl-socket.js';
+import type { SSLSocket, WrapSocketOptions } from '../net/ssl-socket.js';
+import { wrapSocketWith } from './socket-wrap.js';
+import { pathExists, prepareAppendFile, requireFileSystem } from '../host/file-system.js';
+import { bundledRootCertificates } from '../host/system-roots.js';
+import { envVar } from '../host/process.js';
 import { asUnsignedFlags, asn1Repr, bytesView, isAsn1Object, pyTruthy, pyTypeName, requireInt } from './py-types.js';
 import { CERT_LABELS, CERT_LABELS_WITH_TRUSTED, ERR_ASN1_LIB, ERR_BAD_BASE64_DECODE, ERR_KEY_VALUES_MISMATCH, ERR_NOT_ENOUGH_DATA, ERR_NO_START_LINE, type PathLike, certDerOf, fsPath, isPath, keySlot, loadPrivateKey, osError, passwordBytes, pemLibError, readCaFile, readFile } from './file-loading.js';
 import { encodeHostname, isAscii } from './idna.js';
 import { warnOptions, warnProtocol, warnVersion } from './deprecations.js';
 import type { MsgCallback } from './msg-callback.js';
 import { checkDhParams } from '../crypto/ffdhe.js';
+import { checkOwnChainSecurity } from './cert-security.js';
 
 /** OpenSSL's SSL reason codes, which Python reports as errno. */
 const ERR_DH_KEY_TOO_SMALL = 394;
@@ -52,7 +55,7 @@ export type { PathLike } from './file-loading.js';
 export interface CertKeyPair {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
-  key: KeyObject;
+  key: KeyHandle;
 }
 
 /** The `password` of Python's `load_cert_chain()`: text, bytes, or a function returning either. */
@@ -162,6 +165,27 @@ const FIXED_VERSION_METHODS = new Set<number>([SSLMethod.PROTOCOL_TLSv1, SSLMeth
 const LOWEST = TLSVersion.TLSv1_2;
 const HIGHEST = TLSVersion.TLSv1_3;
 
+/** loadCertChain()'s check of `password`, made before anything is read. */
+function checkPassword(password: unknown): void {
+  if (
+    password !== null &&
+    password !== undefined &&
+    typeof password !== 'string' &&
+    typeof password !== 'function' &&
+    bytesView(password) === null
+  ) {
+    throw new TypeError('password should be a string or callable');
+  }
+}
+
+/** PEM given as text or as its bytes (read as latin-1, as the file loaders read files). */
+function pemText(data: unknown, name: string): string {
+  if (typeof data === 'string') return data;
+  const bytes = bytesView(data);
+  if (bytes === null) throw new TypeError(`${name} should be a str or a bytes-like object`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 // ------------------------------------------------------------------ context
 
 /** Settings, certificates and trust store shared by connections. Python: `ssl.SSLContext`. */
@@ -212,7 +236,8 @@ export class SSLContext {
   #minimumVersion: TLSVersion;
   #maximumVersion: TLSVersion = TLSVersion.MAXIMUM_SUPPORTED;
   #numTickets = 2;
-  readonly #sessions = new ContextSessions();
+  #provider: CryptoProvider = getDefaultCryptoProvider();
+  readonly #sessions = new ContextSessions(this.#provider);
   #pskClientCallback: PskClientCallback | null = null;
   #maxEarlyData = 0;
   #pskServerCallback: PskServerCallback | null = null;
@@ -249,6 +274,28 @@ export class SSLContext {
   }
 
   // --------------------------------------------------------------- properties
+
+  /**
+   * ssl-ts extra: the crypto provider of this context's connections, key
+   * loading and certificate verification. New contexts take
+   * getDefaultCryptoProvider() (node:crypto on Node, the pure-JavaScript
+   * `nobleCrypto` in a browser build). Set it before loading a certificate
+   * chain (keys belong to the provider that imported them: ValueError after);
+   * setting it makes fresh session-ticket keys with the new provider.
+   */
+  get cryptoProvider(): CryptoProvider {
+    return this.#provider;
+  }
+  /** Chooses this context's crypto provider (before loadCertChain()). */
+  set cryptoProvider(value: CryptoProvider) {
+    if (value === this.#provider) return;
+    if (typeof value !== 'object' || value === null || typeof value.importPrivateKey !== 'function') {
+      throw new TypeError('cryptoProvider must be a CryptoProvider');
+    }
+    if (this._certs.length > 0) throw new ValueError('cryptoProvider must be set before loadCertChain()');
+    this.#provider = value;
+    this.#sessions.useProvider(value);
+  }
 
   /** The `PROTOCOL_*` the context was made with. Python: `SSLContext.protocol`. */
   get protocol(): SSLMethod {
@@ -451,16 +498,11 @@ export class SSLContext {
     if (typeof value !== 'string') {
       throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(value)}`);
     }
-    let fd: number;
+    requireFileSystem('keylogFilename');
     try {
-      fd = openSync(value, 'a');
+      prepareAppendFile(value, KEYLOG_HEADER);
     } catch (err) {
       throw osError(err, value);
-    }
-    try {
-      if (fstatSync(fd).size === 0) writeSync(fd, KEYLOG_HEADER);
-    } finally {
-      closeSync(fd);
     }
     this.#keylogFilename = value;
   }
@@ -471,60 +513,37 @@ export class SSLContext {
    * Loads our certificate chain and private key from PEM files. `certfile`
    * holds the leaf first and then any intermediates; the key is read from
    * `keyfile`, or from `certfile` when omitted. `password` decrypts an
-   * encrypted key: str, bytes, or a function returning one (called only if
+   * encrypted key: str, bytes, or a function returning either (called only if
    * needed). A chain replaces an earlier one with the same key type.
+   * Python: `SSLContext.load_cert_chain()`. In a web page, which has no
+   * files, this raises OSError: use loadCertChainPem().
    */
   loadCertChain(certfile: PathLike, keyfile?: PathLike | null, password?: PasswordSource): void {
-    if (
-      password !== null &&
-      password !== undefined &&
-      typeof password !== 'string' &&
-      typeof password !== 'function' &&
-      bytesView(password) === null
-    ) {
-      throw new TypeError('password should be a string or callable');
-    }
+    checkPassword(password);
     if (!isPath(certfile)) throw new TypeError('certfile should be a valid filesystem path');
     if (keyfile !== null && keyfile !== undefined && !isPath(keyfile)) {
       throw new TypeError('keyfile should be a valid filesystem path');
     }
-
+    requireFileSystem('loadCertChain()', 'loadCertChainPem() with the PEM text');
     const certText = readFile(certfile).toString('latin1');
-    const chain: Uint8Array[] = [];
-    for (const block of pemBlocks(certText)) {
-      const first = chain.length === 0;
-      if (!(first ? CERT_LABELS_WITH_TRUSTED : CERT_LABELS).has(block.label)) continue;
-      const der = certDerOf(block);
-      if (der === null) throw pemLibError('SSL');
-      chain.push(der);
-    }
-    if (chain.length === 0) throw pemLibError('SSL');
-
     const keyText = keyfile === null || keyfile === undefined ? certText : readFile(keyfile).toString('latin1');
-    const key = loadPrivateKey(keyText, () => {
-      if (password === null || password === undefined) return null;
-      if (typeof password === 'function') {
-        const pw: unknown = password();
-        if (typeof pw !== 'string' && bytesView(pw) === null) {
-          throw new TypeError('password callback must return a string');
-        }
-        return passwordBytes(typeof pw === 'string' ? pw : bytesView(pw)!);
-      }
-      return passwordBytes(typeof password === 'string' ? password : bytesView(password)!);
-    });
+    this.#installCertChain(certText, keyText, password);
+  }
 
-    if (!new X509Certificate(chain[0]!).checkPrivateKey(key)) {
-      throw new SSLError('key values mismatch', {
-        library: 'X509',
-        reason: 'KEY_VALUES_MISMATCH',
-        errno: ERR_KEY_VALUES_MISMATCH,
-      });
-    }
-    const slot = keySlot(key);
-    const pair: CertKeyPair = { chain, key };
-    const at = this._certs.findIndex((c) => keySlot(c.key) === slot);
-    if (at >= 0) this._certs[at] = pair;
-    else this._certs.push(pair);
+  /**
+   * ssl-ts extra: loadCertChain() from PEM text in memory instead of files,
+   * as `cadata` is to `cafile` in loadVerifyLocations(). `certdata` holds the
+   * leaf first and then any intermediates; the key comes from `keydata`, or
+   * from `certdata` when omitted. Each is a string or the bytes of one.
+   * `password`, the errors (SSLError `PEM lib`, `KEY_VALUES_MISMATCH`) and
+   * the one-chain-per-key-type rule are loadCertChain()'s. Works everywhere,
+   * and is the way to give a certificate in a web page.
+   */
+  loadCertChainPem(certdata: string | Uint8Array, keydata?: string | Uint8Array | null, password?: PasswordSource): void {
+    checkPassword(password);
+    const certText = pemText(certdata, 'certdata');
+    const keyText = keydata === null || keydata === undefined ? certText : pemText(keydata, 'keydata');
+    this.#installCertChain(certText, keyText, password);
   }
 
   /**
@@ -551,6 +570,9 @@ export class SSLContext {
     }
     if (file !== null && !isPath(file)) throw new TypeError('cafile should be a valid filesystem path');
     if (dir !== null && !isPath(dir)) throw new TypeError('capath should be a valid filesystem path');
+    if (file !== null || dir !== null) {
+      requireFileSystem(`loadVerifyLocations({ ${file !== null ? 'cafile' : 'capath'} })`, 'loadVerifyLocations({ cadata }) with the PEM text');
+    }
     if (data !== null) {
       if (typeof data === 'string') {
         if (!isAscii(data)) throw new TypeError('cadata should be an ASCII string or a bytes-like object');
@@ -592,9 +614,10 @@ export class SSLContext {
    * are loaded instead.
    */
   setDefaultVerifyPaths(): void {
+    requireFileSystem('Loading the system\'s CA certificates', 'loadVerifyLocations({ cadata }) with the PEM text of the CAs to trust');
     const defaults = opensslDefaultPaths();
-    const file = process.env[CERT_FILE_ENV] ?? defaults.cafile;
-    const dir = process.env[CERT_DIR_ENV] ?? defaults.capath;
+    const file = envVar(CERT_FILE_ENV) ?? defaults.cafile;
+    const dir = envVar(CERT_DIR_ENV) ?? defaults.capath;
     let found = false;
     if (file) {
       try {
@@ -606,10 +629,10 @@ export class SSLContext {
     }
     if (dir) {
       this.loadVerifyLocations({ capath: dir });
-      found ||= dir.split(':').some((d) => d !== '' && existsSync(d));
+      found ||= dir.split(':').some((d) => d !== '' && pathExists(d));
     }
     if (found) return;
-    for (const pem of rootCertificates) {
+    for (const pem of bundledRootCertificates()) {
       for (const block of pemBlocks(pem)) {
         const der = CERT_LABELS.has(block.label) ? certDerOf(block) : null;
         if (der !== null) this.#addTrusted(der, false);
@@ -727,6 +750,7 @@ export class SSLContext {
    */
   loadDhParams(path: PathLike): void {
     if (!isPath(path)) throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(path)}`);
+    requireFileSystem('loadDhParams()', 'the ECDHE suites');
     const blocks = pemBlocks(readFile(path).toString('latin1'));
     const dh = blocks.find((b) => b.label === 'DH PARAMETERS' || b.label === 'X9.42 DH PARAMETERS');
     if (!dh) {
@@ -836,7 +860,7 @@ export class SSLContext {
 
   /** ssl-ts extra: random material for setTicketKeys(). */
   static generateTicketKey(): Uint8Array {
-    return nodeCrypto.randomBytes(TICKET_KEY_LENGTH);
+    return getDefaultCryptoProvider().randomBytes(TICKET_KEY_LENGTH);
   }
 
   /** @internal Server-side sessions and counters, for SSLObject. */
@@ -900,7 +924,7 @@ export class SSLContext {
    * call leaves the socket untouched.
    */
   wrapSocket(sock: Duplex, opts: WrapSocketOptions = {}): SSLSocket {
-    return SSLSocket._create(this, sock, opts);
+    return wrapSocketWith(this, sock, opts);
   }
 
   // ----------------------------------------------------------- engine helpers
@@ -951,6 +975,45 @@ export class SSLContext {
     this._tls12Ciphers = result.ciphers;
     if (result.ciphers.length === 0) throw new SSLError('No cipher can be selected.');
     this.#cipherSpec = spec;
+  }
+
+  /** Parses a PEM chain and key (loadCertChain's rules) and installs them in the key type's slot. */
+  #installCertChain(certText: string, keyText: string, password: PasswordSource | undefined): void {
+    const chain: Uint8Array[] = [];
+    for (const block of pemBlocks(certText)) {
+      const first = chain.length === 0;
+      if (!(first ? CERT_LABELS_WITH_TRUSTED : CERT_LABELS).has(block.label)) continue;
+      const der = certDerOf(block);
+      if (der === null) throw pemLibError('SSL');
+      chain.push(der);
+    }
+    if (chain.length === 0) throw pemLibError('SSL');
+    checkOwnChainSecurity(chain, this.securityLevel);
+
+    const key = loadPrivateKey(this.#provider, keyText, () => {
+      if (password === null || password === undefined) return null;
+      if (typeof password === 'function') {
+        const pw: unknown = password();
+        if (typeof pw !== 'string' && bytesView(pw) === null) {
+          throw new TypeError('password callback must return a string');
+        }
+        return passwordBytes(typeof pw === 'string' ? pw : bytesView(pw)!);
+      }
+      return passwordBytes(typeof password === 'string' ? password : bytesView(password)!);
+    });
+
+    if (!this.#provider.privateKeyMatchesCertificate(chain[0]!, key)) {
+      throw new SSLError('key values mismatch', {
+        library: 'X509',
+        reason: 'KEY_VALUES_MISMATCH',
+        errno: ERR_KEY_VALUES_MISMATCH,
+      });
+    }
+    const slot = keySlot(key);
+    const pair: CertKeyPair = { chain, key };
+    const at = this._certs.findIndex((c) => keySlot(c.key) === slot);
+    if (at >= 0) this._certs[at] = pair;
+    else this._certs.push(pair);
   }
 
   #addTrusted(der: Uint8Array, lazy: boolean): void {
@@ -1055,7 +1118,7 @@ export function createDefaultContext(opts: DefaultContextOptions = {}): SSLConte
   } else if (context.verifyMode !== CERT_NONE) {
     context.loadDefaultCerts(purpose);
   }
-  const keylog = process.env['SSLKEYLOGFILE'];
+  const keylog = envVar('SSLKEYLOGFILE');
   if (keylog) context.keylogFilename = keylog;
   return context;
 }

@@ -1,10 +1,11 @@
 // The DeprecationWarnings CPython 3.11's ssl emits, with its exact texts, sent through
-// process.emitWarning(message, 'DeprecationWarning') so that node's --no-deprecation,
+// process.emitWarning(message, 'DeprecationWarning') (see src/host/process.ts) so that node's --no-deprecation,
 // --throw-deprecation and 'warning' listeners apply as they do to node's own.
 import { Options, SSLMethod, TLSVersion } from './constants.js';
+import { emitDeprecationWarning } from '../host/process.js';
 
 export function deprecated(message: string): void {
-  process.emitWarning(message, 'DeprecationWarning');
+  emitDeprecationWarning(message);
 }
 
 const METHOD_NAMES: Partial<Record<number, string>> = {

@@ -1,9 +1,7 @@
 // File and PEM loading for SSLContext: paths, OSError mapping, private keys
 // and CA bundles, with the error shapes OpenSSL's loaders give under Python.
 
-import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
 
 import {
   SSLError,
@@ -15,6 +13,7 @@ import {
   PermissionError,
 } from '../errors.js';
 import { pemBlocks, firstElement, isCertificate, readTlv, type PemBlock } from './pem-files.js';
+import { errnoOf, fileStamp, readFileBytes } from '../host/file-system.js';
 
 /** A file name, as text or bytes (Python's path-like). */
 export type PathLike = string | Uint8Array;
@@ -67,13 +66,12 @@ export function osError(err: unknown, filename: string | null = null): Error {
     case 'EPERM':
       return new PermissionError(code === 'EACCES' ? 13 : 1, strerror, filename);
   }
-  const errno = (osConstants.errno as Record<string, number>)[code] ?? null;
-  return new OSError(errno, strerror);
+  return new OSError(errnoOf(code), strerror);
 }
 
 export function readFile(p: PathLike): Buffer {
   try {
-    return readFileSync(fsPath(p));
+    return readFileBytes(fsPath(p));
   } catch (err) {
     throw osError(err);
   }
@@ -100,26 +98,30 @@ export function isPrivateKeyLabel(label: string): boolean {
  * Reads the first private key in a PEM text. The password is only asked
  * for when the key is encrypted, so a callback is never run needlessly.
  */
-export function loadPrivateKey(text: string, password: () => Buffer | null): KeyObject {
+export function loadPrivateKey(provider: CryptoProvider, text: string, password: () => Buffer | null): KeyHandle {
   const block = pemBlocks(text).find((b) => isPrivateKeyLabel(b.label));
   if (!block || block.der === null) throw pemLibError('SSL');
   const encrypted =
     block.label === 'ENCRYPTED PRIVATE KEY' || /ENCRYPTED/.test(block.headers['Proc-Type'] ?? '');
-  let passphrase: Buffer | undefined;
+  let passphrase: Uint8Array | undefined;
   if (encrypted) {
     const pw = password();
     if (pw === null) throw pemLibError('SSL'); // Python would prompt on the tty; we cannot
     passphrase = pw;
   }
+  let key: KeyHandle;
   try {
-    return createPrivateKey({ key: block.text, format: 'pem', passphrase });
-  } catch {
+    key = provider.importPrivateKey({ pem: block.text, passphrase });
+  } catch (e) {
+    // A provider that refuses a kind of key says so; anything else is OpenSSL's PEM error.
+    if (e instanceof SSLError && e.library === 'EVP' && e.reason === 'UNSUPPORTED_PRIVATE_KEY_ALGORITHM') throw e;
     throw pemLibError('SSL');
   }
+  return key;
 }
 
 /** OpenSSL keeps one certificate/key per key type; this is the slot name. */
-export function keySlot(key: KeyObject): string {
+export function keySlot(key: KeyHandle): string {
   return key.asymmetricKeyType ?? 'unknown';
 }
 
@@ -181,9 +183,9 @@ export function cached<T>(cache: Map<string, CacheEntry<T>>, key: string, stamp:
 export function readCaFile(p: PathLike): CaFileContents {
   let stamp: string;
   try {
-    const st = statSync(fsPath(p));
-    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    const st = fileStamp(fsPath(p));
+    if (st.isDirectory) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    stamp = st.stamp;
   } catch (err) {
     throw osError(err);
   }

@@ -1,5 +1,5 @@
 // Python's str.encode('idna') for server hostnames, as SSLContext.wrap_* applies it.
-import { domainToASCII } from 'node:url';
+import { domainToASCII } from '../x509/domain-to-ascii.js';
 import { ValueError } from '../errors.js';
 
 export function isAscii(s: string): boolean {

@@ -136,7 +136,14 @@ export class MemoryBIO {
       at += c.byteLength - offset;
       offset = 0;
     }
-    this.#chunks.splice(this.#head, end - this.#head, merged);
+    // The merged bytes take the last covered slot and the ones before it
+    // become consumed slots, dropped in batches by #consume(). (Splicing them
+    // out here would shift every chunk behind: with thousands of 1-byte
+    // chunks pending, each record header would cost time linear in the
+    // backlog, and reading it all quadratic.)
+    for (let i = this.#head; i < end - 1; i++) this.#chunks[i] = EMPTY;
+    this.#chunks[end - 1] = merged;
+    this.#head = end - 1;
     this.#offset = 0;
     return merged.subarray(0, n);
   }

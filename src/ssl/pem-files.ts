@@ -4,7 +4,7 @@
 // certificate that the context's bookkeeping needs. Full certificate decoding
 // lives in src/x509.
 
-import { X509Certificate } from 'node:crypto';
+import { parseCertificate } from '../x509/certificate.js';
 
 export interface PemBlock {
   /** The word(s) after BEGIN, e.g. 'CERTIFICATE' or 'RSA PRIVATE KEY'. */
@@ -103,10 +103,10 @@ export function firstElement(der: Uint8Array): Uint8Array | null {
   return t && t.tag === 0x30 ? der.subarray(0, t.end) : null;
 }
 
-/** True if `der` parses as an X.509 certificate. */
+/** True if `der` parses as an X.509 certificate (by ssl-ts's own X.509 parser, the one verification uses). */
 export function isCertificate(der: Uint8Array): boolean {
   try {
-    new X509Certificate(der);
+    parseCertificate(der);
     return true;
   } catch {
     return false;

@@ -1,5 +1,6 @@
-// Python's ssl.RAND_* functions over node:crypto's CSPRNG (OpenSSL's DRBG underneath).
-import { randomBytes } from 'node:crypto';
+// Python's ssl.RAND_* functions over the default crypto provider's CSPRNG
+// (node:crypto's, OpenSSL's DRBG underneath; crypto.getRandomValues in a browser build).
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { SSLError, ValueError } from '../errors.js';
 import { deprecated } from './deprecations.js';
 import { bytesView, pyTypeName } from './py-types.js';
@@ -13,7 +14,7 @@ function count(n: unknown): number {
 
 /** Python: `ssl.RAND_bytes(n)`: `n` cryptographically strong random bytes. */
 export function RAND_bytes(n: number): Uint8Array {
-  return new Uint8Array(randomBytes(count(n)));
+  return new Uint8Array(getDefaultCryptoProvider().randomBytes(count(n)));
 }
 
 /** Python 3.11's deprecated RAND_pseudo_bytes: (bytes, isCryptographic), always strong here. */
@@ -28,9 +29,10 @@ export function RAND_status(): boolean {
 }
 
 /**
- * Python's RAND_add(bytes, entropy): the arguments are checked as Python does, but node:crypto
- * has no way to mix bytes into OpenSSL's DRBG, so they are not used. OpenSSL 3's generator seeds
- * and reseeds itself from the operating system, which is what RAND_add once made up for.
+ * Python's RAND_add(bytes, entropy): the arguments are checked as Python does, but neither
+ * node:crypto nor getRandomValues has a way to mix bytes into the generator, so they are not
+ * used. OpenSSL 3's generator (and the browser's) seeds and reseeds itself from the operating
+ * system, which is what RAND_add once made up for.
  */
 export function RAND_add(data: string | Uint8Array | ArrayBufferView, entropy: number): void {
   if (typeof data !== 'string' && bytesView(data) === null) {

@@ -1,7 +1,7 @@
 // The server side of sessions for one SSLContext: the ticket keys, a bounded
 // LRU cache for TLS 1.2 session ids and TLS 1.3 stateful tickets, and the
 // counters sessionStats() reports (OpenSSL's SSL_CTX_sess_* numbers).
-import { nodeCrypto } from '../crypto/node-provider.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import { type ServerSessionStore, sessionAlive, type SessionState } from '../tls/session-state.js';
 import { TicketKeyring } from '../tls/session-ticket.js';
 import { DEFAULT_SESSION_TIMEOUT } from './session.js';
@@ -29,7 +29,16 @@ export interface SessionStats {
 export type StatName = Exclude<keyof SessionStats, 'number'>;
 
 export class ContextSessions {
-  readonly keys = new TicketKeyring(nodeCrypto);
+  keys: TicketKeyring;
+  constructor(private provider: CryptoProvider) {
+    this.keys = new TicketKeyring(provider);
+  }
+
+  /** A new provider for ticket protection: fresh ticket keys made with it (earlier tickets stop working). */
+  useProvider(provider: CryptoProvider): void {
+    this.provider = provider;
+    this.keys = new TicketKeyring(provider);
+  }
   /** Maximum entries; 0 means unbounded in OpenSSL, which we do not allow: it is clamped to the default. */
   cacheSize = DEFAULT_CACHE_SIZE;
   timeout = DEFAULT_SESSION_TIMEOUT;
@@ -103,7 +112,7 @@ export class ContextSessions {
   }
 
   private claimEarlyData(id: Uint8Array, until: number, now: number): boolean {
-    const key = Buffer.from(nodeCrypto.digest('sha256', id)).toString('hex');
+    const key = Buffer.from(this.provider.digest('sha256', id)).toString('hex');
     if (this.earlyUsed.has(key)) return false;
     if (this.earlyUsed.size >= MAX_EARLY_TICKETS) {
       for (const [k, t] of this.earlyUsed) if (t < now) this.earlyUsed.delete(k);

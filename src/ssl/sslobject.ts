@@ -1,9 +1,8 @@
 // Python's ssl.SSLObject: the TLS engine driven over two MemoryBIOs, with
 // CPython's exact blocking semantics (SSLWantReadError instead of waiting).
-import { domainToASCII } from 'node:url';
-import { isIP } from 'node:net';
-import { appendFileSync } from 'node:fs';
-import { nodeCrypto } from '../crypto/node-provider.js';
+import { domainToASCII } from '../x509/domain-to-ascii.js';
+import { appendToFile } from '../host/file-system.js';
+import { parseIpAddress } from '../x509/hostname.js';
 import { TLS13_SUITES, tls13SuiteByName } from '../tls/cipher-suites.js';
 import { tls12SuiteByName } from '../tls/cipher-suites12.js';
 import type { EngineConfig, RecordTraceEvent, TraceEvent, VerifyRequest } from '../tls/config.js';
@@ -16,6 +15,7 @@ import { withAlert } from '../tls/alert.js';
 import { requestPostHandshakeAuth, sendPendingCertificateRequest } from '../tls/post-handshake-auth.js';
 import { runSniCallback } from './sni-callback.js';
 import { withAutoChain } from './auto-chain.js';
+import { checkSentChain } from './cert-security.js';
 import { warnNpn } from './deprecations.js';
 import { msgCallbackArgs, recordCallbackArgs } from './msg-callback.js';
 import { exportKeyingMaterial, TLS_EXPORTER_CHANNEL_BINDING } from '../tls/exporter.js';
@@ -191,16 +191,19 @@ export class SSLObject {
   private engineConfig(): EngineConfig {
     const ctx = this.context;
     const host = this.serverHostname;
-    const isIpLiteral = host !== null && isIP(host.replace(/^\[|\]$/g, '')) !== 0;
+    // Python's test (a2i_IPADDRESS) for whether the name is an address rather than a host name.
+    const isIpLiteral = host !== null && parseIpAddress(host.replace(/^\[|\]$/g, '')) !== null;
     // No usable version leaves an empty range, which the handshake reports.
     const range = ctx._versionRange() ?? { min: 0xffff, max: 0 };
     const suiteNames = ctx._tls13Ciphers ?? TLS13_SUITES.map((s) => s.name);
+    const provider = ctx.cryptoProvider;
+    // Nothing the provider cannot do is offered or accepted: groups, DHE suites, signature schemes.
     const groups = (ctx._groups ?? ['x25519', 'secp256r1', 'secp384r1'])
       .map((g) => GROUP_IDS[g])
-      .filter((g): g is number => g !== undefined);
+      .filter((g): g is number => g !== undefined && provider.supportsGroup(g));
     return {
       isServer: this.serverSide,
-      provider: nodeCrypto,
+      provider,
       // No SNI for IP literals (RFC 6066 3), but they are still verified.
       serverName: this.serverSide || isIpLiteral || host === null ? null : domainToASCII(host) || host,
       verifyHostname: !this.serverSide && ctx.checkHostname ? host : null,
@@ -210,10 +213,12 @@ export class SSLObject {
       alpn: ctx._alpnProtocols,
       alpnSelect: ctx._alpnSelect ?? undefined,
       tls13Suites: suiteNames.map((n) => tls13SuiteByName(n)).filter((s) => s !== undefined),
-      tls12Suites: ctx._tls12Ciphers.map((n) => tls12SuiteByName(n)).filter((s) => s !== undefined),
+      tls12Suites: ctx._tls12Ciphers
+        .map((n) => tls12SuiteByName(n))
+        .filter((s): s is NonNullable<typeof s> => s !== undefined && (s.kx !== 'DHE' || provider.supportsFiniteFieldDh)),
       cipherServerPreference: (ctx.options & OP_CIPHER_SERVER_PREFERENCE) !== 0,
       groups,
-      signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
+      signatureSchemes: DEFAULT_SIGNATURE_SCHEMES.filter((s) => provider.supportsScheme(s, 'verify')),
       minVersion: range.min,
       maxVersion: range.max,
       middleboxCompat: (ctx.options & OP_ENABLE_MIDDLEBOX_COMPAT) !== 0,
@@ -226,6 +231,8 @@ export class SSLObject {
             runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
           }
         : undefined,
+      // The context in use when the chain goes out (an SNI callback may have switched it).
+      checkOwnChain: (chain) => checkSentChain(chain, this.#context.securityLevel, this.#context.cryptoProvider),
       postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,
@@ -676,7 +683,7 @@ function keylogSink(
   if (!file && !hook) return undefined;
   return (label, clientRandom, secret) => {
     const line = `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-    if (file) appendFileSync(file, line);
+    if (file) appendToFile(file, line);
     hook?.(line);
   };
 }

@@ -3,6 +3,8 @@
 // CPython reports them with PyErr_WriteUnraisable, and the handshake goes on or fails as
 // Python's would.
 
+import { writeStderr } from '../host/process.js';
+
 /** ssl-ts's counterpart of the argument of Python's `sys.unraisablehook`. */
 export interface UnraisableInfo {
   /** The exception thrown (or made, for a wrong return type). */
@@ -19,7 +21,7 @@ export type UnraisableHook = (info: UnraisableInfo) => void;
 function defaultHook(info: UnraisableInfo): void {
   const what = typeof info.object === 'function' ? `<function ${info.object.name || 'anonymous'}>` : String(info.object);
   const e = info.exception;
-  process.stderr.write(`${info.errMsg}: ${what}\n${e instanceof Error ? (e.stack ?? String(e)) : String(e)}\n`);
+  writeStderr(`${info.errMsg}: ${what}\n${e instanceof Error ? (e.stack ?? String(e)) : String(e)}\n`);
 }
 
 let hook: UnraisableHook = defaultHook;

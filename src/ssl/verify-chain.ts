@@ -102,9 +102,14 @@ export function contextStore(ctx: SSLContext): TrustStore {
   return store;
 }
 
-function contextOptions(ctx: SSLContext | undefined): Pick<VerifyOptions, 'flags' | 'hostnameChecksCommonName' | 'securityLevel'> {
+function contextOptions(ctx: SSLContext | undefined): Pick<VerifyOptions, 'flags' | 'hostnameChecksCommonName' | 'securityLevel' | 'provider'> {
   if (!ctx) return {};
-  return { flags: ctx.verifyFlags, hostnameChecksCommonName: ctx.hostnameChecksCommonName, securityLevel: ctx.securityLevel };
+  return {
+    flags: ctx.verifyFlags,
+    hostnameChecksCommonName: ctx.hostnameChecksCommonName,
+    securityLevel: ctx.securityLevel,
+    provider: ctx.cryptoProvider,
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 // Python's ssl.get_default_verify_paths(): where OpenSSL looks for trusted
 // certificates when none are given, and the environment variables that
 // override those places.
-import { statSync } from 'node:fs';
+import { isDirectory, isRegularFile } from '../host/file-system.js';
+import { envVar } from '../host/process.js';
 
 /** Python's DefaultVerifyPaths named tuple (field names kept as Python spells them). */
 export class DefaultVerifyPaths {
@@ -40,27 +41,11 @@ const OPENSSLDIR_CANDIDATES = [
   '/usr/local/etc/openssl@3',
 ];
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 let opensslDirCache: string | undefined;
 
 /** The OPENSSLDIR the system's OpenSSL was most likely built with. */
 export function opensslDir(): string {
-  opensslDirCache ??= OPENSSLDIR_CANDIDATES.find(isDir) ?? '/usr/local/ssl';
+  opensslDirCache ??= OPENSSLDIR_CANDIDATES.find(isDirectory) ?? '/usr/local/ssl';
   return opensslDirCache;
 }
 
@@ -73,11 +58,11 @@ export function opensslDefaultPaths(): { cafile: string; capath: string } {
 /** Python's ssl.get_default_verify_paths(): the environment shadows the compiled-in paths. */
 export function getDefaultVerifyPaths(): DefaultVerifyPaths {
   const d = opensslDefaultPaths();
-  const cafile = process.env[CERT_FILE_ENV] ?? d.cafile;
-  const capath = process.env[CERT_DIR_ENV] ?? d.capath;
+  const cafile = envVar(CERT_FILE_ENV) ?? d.cafile;
+  const capath = envVar(CERT_DIR_ENV) ?? d.capath;
   return new DefaultVerifyPaths(
-    isFile(cafile) ? cafile : null,
-    isDir(capath) ? capath : null,
+    isRegularFile(cafile) ? cafile : null,
+    isDirectory(capath) ? capath : null,
     CERT_FILE_ENV,
     d.cafile,
     CERT_DIR_ENV,

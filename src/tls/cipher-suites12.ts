@@ -5,9 +5,8 @@
 // OpenSSL's DEFAULT still enables and Python's default string leaves out.
 import type { AeadName, HashName } from '../crypto/provider.js';
 
-export type CbcName = 'aes-128-cbc' | 'aes-256-cbc';
-/** HMAC hash of a CBC suite: SHA-1 for the pre-TLS 1.2 suites, otherwise the PRF hash. */
-export type MacHash = HashName | 'sha1';
+export type { CbcName, MacHash } from '../crypto/provider.js';
+import type { CbcName, MacHash } from '../crypto/provider.js';
 
 export interface CipherSuite12 {
   readonly id: number;

@@ -1,6 +1,6 @@
 // What the engine needs from the caller, resolved from an SSLContext by the
 // ssl layer; the engine itself never looks at a context.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
 import type { CipherSuite12 } from './cipher-suites12.js';
@@ -9,7 +9,7 @@ import type { ClientSession, ServerSessionStore } from './session-state.js';
 export interface CertifiedKey {
   /** DER certificates, leaf first. */
   chain: Uint8Array[];
-  key: KeyObject;
+  key: KeyHandle;
 }
 
 export interface VerifyRequest {
@@ -70,6 +70,11 @@ export interface EngineConfig {
    * alert attached) aborts the handshake, as OpenSSL's servername callback does.
    */
   onClientHello?: (serverName: string | null) => void;
+  /**
+   * Called with our certificate chain just before it is sent (OpenSSL's ssl_security_cert_chain
+   * at that point); throwing an SSLError with an alert attached aborts the handshake.
+   */
+  checkOwnChain?: (chain: readonly Uint8Array[]) => void;
   /**
    * TLS 1.3 post-handshake authentication (RFC 8446 4.2.6). Client: offer it. Server: with
    * verifyMode != CERT_NONE, ask for the certificate only after the handshake, as OpenSSL

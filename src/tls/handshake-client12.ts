@@ -1,8 +1,8 @@
 // The TLS 1.2 client handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from the shared ExpectServerHello once the server picks TLS 1.2.
 import { isHybridGroup } from '../crypto/group-dispatch.js';
-import type { KeyObject } from 'node:crypto';
-import { keyFitsScheme } from '../crypto/signature.js';
+import type { KeyHandle } from '../crypto/provider.js';
+import { keyFitsScheme } from '../crypto/signature-schemes.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, tls12SuiteById, type CipherSuite12 } from './cipher-suites12.js';
 import { Alert, ExtensionType, HandshakeType, MAX_CIPHERTEXT_TLS12, ProtocolVersion } from './constants.js';
@@ -37,7 +37,7 @@ interface Client12 {
   ticketExpected: boolean;
   ticket?: NewSessionTicket12;
   serverSessionId: Uint8Array;
-  serverKey?: KeyObject;
+  serverKey?: KeyHandle;
   certRequest?: { schemes: number[] };
   master?: Uint8Array;
   /** RFC 7627 in use (the server echoed our offer). */
@@ -108,7 +108,7 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   return new ExpectServerCertificate12({ hello: hs.hello, serverRandom: sh.random, suite, ticketExpected, serverSessionId: sh.sessionId, ems });
 }
 
-function authMatches(suite: CipherSuite12, key: KeyObject): boolean {
+function authMatches(suite: CipherSuite12, key: KeyHandle): boolean {
   const t = key.asymmetricKeyType ?? '';
   return suite.auth === 'RSA' ? t === 'rsa' || t === 'rsa-pss' : t === 'ec' || t === 'ed25519' || t === 'ed448';
 }
@@ -121,7 +121,7 @@ class ExpectServerCertificate12 implements HandshakeState {
     if (msg.type !== HandshakeType.certificate) throw unexpectedMessage();
     const chain = decodeCertificate12(msg.body);
     if (chain.length === 0) throw decodeError('LENGTH_MISMATCH');
-    const key = leafPublicKey(chain[0]!);
+    const key = leafPublicKey(conn.config.provider, chain[0]!);
     if (!authMatches(this.hs.suite, key)) throw tlsError(Alert.handshake_failure, 'WRONG_CERTIFICATE_TYPE');
     // RFC 8422 5.1.1: an ECDSA certificate on a curve we did not list is refused, as OpenSSL does.
     if (!curveAllowed(key, conn.config.groups)) throw illegalParameter('WRONG_CURVE');
@@ -192,6 +192,7 @@ class ExpectCertificateRequestOrDone implements HandshakeState {
     const c = conn.config;
     const hs = this.hs;
     const chosen = hs.certRequest ? selectCertificate12(c.certs, hs.certRequest.schemes, c.signatureSchemes) : null;
+    if (chosen) c.checkOwnChain?.(chosen.cert.chain);
     if (hs.certRequest) conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(chosen ? chosen.cert.chain : []));
 
     const kx = this.kx;

@@ -1,6 +1,6 @@
 // The TLS 1.3 client handshake (RFC 8446 2, 4): one state type per expected
 // message, so anything out of order is rejected by construction.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { isHybridGroup } from '../crypto/group-dispatch.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
@@ -63,7 +63,7 @@ export interface ClientHandshake {
   clientHsSecret?: Uint8Array;
   serverHsSecret?: Uint8Array;
   certRequest?: { context: Uint8Array; schemes: number[] };
-  serverKey?: KeyObject;
+  serverKey?: KeyHandle;
   /** The PSK offered in this ClientHello, if any. */
   psk?: PskOffer | null;
   /** The TLS 1.2 session offered (ticket or id), if any. */
@@ -143,6 +143,8 @@ export function startClient(conn: Connection): HandshakeState {
   if (versions.length === 0) throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
   const offers13 = versions.includes(ProtocolVersion.TLS13);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
+  // TLS 1.3 alone with no group (none set, or none the provider can do): nothing to offer, as OpenSSL.
+  if (offers13 && !offers12 && c.groups.length === 0) throw tlsError(Alert.internal_error, 'NO_SUITABLE_KEY_SHARE');
   const shares = offers13 ? initialShareGroups(c.groups).map((g) => c.provider.keyShare(g)) : [];
   const suites = [
     ...(offers13 ? c.tls13Suites.map((s) => s.id) : []),
@@ -366,7 +368,7 @@ class ExpectServerCertificate implements HandshakeState {
     if (cert.context.length !== 0) throw illegalParameter('INVALID_CONTEXT');
     if (cert.entries.length === 0) throw decodeError('LENGTH_MISMATCH');
     const presented = cert.entries.map((e) => e.der);
-    this.hs.serverKey = leafPublicKey(presented[0]!);
+    this.hs.serverKey = leafPublicKey(conn.config.provider, presented[0]!);
     verifyPeerChain(conn, presented, 'serverAuth');
     conn.transcript.add(msg.raw);
     return new ExpectServerCertificateVerify(this.hs);

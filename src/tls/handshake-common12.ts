@@ -1,14 +1,14 @@
 // TLS 1.2 signature scheme and certificate choice. Unlike TLS 1.3, an ECDSA
 // scheme names only the hash, PKCS#1 v1.5 is allowed, and SHA-1 is not (OpenSSL
 // refuses it at security level 1 and above).
-import type { KeyObject } from 'node:crypto';
-import { keyFitsScheme } from '../crypto/signature.js';
+import type { KeyHandle } from '../crypto/provider.js';
+import { keyFitsScheme } from '../crypto/signature-schemes.js';
 import type { CertifiedKey } from './config.js';
 
 const CURVE_GROUP: Record<string, number> = { prime256v1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019 };
 
 /** An ECDSA key's curve must be among `groups` (RFC 8422 5.1.1); other keys always pass. */
-export function curveAllowed(key: KeyObject, groups: readonly number[]): boolean {
+export function curveAllowed(key: KeyHandle, groups: readonly number[]): boolean {
   if (key.asymmetricKeyType !== 'ec') return true;
   const g = CURVE_GROUP[key.asymmetricKeyDetails?.namedCurve ?? ''];
   return g !== undefined && groups.includes(g);
@@ -25,7 +25,7 @@ function isSha1(scheme: number): boolean {
  * ecdsa_secp256r1_sha256 when that comes first (`openssl s_client` reports
  * "Peer signing digest: SHA256" against `openssl s_server` with such a key).
  */
-export function chooseScheme12(key: KeyObject, peerSchemes: readonly number[], preference: readonly number[]): number | null {
+export function chooseScheme12(key: KeyHandle, peerSchemes: readonly number[], preference: readonly number[]): number | null {
   return preference.find((s) => !isSha1(s) && peerSchemes.includes(s) && keyFitsScheme(s, key, false)) ?? null;
 }
 
@@ -33,7 +33,7 @@ export function selectCertificate12(
   certs: readonly CertifiedKey[],
   peerSchemes: readonly number[],
   preference: readonly number[],
-  keyFilter: (key: KeyObject) => boolean = () => true,
+  keyFilter: (key: KeyHandle) => boolean = () => true,
 ): { cert: CertifiedKey; scheme: number } | null {
   for (const cert of certs) {
     if (!keyFilter(cert.key)) continue;

@@ -1,6 +1,6 @@
 // Steps shared by the TLS 1.3 client and server: certificate messages,
 // CertificateVerify signatures and Finished checks.
-import type { KeyObject } from 'node:crypto';
+import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { SSLError } from '../errors.js';
 import { alertToSend, decodeError, illegalParameter, tlsError, withAlert } from './alert.js';
@@ -10,7 +10,7 @@ import type { Connection } from './connection.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
 import { encodeCertificate, encodeCertificateVerify, type CertificateEntry } from './tls13-messages.js';
-import { keyFitsScheme } from '../crypto/signature.js';
+import { keyFitsScheme } from '../crypto/signature-schemes.js';
 
 /** What we offer in signature_algorithms, in OpenSSL's order of preference. */
 export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
@@ -46,7 +46,7 @@ export function certificateVerifyInput(fromServer: boolean, transcriptHash: Uint
 }
 
 /** The first scheme in `preference` that `key` can sign with and the peer accepts. */
-export function chooseScheme(key: KeyObject, peerSchemes: readonly number[], preference: readonly number[]): number | null {
+export function chooseScheme(key: KeyHandle, peerSchemes: readonly number[], preference: readonly number[]): number | null {
   for (const s of preference) {
     if (allowedInTls13Handshake(s) && peerSchemes.includes(s) && keyFitsScheme(s, key)) return s;
   }
@@ -67,6 +67,7 @@ export function selectCertificate(
 }
 
 export function sendCertificate(conn: Connection, context: Uint8Array, chain: readonly Uint8Array[]): void {
+  if (chain.length > 0) conn.config.checkOwnChain?.(chain);
   const entries: CertificateEntry[] = chain.map((der) => ({ der, extensions: [] }));
   conn.sendHandshake(HandshakeType.certificate, encodeCertificate({ context, entries }));
 }
@@ -95,10 +96,10 @@ export function checkFinished(conn: Connection, ks: KeySchedule, baseKey: Uint8A
 }
 
 /** The peer's leaf public key; a certificate we cannot parse is a bad_certificate. */
-export function leafPublicKey(der: Uint8Array): KeyObject {
-  let key: KeyObject | null = null;
+export function leafPublicKey(provider: CryptoProvider, der: Uint8Array): KeyHandle {
+  let key: KeyHandle | null = null;
   try {
-    key = parseCertificate(der).tryPublicKey(); // cached by DER, shared with verification
+    key = parseCertificate(der).tryPublicKey(provider); // cached by DER, shared with verification
   } catch {
     // unparseable: reported below
   }
@@ -125,7 +126,7 @@ export function verifyPeerChain(conn: Connection, presented: Uint8Array[], purpo
 /** Check a CertificateVerify from the peer against its leaf key. */
 export function checkCertificateVerify(
   conn: Connection,
-  key: KeyObject,
+  key: KeyHandle,
   scheme: number,
   signature: Uint8Array,
   offered: readonly number[],

@@ -27,8 +27,8 @@ export function installKeys12(
   if (suite.mode === 'cbc') {
     const etm = conn.negotiated.encryptThenMac;
     const keys = (key: Uint8Array, macKey: Uint8Array): CbcKeys => ({ cipher: suite.cbc!, key, macHash: suite.macHash!, macKey, encryptThenMac: etm });
-    client = new CbcProtection(keys(kb.clientKey, kb.clientMacKey));
-    server = new CbcProtection(keys(kb.serverKey, kb.serverMacKey));
+    client = new CbcProtection(keys(kb.clientKey, kb.clientMacKey), p);
+    server = new CbcProtection(keys(kb.serverKey, kb.serverMacKey), p);
   } else {
     client = new Tls12Protection(p.aead(suite.aead, kb.clientKey), kb.clientIv, suite.explicitNonce);
     server = new Tls12Protection(p.aead(suite.aead, kb.serverKey), kb.serverIv, suite.explicitNonce);

@@ -1,8 +1,8 @@
 // The TLS 1.2 server handshake (RFC 5246 7.3, RFC 8422, RFC 7627, RFC 5746),
 // entered from ExpectClientHello when the client cannot do TLS 1.3.
 import { isHybridGroup } from '../crypto/group-dispatch.js';
-import type { KeyObject } from 'node:crypto';
-import { keyFitsScheme } from '../crypto/signature.js';
+import type { KeyHandle } from '../crypto/provider.js';
+import { keyFitsScheme } from '../crypto/signature-schemes.js';
 import { selectAlpn } from './alpn.js';
 import { decodeError, illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import { DOWNGRADE_TLS12, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite12 } from './cipher-suites12.js';
@@ -16,7 +16,7 @@ import type { HandshakeMessage } from './handshake-framing.js';
 import { decodeU16List, encodeAlpn, encodePointFormats, type Extension, findExtension } from './extensions.js';
 import { encodeServerHello, type ClientHello } from './hello-messages.js';
 import { extendedMasterSecret, legacyMasterSecret } from './prf.js';
-import { autoDhPrime, dhePremaster, dhSecurityBits } from '../crypto/ffdhe.js';
+import { dhePremaster, dhSecurityBits } from '../crypto/ffdhe.js';
 import { decodeClientKeyExchangeDhe, encodeDhParams } from './dhe12-messages.js';
 import { findSession12, issueSession12, startResumedServer12 } from './resumption12.js';
 import {
@@ -42,11 +42,11 @@ interface Server12 {
   ems: boolean;
   requestedSchemes: number[] | null;
   issueTicket: boolean;
-  clientKey?: KeyObject;
+  clientKey?: KeyHandle;
   master?: Uint8Array;
 }
 
-function keyAuth(key: KeyObject): 'RSA' | 'ECDSA' | null {
+function keyAuth(key: KeyHandle): 'RSA' | 'ECDSA' | null {
   const t = key.asymmetricKeyType;
   if (t === 'rsa' || t === 'rsa-pss') return 'RSA';
   if (t === 'ec' || t === 'ed25519' || t === 'ed448') return 'ECDSA';
@@ -129,6 +129,7 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
       extensions: shExts,
     }),
   );
+  conn.config.checkOwnChain?.(cert.chain);
   conn.sendHandshake(HandshakeType.certificate, encodeCertificate12(cert.chain));
 
   let share: KeyShare | DhKey;
@@ -157,11 +158,11 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
 }
 
 /** The DHE parameters: loaded ones, or OpenSSL's automatic choice by the certificate's strength. */
-function dhParamsFor(conn: Connection, key: KeyObject): { p: Uint8Array; g: Uint8Array } {
+function dhParamsFor(conn: Connection, key: KeyHandle): { p: Uint8Array; g: Uint8Array } {
   const c = conn.config;
   if (c.dhParams && c.dhParams !== 'auto') return c.dhParams;
   const rsaBits = key.asymmetricKeyDetails?.modulusLength ?? 2048;
-  return { p: autoDhPrime(dhSecurityBits(rsaBits), c.securityLevel ?? 2), g: Uint8Array.of(2) };
+  return { p: c.provider.autoDhPrime(dhSecurityBits(rsaBits), c.securityLevel ?? 2), g: Uint8Array.of(2) };
 }
 
 /** The first suite (by server or client preference) that one of our certificates can serve. */
@@ -181,7 +182,7 @@ function chooseSuite(
     : offered.map((id) => ours.find((s) => s.id === id)).filter((s): s is CipherSuite12 => s !== undefined);
   for (const suite of order) {
     // RFC 8422 5.1.1: in TLS 1.2 the client's groups also bound the curve of an ECDSA certificate.
-    const usable = (k: KeyObject): boolean => keyAuth(k) === suite.auth && (clientGroups === null || curveAllowed(k, clientGroups));
+    const usable = (k: KeyHandle): boolean => keyAuth(k) === suite.auth && (clientGroups === null || curveAllowed(k, clientGroups));
     const chosen = selectCertificate12(c.certs, clientSchemes, c.signatureSchemes, usable);
     if (chosen) return { suite, ...chosen };
   }
@@ -201,7 +202,7 @@ class ExpectClientCertificate12 implements HandshakeState {
       if (conn.config.verifyMode === 2) throw tlsError(Alert.handshake_failure, 'PEER_DID_NOT_RETURN_A_CERTIFICATE');
       return new ExpectClientKeyExchange(this.hs);
     }
-    this.hs.clientKey = leafPublicKey(chain[0]!);
+    this.hs.clientKey = leafPublicKey(conn.config.provider, chain[0]!);
     verifyPeerChain(conn, chain, 'clientAuth');
     return new ExpectClientKeyExchange(this.hs);
   }

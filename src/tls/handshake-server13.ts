@@ -1,5 +1,5 @@
 // The TLS 1.3 server handshake (RFC 8446 2, 4), one state type per expected message.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import { illegalParameter, tlsError, unexpectedMessage } from './alert.js';
 import type { CipherSuite13 } from './cipher-suites.js';
 import { Alert, ExtensionType, HandshakeType, HELLO_RETRY_REQUEST_RANDOM, ProtocolVersion } from './constants.js';
@@ -47,7 +47,7 @@ interface ServerHandshake {
   schedule: KeySchedule;
   clientHsSecret: Uint8Array;
   requestedCert: boolean;
-  clientKey?: KeyObject;
+  clientKey?: KeyHandle;
   clientSchemes: number[];
 }
 
@@ -346,7 +346,7 @@ class ExpectClientCertificate implements HandshakeState {
       return new ExpectClientFinished(this.hs);
     }
     const presented = cert.entries.map((e) => e.der);
-    this.hs.clientKey = leafPublicKey(presented[0]!);
+    this.hs.clientKey = leafPublicKey(conn.config.provider, presented[0]!);
     verifyPeerChain(conn, presented, 'clientAuth');
     return new ExpectClientCertificateVerify(this.hs);
   }

@@ -9,9 +9,9 @@
 // The state machine and its errors follow OpenSSL's (SSL_verify_client_post_handshake): a request
 // is first pending, goes out with the next read or write (sendPendingCertificateRequest), and is
 // then outstanding until the client's Finished arrives.
-import type { KeyObject } from 'node:crypto';
+import type { KeyHandle } from '../crypto/provider.js';
 import type { RunningHash } from '../crypto/provider.js';
-import { keyFitsScheme } from '../crypto/signature.js';
+import { keyFitsScheme } from '../crypto/signature-schemes.js';
 import { SSLError } from '../errors.js';
 import { decodeError, illegalParameter, reasonText, tlsError, unexpectedMessage } from './alert.js';
 import { Alert, ExtensionType, HandshakeType, ProtocolVersion } from './constants.js';
@@ -38,7 +38,7 @@ interface ServerPha {
   /** Main transcript + this exchange. */
   hash?: RunningHash;
   expect?: 'certificate' | 'certificate_verify' | 'finished';
-  clientKey?: KeyObject;
+  clientKey?: KeyHandle;
 }
 
 const SERVER_STATE = new WeakMap<Connection, ServerPha>();
@@ -165,7 +165,7 @@ function onClientCertificate(conn: Connection, s: ServerPha, msg: HandshakeMessa
     return;
   }
   const presented = cert.entries.map((e) => e.der);
-  s.clientKey = leafPublicKey(presented[0]!);
+  s.clientKey = leafPublicKey(conn.config.provider, presented[0]!);
   verifyPeerChain(conn, presented, 'clientAuth');
   s.expect = 'certificate_verify';
 }
@@ -207,6 +207,7 @@ function answerCertificateRequest(conn: Connection, msg: HandshakeMessage): void
   };
   const chosen = selectCertificate(conn.config.certs, schemes, conn.config.signatureSchemes);
   const chain = chosen ? chosen.cert.chain : [];
+  if (chain.length > 0) conn.config.checkOwnChain?.(chain);
   send(HandshakeType.certificate, encodeCertificate({ context: req.context, entries: chain.map((der) => ({ der, extensions: [] })) }));
   if (chosen) {
     const input = certificateVerifyInput(false, hash.peek());

@@ -11,14 +11,15 @@
 //  - the MAC is always computed, and the hash compression function runs the
 //    same number of times whatever the padding length: the bytes the real MAC
 //    does not cover are fed to a throwaway hash sized to make up the
-//    difference (the approach of Go's crypto/tls and s2n, since node:crypto
-//    cannot do OpenSSL's constant-time digest of a secret-length message);
+//    difference (the approach of Go's crypto/tls and s2n, since neither
+//    provider can do OpenSSL's constant-time digest of a secret-length message);
 //  - the received MAC is read out of the record through a rotation over a
 //    fixed window, never at a secret-dependent index.
 // What JavaScript cannot promise: the JIT may compile mask arithmetic into
-// branches, node:crypto call overhead varies with input sizes, and cache
+// branches, the provider's call overhead varies with input sizes, and cache
 // effects are beyond our reach. The README says so too.
-import * as nc from 'node:crypto';
+import type { CbcKey, CryptoProvider, MacKey } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { tlsError } from './alert.js';
 import type { CbcName, MacHash } from './cipher-suites12.js';
 import { Alert, MAX_PLAINTEXT } from './constants.js';
@@ -61,15 +62,15 @@ export interface CbcKeys {
 export class CbcProtection implements RecordProtection {
   readonly hidesType = false;
   private seq = 0;
-  private readonly key: nc.KeyObject;
-  private readonly macKey: nc.KeyObject;
+  private readonly key: CbcKey;
+  private readonly macKey: MacKey;
   private readonly macLength: number;
   /** Scratch for the throwaway hash; its content is irrelevant. */
-  private static readonly filler = Buffer.alloc(16 * 1024 + 2048 + 256);
+  private static readonly filler = new Uint8Array(16 * 1024 + 2048 + 256);
 
-  constructor(private readonly k: CbcKeys) {
-    this.key = nc.createSecretKey(k.key);
-    this.macKey = nc.createSecretKey(k.macKey);
+  constructor(private readonly k: CbcKeys, private readonly p: CryptoProvider = getDefaultCryptoProvider()) {
+    this.key = p.cbc(k.cipher, k.key);
+    this.macKey = p.macKey(k.macHash, k.macKey);
     this.macLength = k.macHash === 'sha384' ? 48 : k.macHash === 'sha512' ? 64 : k.macHash === 'sha1' ? 20 : 32;
   }
 
@@ -88,32 +89,27 @@ export class CbcProtection implements RecordProtection {
     return h;
   }
 
-  private mac(parts: readonly Uint8Array[]): Buffer {
-    const h = nc.createHmac(this.k.macHash, this.macKey);
-    for (const p of parts) h.update(p);
-    return h.digest();
+  private mac(parts: readonly Uint8Array[]): Uint8Array {
+    return this.macKey.mac(parts);
   }
 
   seal(type: number, data: Uint8Array): Uint8Array[] {
     const etm = this.k.encryptThenMac;
     const macLen = this.macLength;
-    const iv = nc.randomBytes(BLOCK);
+    const iv = this.p.randomBytes(BLOCK);
     const covered = etm ? data.length : data.length + macLen; // what the padding completes to blocks
     const padLen = BLOCK - 1 - (covered % BLOCK);
     const padding = Buffer.alloc(padLen + 1, padLen);
-    const c = nc.createCipheriv(this.k.cipher, this.key, iv).setAutoPadding(false);
     const pieces: Uint8Array[] = [];
-    let macPiece: Buffer | null = null;
     if (etm) {
       const ctLen = data.length + padLen + 1;
       const header = this.pseudoHeader(type, 0x0303, BLOCK + ctLen);
-      const ct = Buffer.concat([c.update(data), c.update(padding), c.final()]);
-      macPiece = this.mac([header, iv, ct]);
-      pieces.push(iv, ct, macPiece);
+      const ct = this.key.encrypt(iv, [data, padding]);
+      pieces.push(iv, ...ct, this.mac([header, iv, ...ct]));
     } else {
       const header = this.pseudoHeader(type, 0x0303, data.length);
       const tag = this.mac([header, data]);
-      pieces.push(iv, c.update(data), c.update(tag), c.update(padding), c.final());
+      pieces.push(iv, ...this.key.encrypt(iv, [data, tag, padding]));
     }
     let total = 0;
     for (const p of pieces) total += p.length;
@@ -127,9 +123,8 @@ export class CbcProtection implements RecordProtection {
     return { type, data: this.k.encryptThenMac ? this.openEtm(type, version, body) : this.openMte(type, version, body) };
   }
 
-  private decrypt(iv: Uint8Array, ct: Uint8Array): Buffer {
-    const d = nc.createDecipheriv(this.k.cipher, this.key, iv).setAutoPadding(false);
-    return Buffer.concat([d.update(ct), d.final()]);
+  private decrypt(iv: Uint8Array, ct: Uint8Array): Uint8Array {
+    return this.key.decrypt(iv, ct);
   }
 
   /** RFC 7366: check the MAC over the ciphertext first; only then decrypt and strip the padding. */
@@ -139,7 +134,7 @@ export class CbcProtection implements RecordProtection {
     if (ctLen < BLOCK || ctLen % BLOCK !== 0) throw badRecordMac();
     const header = this.pseudoHeader(type, version, body.length - macLen);
     const expected = this.mac([header, body.subarray(0, body.length - macLen)]);
-    if (!nc.timingSafeEqual(expected, body.subarray(body.length - macLen))) throw badRecordMac();
+    if (!this.p.timingSafeEqual(expected, body.subarray(body.length - macLen))) throw badRecordMac();
     const pt = this.decrypt(body.subarray(0, BLOCK), body.subarray(BLOCK, BLOCK + ctLen));
     const padLen = pt[pt.length - 1]!;
     // Authentic bytes: the padding may be checked plainly, there is nothing left to leak.
@@ -182,7 +177,7 @@ export class CbcProtection implements RecordProtection {
     const maxData = n - macLen - 1;
     const missing = innerBlocks(hash, 13 + maxData) - innerBlocks(hash, 13 + dataLen);
     const { block, tail } = HASH_SHAPE[hash];
-    nc.createHash(hash).update(CbcProtection.filler.subarray(0, (missing + 1) * block - tail)).digest();
+    this.p.digest(hash, CbcProtection.filler.subarray(0, (missing + 1) * block - tail));
 
     // Read the received MAC from pt[dataLen .. dataLen + macLen) without indexing by a secret:
     // gather the fixed window that must contain it into a rotated copy, then undo the rotation.

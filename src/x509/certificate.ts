@@ -1,6 +1,5 @@
 // Parsed X.509 certificates: the fields path validation and Python's
-// getpeercert() need, plus signature checking through node:crypto.
-import * as crypto from 'node:crypto';
+// getpeercert() need, plus signature checking through the crypto provider.
 import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf,
@@ -9,7 +8,8 @@ import {
 import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
 import { type NameConstraints, parseNameConstraints } from './constraints.js';
-import { usablePublicKey } from './key-probe.js';
+import type { CryptoProvider, DigestName, KeyHandle, SignatureParams } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import {
   checkAsIdentifiers, checkIpAddrBlocks, checkNetscapeCertType, checkProxyCertInfo, parseCrlDistributionPoints,
 } from './extension-checks.js';
@@ -50,8 +50,8 @@ export const SUPPORTED_CRITICAL: ReadonlySet<string> = new Set<string>([
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
 interface SigAlg {
-  /** Node digest name, or null for algorithms that hash internally. */
-  hash: string | null;
+  /** Digest name, or null for algorithms that hash internally. */
+  hash: DigestName | null;
   /** asymmetricKeyType values allowed to verify it. */
   keyTypes: readonly string[];
   pss?: boolean;
@@ -85,7 +85,7 @@ const SIG_ALGS: Readonly<Record<string, SigAlg>> = {
   '1.3.101.113': { hash: null, keyTypes: ['ed448'], bits: 224 },
 };
 
-const HASH_OIDS: Readonly<Record<string, { name: string; bits: number }>> = {
+const HASH_OIDS: Readonly<Record<string, { name: DigestName; bits: number }>> = {
   '1.3.14.3.2.26': { name: 'sha1', bits: 64 },
   '2.16.840.1.101.3.4.2.4': { name: 'sha224', bits: 112 },
   '2.16.840.1.101.3.4.2.1': { name: 'sha256', bits: 128 },
@@ -95,16 +95,16 @@ const HASH_OIDS: Readonly<Record<string, { name: string; bits: number }>> = {
 const MGF1_OID = '1.2.840.113549.1.1.8';
 
 interface PssParams {
-  hash: string;
+  hash: DigestName;
   bits: number;
   saltLength: number;
 }
 
-/** RSASSA-PSS-params; null when malformed or not expressible with node:crypto. */
+/** RSASSA-PSS-params; null when malformed or not supported (MGF1 over another digest). */
 function parsePssParams(params: DerNode | null): PssParams | null {
-  let hash = 'sha1';
+  let hash: DigestName = 'sha1';
   let bits = 64;
-  let mgfHash = 'sha1';
+  let mgfHash: DigestName = 'sha1';
   let saltLength = 20;
   if (params === null) return null; // OpenSSL requires explicit parameters
   if (params.tagClass !== UNIVERSAL || params.tag !== TAG.SEQUENCE) return null;
@@ -136,7 +136,7 @@ function parsePssParams(params: DerNode | null): PssParams | null {
   } catch {
     return null;
   }
-  // node:crypto always uses the message digest for MGF1 as well.
+  // MGF1 with another digest than the message's is not supported (node:crypto cannot express it).
   if (mgfHash !== hash) return null;
   return { hash, bits, saltLength };
 }
@@ -289,14 +289,15 @@ export class Certificate {
   readonly selfIssued: boolean;
   /** CRL distribution points: their fullName GeneralNames (null for other kinds) and whether cRLIssuer is set. */
   readonly crlDistPoints: readonly { fullNames: GeneralName[] | null; crlIssuer: boolean }[];
-  private keyCache: crypto.KeyObject | null | undefined;
+  /** The subject public key as each provider imported it (null: it cannot load it). */
+  private keyCache: Map<CryptoProvider, KeyHandle | null> | null = null;
   /**
    * Outcomes of verifySignedBy() per issuer key. A signature check is a pure
    * function of this certificate's bytes and the key, and parsed certificates
    * and their keys are shared through the DER cache, so a chain seen again
    * (every handshake with the same server) is not verified again.
    */
-  private signedByCache: WeakMap<crypto.KeyObject, boolean> | null = null;
+  private signedByCache: WeakMap<KeyHandle, boolean> | null = null;
 
   constructor(der: Uint8Array) {
     this.der = new Uint8Array(der);
@@ -487,23 +488,22 @@ export class Certificate {
     return this.extensions.some((e) => e.oid === oid);
   }
 
-  /** The subject public key; throws SSLError if node:crypto cannot load it. */
-  get publicKey(): crypto.KeyObject {
+  /** The subject public key (default provider); throws SSLError if it cannot be loaded. */
+  get publicKey(): KeyHandle {
     const k = this.tryPublicKey();
     if (!k) throw new SSLError('unable to get certs public key', { library: 'X509', reason: 'UNABLE_TO_GET_CERTS_PUBLIC_KEY' });
     return k;
   }
 
   /** The subject public key, or null when it cannot be loaded. */
-  tryPublicKey(): crypto.KeyObject | null {
-    if (this.keyCache === undefined) {
-      try {
-        this.keyCache = usablePublicKey(crypto.createPublicKey({ key: Buffer.from(this.spkiDer), format: 'der', type: 'spki' }));
-      } catch {
-        this.keyCache = null;
-      }
+  tryPublicKey(provider: CryptoProvider = getDefaultCryptoProvider()): KeyHandle | null {
+    const cache = (this.keyCache ??= new Map());
+    let key = cache.get(provider);
+    if (key === undefined) {
+      key = provider.importPublicKey(this.spkiDer);
+      cache.set(provider, key);
     }
-    return this.keyCache;
+    return key;
   }
 
   /** Whether the signature algorithm is one this module can check at all. */
@@ -523,18 +523,18 @@ export class Certificate {
    * Whether a key of `issuerKey`'s type can have produced this certificate's
    * signature algorithm (OpenSSL's check before treating it as the issuer).
    */
-  signatureKeyTypeMatches(issuerKey: crypto.KeyObject): boolean {
+  signatureKeyTypeMatches(issuerKey: KeyHandle): boolean {
     const alg = SIG_ALGS[this.tbsSignatureAlgorithmOid];
     return alg !== undefined && alg.keyTypes.includes(issuerKey.asymmetricKeyType ?? '');
   }
 
-  /** Checks this certificate's signature against a candidate issuer's public key. */
-  verifySignedBy(issuerKey: crypto.KeyObject): boolean {
+  /** Checks this certificate's signature against a candidate issuer's public key (made by `provider`). */
+  verifySignedBy(issuerKey: KeyHandle, provider: CryptoProvider = getDefaultCryptoProvider()): boolean {
     if (!this.sigAlgMatchesTbs) return false;
     const cache = (this.signedByCache ??= new WeakMap());
     let ok = cache.get(issuerKey);
     if (ok === undefined) {
-      ok = verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, issuerKey);
+      ok = verifySignature(provider, this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, issuerKey);
       cache.set(issuerKey, ok);
     }
     return ok;
@@ -543,35 +543,35 @@ export class Certificate {
 
 /**
  * Checks a signature made with the X.509 AlgorithmIdentifier (`oid`,
- * `params`) over `data` (certificates and CRLs alike) with node:crypto.
+ * `params`) over `data` (certificates and CRLs alike) with `provider`, which
+ * made `issuerKey`.
  */
 export function verifySignature(
-  oid: string, params: DerNode | null, data: Uint8Array, sig: Uint8Array, issuerKey: crypto.KeyObject,
+  provider: CryptoProvider, oid: string, params: DerNode | null, data: Uint8Array, sig: Uint8Array, issuerKey: KeyHandle,
 ): boolean {
   const alg = SIG_ALGS[oid];
   if (!alg || !alg.keyTypes.includes(issuerKey.asymmetricKeyType ?? '')) return false;
-  try {
-    if (alg.pss) {
-      const p = parsePssParams(params);
-      if (!p) return false;
-      return crypto.verify(p.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
-    }
-    if (alg.keyTypes === RSA_KEYS) {
-      // PKCS#1 v1.5 parameters must be absent or NULL.
-      if (params && !(params.tagClass === UNIVERSAL && params.tag === TAG.NULL && params.content.length === 0)) return false;
-      return crypto.verify(alg.hash, data, { key: issuerKey, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
-    }
-    if (alg.keyTypes === EC_KEYS || alg.keyTypes === DSA_KEYS) {
-      return crypto.verify(alg.hash, data, { key: issuerKey, dsaEncoding: 'der' }, sig);
-    }
-    return crypto.verify(null, data, issuerKey, sig);
-  } catch {
-    return false;
+  let p: SignatureParams;
+  if (alg.pss) {
+    const pss = parsePssParams(params);
+    if (!pss) return false;
+    p = { kind: 'rsa-pss', hash: pss.hash, saltLength: pss.saltLength };
+  } else if (alg.keyTypes === RSA_KEYS) {
+    // PKCS#1 v1.5 parameters must be absent or NULL.
+    if (params && !(params.tagClass === UNIVERSAL && params.tag === TAG.NULL && params.content.length === 0)) return false;
+    p = { kind: 'rsa-pkcs1', hash: alg.hash };
+  } else if (alg.keyTypes === EC_KEYS) {
+    p = { kind: 'ecdsa', hash: alg.hash };
+  } else if (alg.keyTypes === DSA_KEYS) {
+    p = { kind: 'dsa', hash: alg.hash };
+  } else {
+    p = { kind: 'eddsa', hash: null };
   }
+  return provider.verifySignature(p, issuerKey, data, sig);
 }
 
 /** Whether a key of `key`'s type can verify signatures of algorithm `oid`. */
-export function signatureKeyTypeAllowed(oid: string, key: crypto.KeyObject): boolean {
+export function signatureKeyTypeAllowed(oid: string, key: KeyHandle): boolean {
   const alg = SIG_ALGS[oid];
   return alg !== undefined && alg.keyTypes.includes(key.asymmetricKeyType ?? '');
 }
@@ -601,7 +601,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
 }
 
 /** OpenSSL's security-bits rating of a public key (EVP_PKEY_get_security_bits). */
-export function keySecurityBits(key: crypto.KeyObject): number {
+export function keySecurityBits(key: KeyHandle): number {
   const d = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case 'rsa':

@@ -1,7 +1,8 @@
 // Certificate revocation lists (RFC 5280 section 5): the parts OpenSSL's
 // CRL checking uses. Parsing is strict; a CRL that does not parse is never
 // loaded, which is what OpenSSL's PEM reader does too.
-import * as crypto from 'node:crypto';
+import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { SSLError } from '../errors.js';
 import {
   type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, oidOf,
@@ -167,9 +168,9 @@ export class Crl {
   }
 
   /** Checks the CRL's signature with its issuer's key. */
-  verifySignedBy(key: crypto.KeyObject): boolean {
+  verifySignedBy(key: KeyHandle, provider: CryptoProvider = getDefaultCryptoProvider()): boolean {
     if (!this.sigAlgMatchesTbs) return false;
-    return verifySignature(this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
+    return verifySignature(provider, this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
   }
 }
 

@@ -4,9 +4,11 @@
 // package, or $SSL_TS_PUBLIC_SUFFIX_LIST); only its ICANN section counts, as
 // in Chrome's certificate checks, so names under private suffixes such as
 // `*.s3.amazonaws.com` stay valid. Without a list only the rule that needs
-// none applies: a wildcard must have at least two labels after it.
-import { readFileSync } from 'node:fs';
-import { domainToASCII } from 'node:url';
+// none applies: a wildcard must have at least two labels after it. That is
+// also the case in a web page, which has no files.
+import { readFileBytes } from '../host/file-system.js';
+import { envVar } from '../host/process.js';
+import { domainToASCII } from './domain-to-ascii.js';
 
 const DEFAULT_PATHS = ['/usr/share/publicsuffix/public_suffix_list.dat'];
 
@@ -19,11 +21,11 @@ interface Rules {
 let cached: Rules | null | undefined;
 
 function load(): Rules | null {
-  const env = process.env.SSL_TS_PUBLIC_SUFFIX_LIST;
+  const env = envVar('SSL_TS_PUBLIC_SUFFIX_LIST');
   for (const p of env ? [env] : DEFAULT_PATHS) {
     let text: string;
     try {
-      text = readFileSync(p, 'utf8');
+      text = readFileBytes(p).toString('utf8');
     } catch {
       continue;
     }

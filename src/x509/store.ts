@@ -1,9 +1,8 @@
 // The verifier's view of a trust store: anchors and CRLs indexed by name,
 // plus OpenSSL-style hashed directories (capath) searched lazily by the
 // subject-name hash the first time a name is needed.
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
+import { fileStamp, joinPath, readFileBytes } from '../host/file-system.js';
 import { TAG, UNIVERSAL, stringValue } from './asn1.js';
 import { type Certificate, parseCertificate } from './certificate.js';
 import { type Crl, parseCrl } from './crl.js';
@@ -106,7 +105,7 @@ export function nameHash(name: ParsedName): string {
   } catch {
     enc = name.der;
   }
-  const md = createHash('sha1').update(enc).digest();
+  const md = getDefaultCryptoProvider().digest('sha1', enc);
   return (((md[0]! | (md[1]! << 8) | (md[2]! << 16) | (md[3]! << 24)) >>> 0).toString(16)).padStart(8, '0');
 }
 
@@ -126,11 +125,10 @@ const DIR_CACHE_LIMIT = 512;
 function loadHashed(dir: string, hash: string, crl: boolean): DirEntry[] {
   const out: DirEntry[] = [];
   for (let k = 0; k < 1000; k++) {
-    const file = join(dir, `${hash}.${crl ? 'r' : ''}${k}`);
+    const file = joinPath(dir, `${hash}.${crl ? 'r' : ''}${k}`);
     let stamp: string;
     try {
-      const st = statSync(file);
-      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      stamp = fileStamp(file).stamp;
     } catch {
       break;
     }
@@ -138,7 +136,7 @@ function loadHashed(dir: string, hash: string, crl: boolean): DirEntry[] {
     if (!entry || entry.stamp !== stamp) {
       let text: string;
       try {
-        text = readFileSync(file).toString('latin1');
+        text = readFileBytes(file).toString('latin1');
       } catch {
         break;
       }

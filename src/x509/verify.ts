@@ -4,6 +4,8 @@
 // flags NO_PARTIAL_WILDCARDS, and the context's verify flags
 // (VERIFY_X509_TRUSTED_FIRST by default, PARTIAL_CHAIN, X509_STRICT,
 // CRL_CHECK_LEAF / CRL_CHECK_CHAIN).
+import type { CryptoProvider } from '../crypto/provider.js';
+import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { SSLCertVerificationError } from '../errors.js';
 import { type Certificate, keySecurityBits, parseCertificate } from './certificate.js';
 import { type Crl, REASON_REMOVE_FROM_CRL } from './crl.js';
@@ -42,6 +44,8 @@ export interface VerifyOptions {
   crls?: readonly Uint8Array[];
   /** Hashed directories searched for issuers and CRLs by subject-name hash. */
   capaths?: readonly string[];
+  /** The crypto provider that loads keys and checks signatures (default: getDefaultCryptoProvider()). */
+  provider?: CryptoProvider;
 }
 
 function fail(code: number, message?: string): never {
@@ -109,6 +113,7 @@ interface Ctx {
   flags: number;
   depth: number;
   extraCrls: Crl[];
+  provider: CryptoProvider;
 }
 
 /** get1_trusted_issuer: the store's best issuer of `x`. */
@@ -301,13 +306,13 @@ function checkExtensions(ctx: Ctx, purpose: VerifyOptions['purpose']): void {
   }
 }
 
-function checkSecurityLevel(chain: Certificate[], level: number): void {
+function checkSecurityLevel(chain: Certificate[], level: number, provider: CryptoProvider): void {
   if (level <= 0) return;
   const min = MIN_BITS[Math.min(level, 5) - 1]!;
   for (let i = 0; i < chain.length; i++) {
     const x = chain[i]!;
     if (i > 0) {
-      const key = x.tryPublicKey();
+      const key = x.tryPublicKey(provider);
       if (!key || keySecurityBits(key) < min) fail(X509_V.CA_KEY_TOO_SMALL);
     }
     // The anchor's own signature is never relied upon, so its digest is not rated.
@@ -345,9 +350,9 @@ function checkSignaturesAndTimes(ctx: Ctx): void {
     // A self-signed anchor's own signature is not checked (it is trusted as such).
     if (subject !== issuer) {
       if (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign')) fail(X509_V.KEYUSAGE_NO_CERTSIGN);
-      const key = issuer.tryPublicKey();
+      const key = issuer.tryPublicKey(ctx.provider);
       if (!key) fail(X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY);
-      if (!subject.verifySignedBy(key)) fail(X509_V.CERT_SIGNATURE_FAILURE);
+      if (!subject.verifySignedBy(key, ctx.provider)) fail(X509_V.CERT_SIGNATURE_FAILURE);
     }
     checkTime(subject, now, (ctx.flags & V_FLAG.WEBPKI) !== 0);
     if (--n < 0) return;
@@ -477,9 +482,9 @@ function checkCrl(ctx: Ctx, depth: number, choice: CrlChoice): void {
     const e = crlTimeError(crl, ctx.now);
     if (e) fail(e);
   }
-  const key = issuer.tryPublicKey();
+  const key = issuer.tryPublicKey(ctx.provider);
   if (!key) fail(X509_V.UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY);
-  if (!crl.verifySignedBy(key)) fail(X509_V.CRL_SIGNATURE_FAILURE);
+  if (!crl.verifySignedBy(key, ctx.provider)) fail(X509_V.CRL_SIGNATURE_FAILURE);
 }
 
 /** check_revocation: the leaf (CRL_CHECK) or every certificate (CRL_CHECK_ALL) needs a CRL that does not list it. */
@@ -543,12 +548,13 @@ export function verifyParsed(leaf: Certificate, untrusted: Certificate[], store:
     flags: opts.flags ?? V_FLAG.TRUSTED_FIRST,
     depth: Math.min(opts.maxDepth ?? 100, 0x3fffffff),
     extraCrls: [],
+    provider: opts.provider ?? getDefaultCryptoProvider(),
   };
   if (opts.crls) {
     for (const der of opts.crls) ctx.extraCrls.push(...new TrustStore([], [der]).crls);
   }
   if (level > 0) {
-    const key = leaf.tryPublicKey();
+    const key = leaf.tryPublicKey(ctx.provider);
     if (!key || keySecurityBits(key) < MIN_BITS[Math.min(level, 5) - 1]!) fail(X509_V.EE_KEY_TOO_SMALL);
   }
   if (!(ctx.flags & V_FLAG.WEBPKI)) {
@@ -587,7 +593,7 @@ const MAX_ALTERNATE_PATHS = 16;
 function validatePath(ctx: Ctx, leaf: Certificate, opts: VerifyOptions, level: number): void {
   const webpki = (ctx.flags & V_FLAG.WEBPKI) !== 0;
   checkExtensions(ctx, opts.purpose);
-  checkSecurityLevel(ctx.chain, level);
+  checkSecurityLevel(ctx.chain, level, ctx.provider);
   if (webpki) {
     const v = webpkiViolation(ctx.chain);
     if (v) fail(v.code, v.message);

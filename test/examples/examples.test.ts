@@ -1,6 +1,8 @@
 // Every file in examples/ runs here as a user would run it (through tsx, with
 // 'ssl-ts' resolved to the sources by tsconfig.json's paths), so that the
 // examples cannot rot. Each must exit 0 and print what it promises.
+// examples/browser/ is a page, not a program: test/browser/chromium.test.ts
+// serves it and runs it in Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

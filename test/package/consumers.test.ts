@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForBrowser } from '../browser/bundle.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIX = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -176,9 +177,19 @@ test('CommonJS types resolve to the CommonJS build, ESM types to the ESM build',
   };
   const dir = join(root, 'node_modules', 'ssl-ts');
   // node16 reads a .d.ts as CommonJS only under a "type": "commonjs" scope.
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs' });
-  assert.match(readFileSync(join(dir, pkg.exports['.']!.require.types), 'utf8'), /SSLContext/);
-  assert.match(readFileSync(join(dir, pkg.exports['.']!.import.types), 'utf8'), /SSLContext/);
+  // Its "imports" map resolves #crypto-default inside the CommonJS build (src/crypto/default-provider.ts).
+  const cryptoDefault = { '#crypto-default': { browser: './crypto/builtin-browser.js', default: './crypto/builtin-node.js' } };
+  // And the "browser" file map of the node-only modules, relative to each build (scripts/mark-cjs.mjs).
+  const browser = Object.fromEntries(
+    ['host/file-system', 'host/system-roots', 'ssl/socket-wrap'].map((m) => [`./${m}.js`, `./${m}.browser.js`]),
+  );
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'cjs', 'package.json'), 'utf8')), { type: 'commonjs', imports: cryptoDefault, browser });
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'dist', 'src', 'package.json'), 'utf8')), { type: 'module', imports: cryptoDefault, browser });
+  // index.d.ts re-exports the shared API (api.d.ts beside it) and adds the Node drivers.
+  for (const types of [pkg.exports['.']!.require.types, pkg.exports['.']!.import.types]) {
+    assert.match(readFileSync(join(dir, types), 'utf8'), /export \* from '\.\/api\.js';[\s\S]*TLSStream/);
+    assert.match(readFileSync(join(dir, dirname(types), 'api.d.ts'), 'utf8'), /SSLContext/);
+  }
 });
 
 test('Bun runs the package: ESM import and CommonJS require', { timeout: 120000 }, () => {
@@ -198,6 +209,20 @@ test('Deno runs the package from node_modules', { timeout: 120000 }, () => {
     'app.mjs': `import * as lib from 'ssl-ts';\nimport * as fs from 'node:fs';\n${JS_BODY}`,
   });
   assert.match(run(dir, 'app.mjs', [DENO, 'run', '--allow-all']), EXPECTED);
+});
+
+test('a bundler targeting the browser (esbuild) gets the browser build of the tarball: no Node built-in, no socket drivers', { timeout: 120000 }, async () => {
+  const dir = app('browser-app', { type: 'module' }, {});
+  for (const specifier of ['ssl-ts', 'ssl-ts/browser']) {
+    const b = await bundleForBrowser({
+      contents: `import * as lib from '${specifier}';\nexport const names = Object.keys(lib);\nexport const pem = lib.SSLContext.prototype.loadCertChainPem;`,
+      resolveDir: dir,
+    });
+    assert.deepEqual(b.nodeImports, [], `${specifier}: ${b.nodeImports.map((i) => `${i.importer}: ${i.path}`).join(', ')}`);
+    assert.match(b.code, /node_modules\/ssl-ts\/dist\/src\/browser\.js/);
+    assert.match(b.code, /node_modules\/buffer\//);
+    assert.doesNotMatch(b.code, /node_modules\/ssl-ts\/dist\/src\/net\//);
+  }
 });
 
 test('the installed ssl-ts command runs the demo without any fixture', { timeout: 120000 }, () => {

@@ -217,3 +217,35 @@ test('a long stream of small writes and interleaved reads keeps every byte in or
   assert.equal(all.length, written);
   for (let k = 0; k < all.length; k++) if (all[k] !== (k & 0xff)) assert.fail(`byte ${k} is ${all[k]}`);
 });
+
+test('engine side: record headers peeked across thousands of 1-byte chunks cost work linear in the backlog', () => {
+  // A peer that sends every byte in its own TCP segment (or a fuzzer's
+  // 1-byte records) leaves one chunk per byte. Each _peek(5) merges five of
+  // them; removing the merged slots with splice() used to shift every chunk
+  // behind, so draining N records took N x backlog element moves (the fuzzer
+  // found a 4-second read()). Count the element moves splice() makes.
+  const bio = new MemoryBIO();
+  const records = 5000;
+  for (let r = 0; r < records; r++) for (const b of [23, 3, 3, 0, 1]) bio.write(new Uint8Array([b]));
+  const original = Array.prototype.splice;
+  let moved = 0;
+  Array.prototype.splice = function (this: unknown[], start: number, deleteCount?: number, ...items: unknown[]) {
+    moved += Math.max(0, this.length - start);
+    return original.call(this, start, deleteCount ?? 0, ...items) as unknown[];
+  } as typeof Array.prototype.splice;
+  let seen = 0;
+  try {
+    for (;;) {
+      const header = bio._peek(5);
+      if (header === null) break;
+      assert.deepEqual([...header], [23, 3, 3, 0, 1]);
+      bio._consume(5);
+      seen++;
+    }
+  } finally {
+    Array.prototype.splice = original;
+  }
+  assert.equal(seen, records);
+  assert.equal(bio.pending, 0);
+  assert.ok(moved <= 4 * records * 5, `splice moved ${moved} slots for ${records * 5} chunks`);
+});

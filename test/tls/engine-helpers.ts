@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SSLError } from '../../src/errors.js';
-import { createPrivateKey } from 'node:crypto';
-import { nodeCrypto } from '../../src/crypto/node-provider.js';
+import { getDefaultCryptoProvider } from '../../src/crypto/default-provider.js';
 import { TLS13_SUITES } from '../../src/tls/cipher-suites.js';
 import { TLS12_SUITES } from '../../src/tls/cipher-suites12.js';
 import type { EngineConfig } from '../../src/tls/config.js';
@@ -20,10 +19,12 @@ export function pemCerts(file: string): Uint8Array[] {
   );
 }
 
+/** Engine configurations use the default provider: node:crypto, or the pure-JS one in the provider matrix (SSL_TS_TEST_PROVIDER=noble). */
 export function engineConfig(over: Partial<EngineConfig>): EngineConfig {
+  const provider = over.provider ?? getDefaultCryptoProvider();
   return {
     isServer: false,
-    provider: nodeCrypto,
+    provider,
     serverName: 'localhost',
     verifyHostname: null,
     verifyMode: 0,
@@ -31,7 +32,7 @@ export function engineConfig(over: Partial<EngineConfig>): EngineConfig {
     certs: [],
     alpn: null,
     tls13Suites: [...TLS13_SUITES],
-    tls12Suites: [...TLS12_SUITES],
+    tls12Suites: TLS12_SUITES.filter((s) => s.kx !== 'DHE' || provider.supportsFiniteFieldDh),
     cipherServerPreference: true,
     groups: [0x1d, 0x17, 0x18],
     signatureSchemes: [...DEFAULT_SIGNATURE_SCHEMES],
@@ -46,7 +47,7 @@ export function engineConfig(over: Partial<EngineConfig>): EngineConfig {
 export function serverCert(kind: string) {
   return {
     chain: pemCerts(`leaf-${kind}-chain.pem`),
-    key: createPrivateKey(readFileSync(FIX + `leaf-${kind}.key`)),
+    key: getDefaultCryptoProvider().importPrivateKey({ pem: readFileSync(FIX + `leaf-${kind}.key`, 'latin1') }),
   };
 }
 

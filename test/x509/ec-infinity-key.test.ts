@@ -1,6 +1,6 @@
 // A certificate whose EC public key is the point at infinity: node:crypto
 // loads such a key and then aborts the process (a native assertion) when its
-// details are read. Found by `npm run fuzz`; see src/x509/key-probe.ts. If
+// details are read. Found by `npm run fuzz`; see usablePublicKey() in src/crypto/node-keys.ts. If
 // this regresses, this file's process dies, which fails the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

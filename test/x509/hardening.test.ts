@@ -3,6 +3,7 @@
 // files: a SAN list too long for the parser, certificates with broken or
 // duplicated extensions, explicit EC parameters, the critical extensions
 // OpenSSL understands, and the verify depth.
+import type { KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as asn1js from 'asn1js';
@@ -96,7 +97,7 @@ const TOLERATED: Record<string, asn1js.AsnType[]> = {
 };
 
 function issued(exts: asn1js.AsnType[], key = root.privateKey): Uint8Array {
-  const leafKey = parseCertificate(pki.issue(root, 'keyholder', '/CN=k', ['subjectAltName=DNS:k.example']).der).publicKey;
+  const leafKey = parseCertificate(pki.issue(root, 'keyholder', '/CN=k', ['subjectAltName=DNS:k.example']).der).publicKey as KeyObject;
   return buildCert({
     issuer: fromDer(parseCertificate(root.der).subjectDer), subject: name([['2.5.4.3', utf8('a.example')]]),
     key: leafKey, signWith: key, extensions: exts, serial: new Uint8Array([0x10, Math.floor(Math.random() * 200)]),
