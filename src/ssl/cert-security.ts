@@ -4,6 +4,7 @@
 // (CA_KEY_TOO_SMALL), and every signature but a self-signed certificate's must use a strong
 // enough digest (CA_MD_TOO_WEAK). Python raises these from load_cert_chain(), before the
 // private key is read; during a handshake they end it with internal_error.
+import type { CryptoProvider } from '../crypto/provider.js';
 import { SSLError } from '../errors.js';
 import { withAlert } from '../tls/alert.js';
 import { Alert } from '../tls/constants.js';
@@ -23,8 +24,8 @@ const ERRORS = {
 const LOAD_ERRNO = { EE_KEY_TOO_SMALL: 399, CA_KEY_TOO_SMALL: 397, CA_MD_TOO_WEAK: 398 };
 
 /** Throws Python's SSLError when a certificate of `chain` (leaf first, DER) is too weak for `level`. */
-export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: number): void {
-  const problem = chainProblem(chain, level);
+export function checkOwnChainSecurity(chain: readonly Uint8Array[], level: number, provider?: CryptoProvider): void {
+  const problem = chainProblem(chain, level, provider);
   if (problem) throw ERRORS[problem](LOAD_ERRNO[problem]);
 }
 
@@ -36,15 +37,15 @@ const verdicts = new WeakMap<readonly Uint8Array[], Map<number, keyof typeof ERR
  * completed from the verify store, or a level raised since loading, fails the handshake with
  * internal_error, as in OpenSSL.
  */
-export function checkSentChain(chain: readonly Uint8Array[], level: number): void {
+export function checkSentChain(chain: readonly Uint8Array[], level: number, provider?: CryptoProvider): void {
   let byLevel = verdicts.get(chain);
   if (!byLevel) verdicts.set(chain, (byLevel = new Map()));
   let problem = byLevel.get(level);
-  if (problem === undefined) byLevel.set(level, (problem = chainProblem(chain, level)));
+  if (problem === undefined) byLevel.set(level, (problem = chainProblem(chain, level, provider)));
   if (problem) throw withAlert(ERRORS[problem](), Alert.internal_error);
 }
 
-function chainProblem(chain: readonly Uint8Array[], level: number): keyof typeof ERRORS | null {
+function chainProblem(chain: readonly Uint8Array[], level: number, provider?: CryptoProvider): keyof typeof ERRORS | null {
   if (level <= 0) return null;
   const min = MIN_BITS[Math.min(level, 5) - 1]!;
   for (const [i, der] of chain.entries()) {
@@ -54,7 +55,7 @@ function chainProblem(chain: readonly Uint8Array[], level: number): keyof typeof
     } catch {
       continue; // unreadable certificates are refused elsewhere, with their own error
     }
-    const key = cert.tryPublicKey();
+    const key = cert.tryPublicKey(provider); // the context's provider reads the keys it will use
     if (!key || keySecurityBits(key) < min) return i === 0 ? 'EE_KEY_TOO_SMALL' : 'CA_KEY_TOO_SMALL';
     if (!selfSigned(cert) && cert.signatureSecurityBits < min) return 'CA_MD_TOO_WEAK';
   }

@@ -232,7 +232,7 @@ export class SSLObject {
           }
         : undefined,
       // The context in use when the chain goes out (an SNI callback may have switched it).
-      checkOwnChain: (chain) => checkSentChain(chain, this.#context.securityLevel),
+      checkOwnChain: (chain) => checkSentChain(chain, this.#context.securityLevel, this.#context.cryptoProvider),
       postHandshakeAuth: ctx.postHandshakeAuth,
       noExtendedMasterSecret: (ctx.options & OP_NO_EXTENDED_MASTER_SECRET) !== 0,
       requireExtendedMasterSecret: ctx.requireExtendedMasterSecret,

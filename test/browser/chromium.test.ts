@@ -34,7 +34,10 @@ const pageErrors: string[] = [];
 
 before(async () => {
   profile = mkdtempSync(join(tmpdir(), 'ssl-ts-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 90_000 });
+  // Generous waits: a loaded CI machine can be slow to load a 1 MB page and run a handshake in it.
+  browser.setDefaultTimeout(60_000);
+  browser.setDefaultNavigationTimeout(60_000);
 }, T);
 
 after(async () => {
