@@ -988,7 +988,7 @@ export class SSLContext {
       chain.push(der);
     }
     if (chain.length === 0) throw pemLibError('SSL');
-    checkOwnChainSecurity(chain, this.securityLevel);
+    checkOwnChainSecurity(chain, this.securityLevel, this.#provider);
 
     const key = loadPrivateKey(this.#provider, keyText, () => {
       if (password === null || password === undefined) return null;
