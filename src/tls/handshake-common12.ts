@@ -18,10 +18,15 @@ function isSha1(scheme: number): boolean {
   return scheme >> 8 === 0x02;
 }
 
-/** Prefer a scheme matching the key's curve, then any the peer accepts, in our order. */
+/**
+ * The first scheme in our order that the peer accepts and the key's type can
+ * make. In TLS 1.2 an ECDSA scheme names only the hash, and OpenSSL 3.0 does
+ * not prefer the one matching the curve: a P-384 key signs with
+ * ecdsa_secp256r1_sha256 when that comes first (`openssl s_client` reports
+ * "Peer signing digest: SHA256" against `openssl s_server` with such a key).
+ */
 export function chooseScheme12(key: KeyHandle, peerSchemes: readonly number[], preference: readonly number[]): number | null {
-  const usable = preference.filter((s) => !isSha1(s) && peerSchemes.includes(s));
-  return usable.find((s) => keyFitsScheme(s, key, true)) ?? usable.find((s) => keyFitsScheme(s, key, false)) ?? null;
+  return preference.find((s) => !isSha1(s) && peerSchemes.includes(s) && keyFitsScheme(s, key, false)) ?? null;
 }
 
 export function selectCertificate12(

@@ -145,3 +145,70 @@ test('transcript: after a HelloRetryRequest the first ClientHello becomes messag
   assert.deepEqual(Buffer.from(t.hash()), nc.createHash('sha256').update(synthetic).update(hrr).digest());
   assert.deepEqual(t.messages, [ch1, hrr]);
 });
+
+test('with a PSK: early secret, binder key, 0-RTT secret and the secrets after it follow RFC 8446 7.1', () => {
+  for (const suite of TLS13_SUITES) {
+    const h = suite.hash;
+    const n = suite.hashLength;
+    const psk = nc.randomBytes(n);
+    const shared = nc.randomBytes(32);
+    const helloHash = nc.randomBytes(n);
+    const empty = nc.createHash(h).digest();
+    const derive = (secret: Buffer, label: string, th: Buffer) => expandLabel(h, secret, label, th, n);
+    const early = hmac(h, Buffer.alloc(n), psk); // HKDF-Extract(salt = 0, IKM = PSK)
+    const hs = hmac(h, derive(early, 'derived', empty), shared);
+    const master = hmac(h, derive(hs, 'derived', empty), Buffer.alloc(n));
+    const ks = new KeySchedule(nodeCrypto, suite, psk);
+    assert.deepEqual(Buffer.from(ks.earlySecret), early, suite.name);
+    assert.deepEqual(Buffer.from(ks.clientEarlyTrafficSecret(helloHash)), derive(early, 'c e traffic', helloHash), suite.name);
+    ks.setSharedSecret(shared);
+    assert.deepEqual(Buffer.from(ks.clientHandshakeSecret(helloHash)), derive(hs, 'c hs traffic', helloHash), suite.name);
+    assert.deepEqual(Buffer.from(ks.serverApplicationSecret(helloHash)), derive(master, 's ap traffic', helloHash), suite.name);
+    // psk_ke: no (EC)DHE, the handshake secret is extracted from zeros.
+    const pskOnly = new KeySchedule(nodeCrypto, suite, psk);
+    pskOnly.setSharedSecret(null);
+    const hs0 = hmac(h, derive(early, 'derived', empty), Buffer.alloc(n));
+    assert.deepEqual(Buffer.from(pskOnly.serverHandshakeSecret(helloHash)), derive(hs0, 's hs traffic', helloHash), suite.name);
+    // And without a PSK, the early secret is HKDF-Extract(0, 0).
+    assert.deepEqual(Buffer.from(new KeySchedule(nodeCrypto, suite).earlySecret), hmac(h, Buffer.alloc(n), Buffer.alloc(n)), suite.name);
+  }
+});
+
+test('transcript: forks and hashWith() leave it unchanged; after release() it takes no more messages', () => {
+  const t = new Transcript(nodeCrypto);
+  assert.equal(t.started, false);
+  assert.throws(() => t.fork(), /not started/);
+  assert.throws(() => t.hashWith(Buffer.of(1)), /not started/);
+  const m1 = msg(1, 'client hello');
+  const m2 = msg(20, 'finished');
+  t.add(m1);
+  assert.equal(t.started, false);
+  t.start('sha256');
+  assert.equal(t.started, true);
+  assert.deepEqual(Buffer.from(t.hashWith(m2)), nc.createHash('sha256').update(m1).update(m2).digest());
+  const fork = t.fork();
+  fork.update(m2);
+  assert.deepEqual(Buffer.from(fork.peek()), nc.createHash('sha256').update(m1).update(m2).digest());
+  assert.deepEqual(Buffer.from(t.hash()), nc.createHash('sha256').update(m1).digest(), 'neither changed the transcript');
+
+  // Post-handshake authentication may still fork the kept hash.
+  const kept = new Transcript(nodeCrypto);
+  kept.add(m1);
+  kept.start('sha256');
+  kept.release(true);
+  assert.deepEqual(kept.messages, []);
+  assert.deepEqual(Buffer.from(kept.fork().peek()), nc.createHash('sha256').update(m1).digest());
+  assert.throws(() => kept.add(m2), /released after the handshake/);
+  assert.throws(() => kept.hash(), /released after the handshake/);
+
+  // By default nothing is kept.
+  const dropped = new Transcript(nodeCrypto);
+  dropped.add(m1);
+  dropped.start('sha256');
+  dropped.release();
+  assert.deepEqual(dropped.messages, []);
+  assert.equal(dropped.started, false);
+  assert.throws(() => dropped.fork(), /not started/);
+  assert.throws(() => dropped.add(m2), /released after the handshake/);
+  assert.throws(() => dropped.hash(), /released after the handshake/);
+});

@@ -13,7 +13,7 @@ import {
   encodeServerKeyExchange,
 } from '../../src/tls/tls12-messages.js';
 import { expectReason, pair, pemCerts, serverCert } from './engine-helpers.js';
-import { clientHelloRecords, failure, feed, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, failure, feed, handshake, tamper } from './hostile-helpers.js';
 
 const TLS12 = { maxVersion: 0x0303 };
 
@@ -174,5 +174,46 @@ describe('TLS 1.2 server', () => {
       return encodeCertificateVerify({ ...cv, signature: sig });
     });
     assert.equal(failure(client, server, server), 'BAD_SIGNATURE');
+  });
+});
+
+describe('TLS 1.2 signature schemes', () => {
+  test('the server signs with a scheme the client offered, the first of ours its key can make', () => {
+    // RFC 5246 7.4.1.4.1: only schemes from the client's list.
+    const { client, server } = pair({ ...TLS12, signatureSchemes: [0x0805] }, { ...TLS12, certs: [serverCert('rsa2048')] });
+    handshake(client, server);
+    assert.equal(client.negotiated.signatureScheme, 0x0805);
+    const p256 = pair({ ...TLS12, signatureSchemes: [0x0804, 0x0503, 0x0403] }, TLS12);
+    handshake(p256.client, p256.server);
+    assert.equal(p256.client.negotiated.signatureScheme, 0x0403);
+  });
+
+  test('a P-384 key signs with ecdsa_secp256r1_sha256 when it comes first, as OpenSSL 3.0 does', () => {
+    // `openssl s_server -tls1_2` with leaf-ecdsa-p384 gives `openssl s_client`
+    // "Peer signing digest: SHA256": in TLS 1.2 ECDSA schemes name only the
+    // hash, and OpenSSL takes the first one of the key type.
+    const { client, server } = pair(TLS12, { ...TLS12, certs: [serverCert('ecdsa-p384')] });
+    handshake(client, server);
+    assert.equal(client.negotiated.signatureScheme, 0x0403);
+    // When the client offers only the SHA-384 one, that one.
+    const only384 = pair({ ...TLS12, signatureSchemes: [0x0503] }, { ...TLS12, certs: [serverCert('ecdsa-p384')] });
+    handshake(only384.client, only384.server);
+    assert.equal(only384.client.negotiated.signatureScheme, 0x0503);
+  });
+});
+
+describe('TLS 1.2 after the handshake', () => {
+  test('a client refuses any handshake message but HelloRequest (unexpected_message)', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    handshake(client, server);
+    server.sendHandshake(HT.finished, new Uint8Array(12), false);
+    expectReason(() => feed(client, server.takeOutput()), 'UNEXPECTED_MESSAGE');
+  });
+
+  test('a server refuses any handshake message but ClientHello (unexpected_message)', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    handshake(client, server);
+    client.sendHandshake(HT.finished, new Uint8Array(12), false);
+    expectReason(() => feed(server, client.takeOutput()), 'UNEXPECTED_MESSAGE');
   });
 });

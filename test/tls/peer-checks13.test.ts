@@ -7,7 +7,8 @@ import { ContentType, ExtensionType as E, HandshakeType as HT } from '../../src/
 import { decodeClientHello, decodeServerHello, encodeClientHello, encodeServerHello, type ServerHello } from '../../src/tls/hello-messages.js';
 import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeEncryptedExtensions, encodeCertificate, encodeCertificateRequest, encodeCertificateVerify, encodeEncryptedExtensions } from '../../src/tls/tls13-messages.js';
 import { encodeKeyShareServer, encodeKeyShareHrr } from '../../src/tls/extensions.js';
-import { expectReason, pair } from './engine-helpers.js';
+import { expectReason, pair, serverCert } from './engine-helpers.js';
+import { certificateVerifyInput } from '../../src/tls/handshake-common13.js';
 import { clientHelloRecords, failure, feed, handshake, record, sealed, tamper } from './hostile-helpers.js';
 import type { ClientHello } from '../../src/tls/hello-messages.js';
 
@@ -288,5 +289,31 @@ describe('TLS 1.3 records', () => {
     const { client, server } = pair();
     handshake(client, server);
     expectReason(() => server.receive(Buffer.from([23, 4, 3, 0, 20])), 'WRONG_VERSION_NUMBER');
+  });
+});
+
+describe('TLS 1.3 signature schemes: no PKCS#1 v1.5, no SHA-1 (RFC 8446 4.2.3, 4.4.3)', () => {
+  const rsaServer = { certs: [serverCert('rsa2048')] };
+  test('a CertificateVerify made with rsa_pkcs1_sha256, which we do offer for certificates: WRONG_SIGNATURE_TYPE', () => {
+    // OpenSSL 3.0 tls12_check_peer_sigalg: RSA in TLS 1.3 must be PSS, else illegal_parameter WRONG_SIGNATURE_TYPE.
+    const { client, server } = pair({}, rsaServer);
+    assert.ok(client.config.signatureSchemes.includes(0x0401));
+    tamper(server, HT.certificate_verify, (body) => encodeCertificateVerify({ ...decodeCertificateVerify(body), scheme: 0x0401 }));
+    assert.equal(failure(client, server, client), 'WRONG_SIGNATURE_TYPE');
+  });
+  test('a CertificateVerify made with ecdsa_sha1, even when offered: WRONG_SIGNATURE_TYPE', () => {
+    const { client, server } = pair({ signatureSchemes: [0x0403, 0x0203] });
+    tamper(server, HT.certificate_verify, (body) => encodeCertificateVerify({ ...decodeCertificateVerify(body), scheme: 0x0203 }));
+    assert.equal(failure(client, server, client), 'WRONG_SIGNATURE_TYPE');
+  });
+  test('a client offering only PKCS#1 or SHA-1 schemes: the server has none to sign with', () => {
+    serverRefuses(() => {}, 'NO_SUITABLE_SIGNATURE_ALGORITHM', rsaServer, { signatureSchemes: [0x0401, 0x0501, 0x0201] });
+    serverRefuses(() => {}, 'NO_SUITABLE_SIGNATURE_ALGORITHM', {}, { signatureSchemes: [0x0203] });
+  });
+  test('the CertificateVerify input is 64 spaces, the RFC 8446 4.4.3 context string, a zero byte and the hash', () => {
+    const hash = Buffer.alloc(32, 0xab);
+    for (const [fromServer, context] of [[true, 'TLS 1.3, server CertificateVerify'], [false, 'TLS 1.3, client CertificateVerify']] as const) {
+      assert.deepEqual(Buffer.from(certificateVerifyInput(fromServer, hash)), Buffer.concat([Buffer.alloc(64, 0x20), Buffer.from(context, 'latin1'), Buffer.of(0), hash]));
+    }
   });
 });

@@ -135,6 +135,38 @@ test('a record under the wrong sequence number, header or key is bad_record_mac'
   assert.deepEqual(eo.open(empty.subarray(0, 5), empty.subarray(5)).data.length, 0);
 });
 
+test('a record that does not open uses up no sequence number: the next one still opens (RFC 8446 4.2.10)', () => {
+  // A server that rejected 0-RTT skips records it cannot open under the
+  // handshake keys; they were never sealed under those keys, so the next
+  // record the client does seal under them is its sequence number 0.
+  const opener = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  const otherKey = Buffer.alloc(16, 0x5a);
+  const inner = Buffer.from('early\x17', 'latin1');
+  const header = Buffer.from([23, 3, 3, 0, inner.length + 16]);
+  const foreign = gcm(otherKey, xorNonce(IV12, 0), header, inner);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(reasonOf(() => opener.open(header, foreign)).reason, 'DECRYPTION_FAILED_OR_BAD_RECORD_MAC');
+  }
+  const fin = Buffer.from('finished\x16', 'latin1');
+  const h2 = Buffer.from([23, 3, 3, 0, fin.length + 16]);
+  assert.deepEqual(opener.open(h2, gcm(KEY16, xorNonce(IV12, 0), h2, fin)), { type: 22, data: Buffer.from('finished') });
+  const h3 = Buffer.from([23, 3, 3, 0, inner.length + 16]);
+  assert.deepEqual(opener.open(h3, gcm(KEY16, xorNonce(IV12, 1), h3, inner)).data, Buffer.from('early'));
+});
+
+test('TLS 1.2 AES-GCM: the explicit nonce is read from the record, whatever value the peer chose (RFC 5288 3)', () => {
+  // RFC 5288 lets the sender pick any unique nonce_explicit; the receiver
+  // must use the one in the record, not assume the sequence number.
+  const salt = IV12.subarray(0, 4);
+  const opener = new Tls12Protection(nodeCrypto.aead('aes-128-gcm', KEY16), salt, true);
+  for (const [seq, explicit] of [[0, 'f0e1d2c3b4a59687'], [1, '0000000000000000']] as const) {
+    const data = Buffer.from(`record ${seq}`);
+    const aad = Buffer.concat([seqBytes(seq), Buffer.from([23, 3, 3, 0, data.length])]);
+    const body = Buffer.concat([Buffer.from(explicit, 'hex'), gcm(KEY16, Buffer.concat([salt, Buffer.from(explicit, 'hex')]), aad, data)]);
+    assert.deepEqual(opener.open(Buffer.from([23, 3, 3, 0, body.length]), body), { type: 23, data });
+  }
+});
+
 /** An AEAD that 'decrypts' to whatever the test wants, to reach the checks after decryption. */
 function fakeAead(plain: Uint8Array | null): AeadKey {
   return { tagLength: 16, seal: () => [], open: () => plain };
@@ -207,6 +239,22 @@ test('reader: one byte at a time gives the same records as all at once', () => {
   const whole = readAll(new RecordReader(), bytes, 9).map((x) => x.record);
   assert.deepEqual(readAll(new RecordReader(), bytes, 1).map((x) => x.record), whole);
   assert.deepEqual(whole.map((x) => x.type), [22, 21, 23]);
+});
+
+test('reader: a body chunk shaped like a whole record is still body; lastBodyLength is the body length', () => {
+  const r = new RecordReader();
+  // The header alone, then the 10-byte body in one piece; the body's bytes
+  // 3-4 read as a length of 5, so the chunk is 5 + 5 bytes long, like a record.
+  assert.equal(r.push(Buffer.from([22, 3, 3, 0, 10])), null);
+  const body = Buffer.from([22, 3, 3, 0, 5, 6, 7, 8, 9, 10]);
+  const got = r.push(body);
+  assert.deepEqual(got?.record, { type: 22, data: body });
+  assert.equal(r.lastBodyLength, 10);
+  // A whole record in one piece.
+  assert.deepEqual(r.push(Buffer.from([23, 3, 3, 0, 3, 1, 2, 3]))?.record, { type: 23, data: Buffer.of(1, 2, 3) });
+  assert.equal(r.lastBodyLength, 3);
+  assert.deepEqual(readAll(r, Buffer.from([23, 3, 3, 0, 2, 1, 2]), 1).map((x) => x.record), [{ type: 23, data: Buffer.of(1, 2) }]);
+  assert.equal(r.lastBodyLength, 2);
 });
 
 test('reader: HTTP and proxy requests are recognised on the first record only', () => {
@@ -312,4 +360,55 @@ test('writer under keys: each fragment sealed with the writer padding', () => {
     { type: 22, len: 2, padding: 5 },
   ]);
   assert.deepEqual(out, [Buffer.of(22), Buffer.of(22)]);
+});
+
+test('observers (Python _msg_callback) see each record header as on the wire, and TLS 1.3 inner types', () => {
+  const seen: string[] = [];
+  const observer = (who: string) => ({
+    header: (h: Uint8Array) => seen.push(`${who} header ${Buffer.from(h).toString('hex')}`),
+    innerType: (t: number) => seen.push(`${who} inner ${t}`),
+  });
+  // Plaintext records: the header of each fragment.
+  const w = new RecordWriter();
+  w.observer = observer('w');
+  w.maxFragment = 3;
+  const plain: Uint8Array[] = [];
+  w.encode(22, Buffer.from('abcde'), plain);
+  assert.deepEqual(seen, plain.map((r) => `w header ${Buffer.from(r.subarray(0, 5)).toString('hex')}`));
+  assert.deepEqual(seen, ['w header 1603030003', 'w header 1603030002']);
+  // TLS 1.3 protected records: the outer header (type 23), then the inner type.
+  seen.length = 0;
+  const w13 = new RecordWriter();
+  w13.observer = observer('w');
+  w13.protection = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  w13.padding = 2;
+  const sealed: Uint8Array[] = [];
+  w13.encode(21, Buffer.from([1, 0]), sealed);
+  const wire = joined(sealed);
+  assert.deepEqual(seen, [`w header ${wire.subarray(0, 5).toString('hex')}`, 'w inner 21']);
+  assert.equal(wire.readUInt16BE(3), wire.length - 5);
+  assert.equal(wire[0], 23);
+  // The reader reports the header before opening and the inner type after, on both paths.
+  seen.length = 0;
+  const r = new RecordReader();
+  r.observer = observer('r');
+  r.protection = new Tls13Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12);
+  assert.deepEqual(r.push(wire)?.record, { type: 21, data: Buffer.from([1, 0]) });
+  assert.deepEqual(seen, [`r header ${wire.subarray(0, 5).toString('hex')}`, 'r inner 21']);
+  seen.length = 0;
+  const r2 = new RecordReader();
+  r2.observer = observer('r');
+  assert.equal(readAll(r2, joined(plain), 1).length, 2);
+  assert.deepEqual(seen, ['r header 1603030003', 'r header 1603030002']);
+  // TLS 1.2 protected records keep their type in the header; no inner type.
+  seen.length = 0;
+  const w12 = new RecordWriter();
+  w12.observer = observer('w');
+  w12.protection = new Tls12Protection(nodeCrypto.aead('aes-128-gcm', KEY16), IV12.subarray(0, 4), true);
+  const s12: Uint8Array[] = [];
+  w12.encode(22, Buffer.from('hi'), s12);
+  const wire12 = joined(s12);
+  assert.deepEqual(seen, [`w header ${wire12.subarray(0, 5).toString('hex')}`]);
+  assert.equal(wire12[0], 22);
+  assert.equal(wire12.readUInt16BE(3), 8 + 2 + 16);
 });

@@ -58,7 +58,7 @@ const HOSTS = [
 
 interface RefCase { cert: string; host: string; flags: number }
 
-function opensslReference(cases: RefCase[]): number[] {
+function opensslReference(cases: RefCase[], table: Record<string, Uint8Array> = CERTS): number[] {
   const script = `
 import ctypes, json, subprocess, sys, _ssl
 lib = [l.split('=>')[1].split()[0] for l in subprocess.run(['ldd', _ssl.__file__], capture_output=True, text=True).stdout.splitlines() if 'libcrypto' in l][0]
@@ -89,7 +89,7 @@ for case in data['cases']:
     out.append(r)
 print(json.dumps(out))
 `;
-  const certs = Object.fromEntries(Object.entries(CERTS).map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
+  const certs = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
   const out = execFileSync('python3', ['-c', script], { input: JSON.stringify({ certs, cases }) });
   return JSON.parse(out.toString()) as number[];
 }
@@ -120,6 +120,64 @@ test('matchHostname agrees with OpenSSL X509_check_host/X509_check_ip_asc', () =
     if (ours !== expected) mismatches.push(`${c.cert} ${JSON.stringify(c.host)} flags=${c.flags}: openssl=${ref[i]} ours=${ours}`);
   });
   assert.deepStrictEqual(mismatches, []);
+});
+
+// Every pattern alone in a certificate (so that no other name can hide a
+// difference), against every name: the patterns themselves and names built to
+// sit on each boundary of the rules (the characters around 0-9, A-Z and a-z,
+// xn-- labels, label counts, leading dots, trailing NULs).
+const PATTERNS = [
+  '*.example.com', '*.EXAMPLE.com', '*.a.b', '*.b', '*', '*.', '*.a.b.', 'a.*.b.c', '*a.b.c', 'a*.b.c', '**.b.c', '*.*.b.c',
+  '*-.b.c', '-*.b.c', '*.b-.c', '*.-b.c', '*.b..c', '.*.b.c', '.b.c', '*.xn--b.c', 'xn--a.*.b.c', 'xn--*.b.c', '*.xn--.c',
+  '*.0.1', '*.b_c.d', '*.b@c.d', '*.9z.AZ', '*.a0/.c', '*.a:.c', '*.a[.c', '*.a`.c', '*.a{.c', 'a@b.example', 'a`b.example',
+  'Z.example', '[.example', 'x.example.com', 'X.Example.Com', 'example.com', 'xn--abc.example.com', 'XN--ABC.example.com',
+  '0.example.com', '9-z.example.com', 'a-.b.c', '*.a-b.c', '*.a.b-c', '*.xN--b.c', 'x.b.c', 'a.b.c', '*.b.c-', 'a\u0000.example.com',
+];
+const NAMES = [
+  'www.example.com', 'WWW.EXAMPLE.COM', 'example.com', 'a.example.com', '0.example.com', '9.example.com', '/.example.com',
+  ':.example.com', '@.example.com', 'A.example.com', 'Z.example.com', '[.example.com', '`.example.com', 'z.example.com',
+  '{.example.com', '-.example.com', '_.example.com', '*.example.com', 'a-b.example.com', 'a.b.example.com',
+  'xn--abc.example.com', 'XN--abc.example.com', 'xN--abc.example.com', 'xn-abc.example.com', 'xn--.example.com', 'xn-.example.com',
+  'xn.example.com', 'x.a.b', 'xy.a.b', '.a.b', '.b', '.', '..', '.example.com', '.EXAMPLE.COM', '.com', 'a.b', 'b', 'x.b.c',
+  'xa.b.c', 'ax.b.c', 'aa.b.c', 'a.b.c', 'a.x.b.c', 'x.xn--b.c', 'x.xN--b.c', 'xn--a.x.b.c', 'x.0.1', 'x.b_c.d', 'x.b@c.d',
+  'x.9z.az', 'x.9Z.AZ', 'x.a0/.c', 'x.a:.c', 'x.a[.c', 'x.a`.c', 'x.a{.c', 'a`b.example', 'A@B.EXAMPLE', 'a@b.example',
+  'A`B.EXAMPLE', 'z.example', 'Z.EXAMPLE', '{.example', '[.example', 'x.example.com\u0000', 'x.example.com\u0000\u0000',
+  '\u0000', 'x\u0000.example.com', 'x.example.com.', 'x.b-.c', 'x.b..c', 'x.a-b.c', 'x.a.b-c', '-x.b.c', 'x-.b.c',
+  'xn--x.b.c', 'x.xn--.c', 'y.xn--.c', 'X.B.C', 'x.b.c.', '.b.c', '.x.b.c', '*.b.c', '*', '**.b.c', 'x.a.b.', 'x.b.c-',
+  'aa.example.com', '.example.com\u0000', '*x.example.com', 'x*.example.com',
+];
+
+test('one name per certificate: matchHostname agrees with X509_check_host for every pattern and name', () => {
+  const table: Record<string, Uint8Array> = {};
+  PATTERNS.forEach((p, i) => (table[`san${i}`] = buildCert({ subject: name([['2.5.4.3', utf8('cn.unrelated.example')]]), extensions: [san(dns(p))] })));
+  // The commonName: used only without DNS names, only commonName attributes,
+  // and a commonName that cannot be converted ends the check (OpenSSL).
+  PATTERNS.forEach((p, i) => (table[`cn${i}`] = buildCert({ subject: name([['2.5.4.10', utf8('x.example.com')]], [['2.5.4.3', utf8(p)]]) })));
+  table.cnBadBmp = buildCert({ subject: name([['2.5.4.3', str(30, Buffer.from('x.example.com\u0000', 'latin1'))]], [['2.5.4.3', utf8('x.example.com')]]) });
+  table.cnEmpty = buildCert({ subject: name([['2.5.4.3', utf8('')]]) });
+  // OpenSSL gives up on the whole check at a commonName it cannot convert, before a later one.
+  table.cnNotAString = buildCert({ subject: name([['2.5.4.3', seq(utf8('x.example.com'))]], [['2.5.4.3', utf8('x.example.com')]]) });
+  table.sanHidesCn = buildCert({ subject: name([['2.5.4.3', utf8('x.example.com')]]), extensions: [san(dns('a.example.com'))] });
+  table.emailSanCn = buildCert({ subject: name([['2.5.4.3', utf8('x.example.com')]]), extensions: [san(ctxPrim(1, Buffer.from('x@x.example.com')))] });
+  const cases: RefCase[] = [];
+  for (const cert of Object.keys(table)) {
+    for (const host of NAMES.concat(cert.startsWith('san') || cert.startsWith('cn') ? [PATTERNS[Number(cert.replace(/\D/g, ''))]!] : [])) {
+      cases.push({ cert, host, flags: NO_PARTIAL_WILDCARDS });
+      cases.push({ cert, host, flags: NO_PARTIAL_WILDCARDS | NEVER_CHECK_SUBJECT });
+    }
+  }
+  const ref = opensslReference(cases, table);
+  const parsed = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, parseCertificate(v)]));
+  const mismatches: string[] = [];
+  cases.forEach((c, i) => {
+    // Python's default (hostname_checks_common_name on) is what no option means.
+    const ours = (c.flags & NEVER_CHECK_SUBJECT) === 0 ? matchHostname(parsed[c.cert]!, c.host) : matchHostname(parsed[c.cert]!, c.host, { checkCommonName: false });
+    if (ours !== ref[i]! > 0) mismatches.push(`${c.cert} ${JSON.stringify(c.host)} flags=${c.flags}: openssl=${ref[i]} ours=${ours}`);
+  });
+  assert.deepStrictEqual(mismatches, []);
+  // The table does exercise both answers on each kind of certificate.
+  assert.ok(ref.some((r, i) => r > 0 && cases[i]!.cert.startsWith('san') && cases[i]!.host !== PATTERNS[Number(cases[i]!.cert.slice(3))]));
+  assert.ok(ref.some((r, i) => r > 0 && cases[i]!.cert.startsWith('cn')));
 });
 
 test('hostname rules without a reference', () => {
