@@ -52,9 +52,9 @@ class NistShare implements KeyShare {
  * random bytes imported as JWK (`x` is required to be a string but ignored
  * for private keys). OpenSSL computes X25519(k, base point) while importing
  * it, so the public value is read back from the derived public KeyObject: no
- * job exists whose finalizer could take that key's mutex, and this costs half
- * of a second scalar multiplication with diffieHellman() (about 3 us against
- * 30 us). test/crypto/key-exchange.test.ts runs the freezing loop on it.
+ * job exists whose finalizer could take that key's mutex, and reading it back
+ * costs about 3 us where a second scalar multiplication with diffieHellman()
+ * cost about 30 us. test/crypto/key-exchange.test.ts runs the freezing loop on it.
  */
 class MontgomeryShare implements KeyShare {
   readonly publicKey: Uint8Array;
