@@ -29,7 +29,10 @@ export interface RevokedEntry {
 
 /** issuingDistributionPoint, reduced to what scoring needs. */
 export interface IssuingDistributionPoint {
+  /** fullName GeneralNames; null when there is no distributionPoint or it is a relative name. */
   fullNames: GeneralName[] | null;
+  /** nameRelativeToCRLIssuer (its SET tag implicit), or null. */
+  relativeName: DerNode | null;
   onlyUser: boolean;
   onlyCA: boolean;
   onlyAttr: boolean;
@@ -50,6 +53,8 @@ export class Crl {
   readonly revoked: readonly RevokedEntry[];
   readonly aki: Uint8Array | null;
   readonly akiSerial: Uint8Array | null;
+  /** The directoryNames of the authorityKeyIdentifier's authorityCertIssuer (X509_check_akid compares the first). */
+  readonly akiIssuerNames: readonly ParsedName[];
   readonly idp: IssuingDistributionPoint | null;
   /** The IDP extension is malformed or inconsistent (OpenSSL's IDP_INVALID). */
   readonly idpInvalid: boolean;
@@ -117,6 +122,7 @@ export class Crl {
 
     let aki: Uint8Array | null = null;
     let akiSerial: Uint8Array | null = null;
+    const akiIssuerNames: ParsedName[] = [];
     let idp: IssuingDistributionPoint | null = null;
     let idpInvalid = false;
     let isDelta = false;
@@ -126,7 +132,9 @@ export class Crl {
         if (x.oid === OID.authorityKeyIdentifier) {
           for (const c of expect(parseDer(x.value), TAG.SEQUENCE).children) {
             if (isContext(c, 0)) aki = c.content;
-            else if (isContext(c, 2)) akiSerial = stripSerial(c.content);
+            else if (isContext(c, 1)) {
+              for (const g of c.children.map(parseGeneralName)) if (g.type === 'DirName') akiIssuerNames.push(g.name);
+            } else if (isContext(c, 2)) akiSerial = stripSerial(c.content);
           }
         } else if (x.oid === OID_IDP) {
           try {
@@ -155,6 +163,7 @@ export class Crl {
     if (i !== f.length) throw asn1Error();
     this.aki = aki;
     this.akiSerial = akiSerial;
+    this.akiIssuerNames = akiIssuerNames;
     this.idp = idp;
     this.idpInvalid = idpInvalid;
     this.isDelta = isDelta;
@@ -193,7 +202,7 @@ function extensionsOf(node: DerNode): { oid: string; critical: boolean; value: U
 
 function parseIdp(n: DerNode): IssuingDistributionPoint {
   const out: IssuingDistributionPoint = {
-    fullNames: null, onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, hasReasons: false,
+    fullNames: null, relativeName: null, onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, hasReasons: false,
   };
   const flag = (c: DerNode): boolean => c.content.length === 1 && c.content[0] !== 0;
   for (const c of expect(n, TAG.SEQUENCE).children) {
@@ -201,8 +210,10 @@ function parseIdp(n: DerNode): IssuingDistributionPoint {
     switch (c.tag) {
       case 0: {
         const dp = c.children[0];
-        // fullName [0] GeneralNames; nameRelativeToCRLIssuer [1] is kept as "some other point".
-        out.fullNames = dp && dp.tagClass === CONTEXT && dp.tag === 0 ? dp.children.map(parseGeneralName) : [];
+        // fullName [0] GeneralNames, or nameRelativeToCRLIssuer [1] (made absolute when compared).
+        if (isContext(dp, 0)) out.fullNames = dp!.children.map(parseGeneralName);
+        else if (isContext(dp, 1) && dp!.constructed) out.relativeName = dp!;
+        else throw asn1Error();
         break;
       }
       case 1: out.onlyUser = flag(c); break;
