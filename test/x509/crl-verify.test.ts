@@ -103,6 +103,28 @@ function intCert(exts: Asn[] = [keyUsage(KU.keyCertSign, KU.cRLSign)]): Uint8Arr
 }
 const INT = intCert();
 
+// A key rollover under one name: a self-issued intermediate (new key) signed by
+// the root (old key), so the CRL's signer may sit further up the chain than the
+// leaf's issuer (crl_akid_check's same-path search).
+const ROLL_NAME = (): Asn => cn('CRL rollover');
+const ROLL_OLD = ec();
+const ROLL_NEW = ec();
+const ROLL_ROOT = buildCert({
+  serial: new Uint8Array([0x30]), issuer: ROLL_NAME(), subject: ROLL_NAME(), notBefore: utc(-400), notAfter: utc(4000),
+  key: ROLL_OLD.publicKey, signWith: ROLL_OLD.privateKey,
+  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(ROLL_OLD.publicKey)],
+});
+const ROLL_INT = buildCert({
+  serial: new Uint8Array([0x31]), issuer: ROLL_NAME(), subject: ROLL_NAME(), notBefore: utc(-400), notAfter: utc(3000),
+  key: ROLL_NEW.publicKey, signWith: ROLL_OLD.privateKey,
+  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(ROLL_NEW.publicKey), aki(ROLL_OLD.publicKey)],
+});
+const ROLL_LEAF = buildCert({
+  serial: new Uint8Array([0x10]), issuer: ROLL_NAME(), subject: cn('crl.example'), notBefore: utc(-300), notAfter: utc(300),
+  key: LEAF_KEY.publicKey, signWith: ROLL_NEW.privateKey, extensions: [basicConstraints(false), aki(ROLL_NEW.publicKey)],
+});
+const rollover = { leaf: ROLL_LEAF, untrusted: [ROLL_INT], trusted: [ROLL_ROOT] };
+
 interface Entry {
   serial: Uint8Array | number;
   date?: Asn;
@@ -216,6 +238,9 @@ const CASES: CrlCase[] = [
   { name: 'expired (GeneralizedTime)', crls: [crl({ thisUpdate: utc(-30), nextUpdate: gen(-1) })], code: 12 },
   { name: 'not yet valid (UTCTime)', crls: [crl({ thisUpdate: utc(1), nextUpdate: utc(30) })], code: 11 },
   { name: 'not yet valid (GeneralizedTime), no nextUpdate', crls: [crl({ thisUpdate: gen(1), nextUpdate: null })], code: 11 },
+  { name: 'thisUpdate that is not a time', crls: [crl({ thisUpdate: utcTime('2501320000Z') })], code: 15 },
+  { name: 'nextUpdate that is not a time', crls: [crl({ nextUpdate: genTime('20991301000000Z') })], code: 16 },
+  { name: 'thisUpdate in the future, nextUpdate not a time', crls: [crl({ thisUpdate: utc(1), nextUpdate: utcTime('99x') })], code: 11 },
   { name: 'expired and revoking the leaf', crls: [crl({ thisUpdate: utc(-30), nextUpdate: utc(-1), entries: [revokedLeaf()] })], code: 12 },
   // Extensions of the CRL.
   { name: 'unknown non-critical extension', crls: [crl({ moreExts: [ext('1.2.3.4', new asn1js.Null())] })], code: 0 },
@@ -294,6 +319,12 @@ const CASES: CrlCase[] = [
   { name: 'intermediate: leaf revoked', leaf: leafCert({ issuer: 'int' }), untrusted: [INT], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY, entries: [revokedLeaf()] })], code: 23 },
   { name: 'intermediate: CRL signed by the root under the intermediate\'s name', leaf: leafCert({ issuer: 'int' }), untrusted: [INT], crls: [crl({ issuer: INT_NAME(), entries: [revokedLeaf()] })], code: 3 },
   { name: 'intermediate without cRLSign', leaf: leafCert({ issuer: 'int' }), untrusted: [intCert([keyUsage(KU.keyCertSign)])], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY })], code: 35 },
+  // Key rollover: the CRL signed with either key of the name.
+  { name: 'rollover: CRL signed with the old key (further up)', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, entries: [revokedLeaf()] })], code: 23 },
+  { name: 'rollover: CRL signed with the new key', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_NEW })], code: 0 },
+  { name: 'rollover: the issuer\'s own CRL outscores a newer one signed further up', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, thisUpdate: utc(-5) }), crl({ issuer: ROLL_NAME(), signer: ROLL_NEW, thisUpdate: utc(-20), entries: [revokedLeaf()] })], code: 23 },
+  { name: 'rollover: CRL with an AKI of neither key', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, exts: [aki(OTHER_KEY.publicKey)] })], code: 3 },
+  { name: 'rollover: old-key CRL, whole chain', ...rollover, all: true, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD })], code: 0 },
   // The whole chain.
   { name: 'chain: root CRL self-issued, nothing revoked', all: true, crls: [crl()], code: 0 },
   { name: 'chain: root revokes itself', all: true, crls: [crl({ entries: [{ serial: ROOT_SERIAL }] })], code: 23 },
