@@ -9,7 +9,7 @@ import {
   parseDer,
 } from './asn1.js';
 import { type CertTime, parseTime, verifySignature } from './certificate.js';
-import { type GeneralName, type ParsedName, parseGeneralName, parseName } from './names.js';
+import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
 
 const OID_CRL_NUMBER = '2.5.29.20';
@@ -25,6 +25,12 @@ export interface RevokedEntry {
   /** Serial number, as a signed integer. */
   serial: bigint;
   reason: number | null;
+  /**
+   * The certificateIssuer names in force for this entry (OpenSSL's
+   * crl_set_issuers carries an entry's certificateIssuer on to the entries
+   * after it), or null: the entry is about the CRL issuer's certificates.
+   */
+  issuers: readonly GeneralName[] | null;
 }
 
 /** issuingDistributionPoint, reduced to what scoring needs. */
@@ -97,6 +103,7 @@ export class Crl {
 
     let critical = false;
     const revoked: RevokedEntry[] = [];
+    let issuers: GeneralName[] | null = null;
     if (f[i] && f[i]!.tagClass === UNIVERSAL && f[i]!.tag === TAG.SEQUENCE) {
       for (const e of f[i]!.children) {
         expect(e, TAG.SEQUENCE);
@@ -109,12 +116,14 @@ export class Crl {
               const v = parseDer(x.value);
               if (v.tagClass !== UNIVERSAL || v.tag !== 10) throw asn1Error();
               reason = Number(integerOf({ ...v, tag: TAG.INTEGER }));
-            } else if (x.critical && x.oid !== OID_CERT_ISSUER) {
+            } else if (x.oid === OID_CERT_ISSUER) {
+              issuers = parseGeneralNamesNode(parseDer(x.value));
+            } else if (x.critical) {
               critical = true;
             }
           }
         }
-        revoked.push({ serial, reason });
+        revoked.push({ serial, reason, issuers });
       }
       i++;
     }
@@ -130,11 +139,12 @@ export class Crl {
     if (isContext(f[i], 0)) {
       for (const x of extensionsOf(f[i]!.children[0]!)) {
         if (x.oid === OID.authorityKeyIdentifier) {
-          for (const c of expect(parseDer(x.value), TAG.SEQUENCE).children) {
-            if (isContext(c, 0)) aki = c.content;
-            else if (isContext(c, 1)) {
-              for (const g of c.children.map(parseGeneralName)) if (g.type === 'DirName') akiIssuerNames.push(g.name);
-            } else if (isContext(c, 2)) akiSerial = stripSerial(c.content);
+          // OpenSSL keeps an authorityKeyIdentifier it cannot decode as none at all (crl_cb): any signer then matches it.
+          const a = parseAki(x.value);
+          if (a) {
+            aki = a.aki;
+            akiSerial = a.akiSerial;
+            akiIssuerNames.push(...a.names);
           }
         } else if (x.oid === OID_IDP) {
           try {
@@ -146,17 +156,15 @@ export class Crl {
           }
         } else if (x.oid === OID_DELTA_CRL) {
           isDelta = true;
-        } else if (x.critical && x.oid !== OID_CRL_NUMBER) {
-          critical = true;
-        }
-        if (x.critical && x.oid === OID_CRL_NUMBER) critical = true;
-        if (x.oid === OID_CRL_NUMBER) {
+        } else if (x.oid === OID_CRL_NUMBER) {
           try {
             crlNumber = integerOf(parseDer(x.value));
           } catch {
             crlNumber = null;
           }
         }
+        // Of the critical extensions OpenSSL handles only these three (a critical cRLNumber counts as unhandled).
+        if (x.critical && x.oid !== OID.authorityKeyIdentifier && x.oid !== OID_IDP && x.oid !== OID_DELTA_CRL) critical = true;
       }
       i++;
     }
@@ -171,15 +179,41 @@ export class Crl {
     this.crlNumber = crlNumber;
   }
 
-  /** The revocation entry for `serial`, if any. */
-  entryFor(serial: bigint): RevokedEntry | undefined {
-    return this.revoked.find((r) => r.serial === serial);
+  /**
+   * The revocation entry for the certificate of `serial` issued by `issuer`,
+   * if any (OpenSSL's def_crl_lookup with crl_revoked_issuer_match).
+   */
+  entryFor(serial: bigint, issuer: ParsedName): RevokedEntry | undefined {
+    return this.revoked.find((r) => r.serial === serial && (r.issuers === null
+      ? issuer.canon === this.issuer.canon
+      : r.issuers.some((g) => g.type === 'DirName' && g.name.canon === issuer.canon)));
   }
 
   /** Checks the CRL's signature with its issuer's key. */
   verifySignedBy(key: KeyHandle, provider: CryptoProvider = getDefaultCryptoProvider()): boolean {
     if (!this.sigAlgMatchesTbs) return false;
     return verifySignature(provider, this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
+  }
+}
+
+/** AuthorityKeyIdentifier decoded as strictly as d2i does; null when it does not decode. */
+function parseAki(value: Uint8Array): { aki: Uint8Array | null; akiSerial: Uint8Array | null; names: ParsedName[] } | null {
+  try {
+    let aki: Uint8Array | null = null;
+    let akiSerial: Uint8Array | null = null;
+    const names: ParsedName[] = [];
+    let last = -1;
+    for (const c of expect(parseDer(value), TAG.SEQUENCE).children) {
+      if (c.tagClass !== CONTEXT || c.tag > 2 || c.tag <= last || c.constructed !== (c.tag === 1)) return null;
+      last = c.tag;
+      if (c.tag === 0) aki = c.content;
+      else if (c.tag === 1) {
+        for (const g of c.children.map(parseGeneralName)) if (g.type === 'DirName') names.push(g.name);
+      } else akiSerial = stripSerial(c.content);
+    }
+    return { aki, akiSerial, names };
+  } catch {
+    return null;
   }
 }
 

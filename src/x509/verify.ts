@@ -520,7 +520,7 @@ function checkRevocation(ctx: Ctx): void {
     if (!choice) fail(X509_V.UNABLE_TO_GET_CRL);
     checkCrl(ctx, i, choice);
     if (choice.crl.hasUnhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_CRL_EXTENSION);
-    const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes));
+    const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes), x.issuer);
     if (entry && entry.reason !== REASON_REMOVE_FROM_CRL) fail(X509_V.CERT_REVOKED);
     // A CRL covering every reason was found, so the loop over reason partitions ends here.
     // A CRL for some reasons only (the certificate's distribution point lists

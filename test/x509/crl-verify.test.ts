@@ -75,9 +75,9 @@ const ROOT_NAME = (): Asn => cn('CRL test root');
 const INT_NAME = (): Asn => cn('CRL test intermediate');
 const ROOT_SERIAL = new Uint8Array([0x00, 0x85, 0x01]);
 
-function rootCert(exts: Asn[] = [keyUsage(KU.keyCertSign, KU.cRLSign)]): Uint8Array {
+function rootCert(exts: Asn[] = [keyUsage(KU.keyCertSign, KU.cRLSign)], serial = ROOT_SERIAL): Uint8Array {
   return buildCert({
-    serial: ROOT_SERIAL, issuer: ROOT_NAME(), subject: ROOT_NAME(), notBefore: utc(-400), notAfter: utc(4000),
+    serial, issuer: ROOT_NAME(), subject: ROOT_NAME(), notBefore: utc(-400), notAfter: utc(4000),
     key: ROOT_KEY.publicKey, signWith: ROOT_KEY.privateKey, extensions: [basicConstraints(true), ...exts, ski(ROOT_KEY.publicKey)],
   });
 }
@@ -149,6 +149,7 @@ interface CrlParts {
 
 const ECDSA_SHA256 = (): Asn => seq(oid('1.2.840.10045.4.3.2'));
 const crlNumber = (n: number, critical = false): Asn => ext('2.5.29.20', new asn1js.Integer({ value: n }), critical);
+const certIssuer = (critical: boolean, ...names: Asn[]): Asn => ext('2.5.29.29', seq(...names), critical);
 const reasonCode = (r: number): Asn => ext('2.5.29.21', raw(1, 10, new Uint8Array([r])));
 const deltaIndicator = (n: number): Asn => ext('2.5.29.27', new asn1js.Integer({ value: n }), true);
 /** issuingDistributionPoint: [0] distributionPoint, [1] onlyUser, [2] onlyCA, [3] onlySomeReasons, [4] indirect, [5] onlyAttr. */
@@ -228,6 +229,12 @@ const CASES: CrlCase[] = [
   { name: 'entry with an unknown non-critical extension', crls: [crl({ entries: [revokedLeaf([ext('1.2.3.4', new asn1js.Null())])] })], code: 23 },
   { name: 'entry with an unknown critical extension, leaf not listed', crls: [crl({ entries: [{ serial: 0x11, exts: [ext('1.2.3.4', new asn1js.Null(), true)] }] })], code: 36 },
   { name: 'entry with a critical invalidityDate', crls: [crl({ entries: [{ serial: 0x11, exts: [ext('2.5.29.24', gen(-30), true)] }] })], code: 36 },
+  { name: 'entry with a critical certificateIssuer naming the CRL issuer', crls: [crl({ entries: [revokedLeaf([certIssuer(true, dirName(ROOT_NAME()))])] })], code: 23 },
+  { name: 'entry with a certificateIssuer naming another CA', crls: [crl({ entries: [revokedLeaf([certIssuer(false, dirName(cn('someone else')))])] })], code: 0 },
+  { name: 'certificateIssuer of an earlier entry carries over', crls: [crl({ entries: [{ serial: 0x11, exts: [certIssuer(false, dirName(cn('someone else')))] }, revokedLeaf()] })], code: 0 },
+  { name: 'certificateIssuer back to the CRL issuer', crls: [crl({ entries: [{ serial: 0x11, exts: [certIssuer(false, dirName(cn('someone else')))] }, revokedLeaf([certIssuer(false, uri('x:'), dirName(ROOT_NAME()))])] })], code: 23 },
+  { name: 'entry with a certificateIssuer without a directoryName', crls: [crl({ entries: [revokedLeaf([certIssuer(false, uri('http://ca.example/'))])] })], code: 0 },
+  { name: 'entry with a context-tagged reasonCode', crls: [crl({ entries: [revokedLeaf([ext('2.5.29.21', raw(3, 10, new Uint8Array([1])))])] })], code: 3, opensslCode: 23 },
   // Versions and times.
   { name: 'v1 CRL, leaf revoked', crls: [crl({ version: null, exts: null, entries: [revokedLeaf()] })], code: 23 },
   { name: 'v1 CRL, leaf not listed', crls: [crl({ version: null, exts: null })], code: 0 },
@@ -241,6 +248,7 @@ const CASES: CrlCase[] = [
   { name: 'thisUpdate that is not a time', crls: [crl({ thisUpdate: utcTime('2501320000Z') })], code: 15 },
   { name: 'nextUpdate that is not a time', crls: [crl({ nextUpdate: genTime('20991301000000Z') })], code: 16 },
   { name: 'thisUpdate in the future, nextUpdate not a time', crls: [crl({ thisUpdate: utc(1), nextUpdate: utcTime('99x') })], code: 11 },
+  { name: 'no nextUpdate, leaf revoked', crls: [crl({ nextUpdate: null, entries: [revokedLeaf()] })], code: 23 },
   { name: 'expired and revoking the leaf', crls: [crl({ thisUpdate: utc(-30), nextUpdate: utc(-1), entries: [revokedLeaf()] })], code: 12 },
   // Extensions of the CRL.
   { name: 'unknown non-critical extension', crls: [crl({ moreExts: [ext('1.2.3.4', new asn1js.Null())] })], code: 0 },
@@ -250,11 +258,15 @@ const CASES: CrlCase[] = [
   { name: 'cRLNumber that is not an INTEGER', crls: [crl({ exts: [aki(ROOT_KEY.publicKey), ext('2.5.29.20', new asn1js.Null())] })], code: 0 },
   { name: 'delta CRL indicator', crls: [crl({ moreExts: [deltaIndicator(1)] })], code: 3, opensslCode: 0 },
   { name: 'unknown critical extension, then revoked', crls: [crl({ moreExts: [ext('1.2.3.4', new asn1js.Null(), true)], entries: [revokedLeaf()] })], code: 36 },
+  { name: 'IDP distributionPoint of an unknown kind', crls: [crl({ moreExts: [idp({ point: ctx(2, [uri('http://crl.example/a.crl')]) })] })], code: 3, opensslCode: 0 },
   // Which certificate signed the CRL.
   { name: 'authorityKeyIdentifier of another key', crls: [crl({ exts: [aki(OTHER_KEY.publicKey)] })], code: 3 },
   { name: 'signed by another key', crls: [crl({ signer: OTHER_KEY, exts: [aki(ROOT_KEY.publicKey)] })], code: 8 },
   { name: 'TBS signature algorithm differs from the outer one', crls: [crl({ innerAlg: seq(oid('1.2.840.10045.4.3.3')) })], code: 8, opensslCode: 0 },
   { name: 'AKI with the issuer serial (leading zero kept)', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ keyId: keyId(ROOT_KEY.publicKey), serial: ROOT_SERIAL }))] })], code: 0 },
+  { name: 'AKI with an unknown field', crls: [crl({ exts: [ext('2.5.29.35', seq(ctxPrim(0, keyId(ROOT_KEY.publicKey)), ctxPrim(3, new Uint8Array([1]))))] })], code: 0 },
+  { name: 'AKI of another key, with an unknown field', crls: [crl({ exts: [ext('2.5.29.35', seq(ctxPrim(0, keyId(OTHER_KEY.publicKey)), ctxPrim(3, new Uint8Array([1]))))] })], code: 0 },
+  { name: 'AKI with serial 0 for a root of serial 0', trusted: [rootCert(undefined, new Uint8Array([0]))], crls: [crl({ exts: [ext('2.5.29.35', akiValue({ serial: new Uint8Array([0]) }))] })], code: 0 },
   { name: 'AKI with another serial', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ serial: new Uint8Array([0x00, 0x85, 0x02]) }))] })], code: 3 },
   { name: 'AKI with a one-byte serial', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ serial: new Uint8Array([0x85]) }))] })], code: 3 },
   { name: 'AKI with the issuer name and serial', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ issuer: ROOT_NAME(), serial: ROOT_SERIAL }))] })], code: 0 },
