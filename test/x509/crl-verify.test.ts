@@ -125,6 +125,19 @@ const ROLL_LEAF = buildCert({
 });
 const rollover = { leaf: ROLL_LEAF, untrusted: [ROLL_INT], trusted: [ROLL_ROOT] };
 
+// An RSA root, for a CRL signed with RSASSA-PSS (whose parameters matter).
+const RSA_KEY = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const RSA_NAME = (): Asn => cn('CRL RSA root');
+const RSA_ROOT = buildCert({
+  serial: new Uint8Array([0x40]), issuer: RSA_NAME(), subject: RSA_NAME(), notBefore: utc(-400), notAfter: utc(4000),
+  key: RSA_KEY.publicKey, signWith: RSA_KEY.privateKey,
+  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(RSA_KEY.publicKey)],
+});
+const RSA_LEAF = buildCert({
+  serial: new Uint8Array([0x10]), issuer: RSA_NAME(), subject: cn('crl.example'), notBefore: utc(-300), notAfter: utc(300),
+  key: LEAF_KEY.publicKey, signWith: RSA_KEY.privateKey, extensions: [basicConstraints(false), aki(RSA_KEY.publicKey)],
+});
+
 interface Entry {
   serial: Uint8Array | number;
   date?: Asn;
@@ -145,9 +158,16 @@ interface CrlParts {
   signer?: crypto.KeyPairKeyObjectResult;
   /** A TBS signature algorithm other than the outer one. */
   innerAlg?: Asn;
+  /** RSASSA-PSS (SHA-256, salt 32) rather than ECDSA: the signer must hold an RSA key. */
+  pss?: boolean;
 }
 
 const ECDSA_SHA256 = (): Asn => seq(oid('1.2.840.10045.4.3.2'));
+const SHA256_ALG = (): Asn => seq(oid('2.16.840.1.101.3.4.2.1'), new asn1js.Null());
+/** RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, salt length 32. */
+const PSS_SHA256 = (): Asn => seq(oid('1.2.840.113549.1.1.10'), seq(
+  ctx(0, [SHA256_ALG()]), ctx(1, [seq(oid('1.2.840.113549.1.1.8'), SHA256_ALG())]), ctx(2, [new asn1js.Integer({ value: 32 })]),
+));
 const crlNumber = (n: number, critical = false): Asn => ext('2.5.29.20', new asn1js.Integer({ value: n }), critical);
 const certIssuer = (critical: boolean, ...names: Asn[]): Asn => ext('2.5.29.29', seq(...names), critical);
 const reasonCode = (r: number): Asn => ext('2.5.29.21', raw(1, 10, new Uint8Array([r])));
@@ -169,8 +189,9 @@ function idp(o: { point?: Asn; onlyUser?: boolean; onlyCA?: boolean; reasons?: b
 function crl(p: CrlParts = {}): Uint8Array {
   const signer = p.signer ?? ROOT_KEY;
   const tbs: Asn[] = [];
+  const alg = p.pss ? PSS_SHA256 : ECDSA_SHA256;
   if (p.version !== null) tbs.push(new asn1js.Integer({ value: p.version ?? 1 }));
-  tbs.push(p.innerAlg ?? ECDSA_SHA256(), p.issuer ?? ROOT_NAME(), p.thisUpdate ?? utc(-10));
+  tbs.push(p.innerAlg ?? alg(), p.issuer ?? ROOT_NAME(), p.thisUpdate ?? utc(-10));
   if (p.nextUpdate !== null) tbs.push(p.nextUpdate ?? utc(20));
   if (p.entries && p.entries.length > 0) {
     tbs.push(seq(...p.entries.map((e) => seq(
@@ -182,8 +203,10 @@ function crl(p: CrlParts = {}): Uint8Array {
   const exts = p.exts === null ? [] : [...(p.exts ?? [ext('2.5.29.35', akiValue({ keyId: keyId(signer.publicKey) })), crlNumber(1)]), ...(p.moreExts ?? [])];
   if (exts.length > 0) tbs.push(ctx(0, [seq(...exts)]));
   const tbsAsn = seq(...tbs);
-  const sig = crypto.sign('sha256', der(tbsAsn), signer.privateKey);
-  return der(seq(tbsAsn, ECDSA_SHA256(), new asn1js.BitString({ valueHex: sig })));
+  const sig = p.pss
+    ? crypto.sign('sha256', der(tbsAsn), { key: signer.privateKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+    : crypto.sign('sha256', der(tbsAsn), signer.privateKey);
+  return der(seq(tbsAsn, alg(), new asn1js.BitString({ valueHex: sig })));
 }
 
 interface CrlCase {
@@ -263,6 +286,8 @@ const CASES: CrlCase[] = [
   { name: 'authorityKeyIdentifier of another key', crls: [crl({ exts: [aki(OTHER_KEY.publicKey)] })], code: 3 },
   { name: 'signed by another key', crls: [crl({ signer: OTHER_KEY, exts: [aki(ROOT_KEY.publicKey)] })], code: 8 },
   { name: 'TBS signature algorithm differs from the outer one', crls: [crl({ innerAlg: seq(oid('1.2.840.10045.4.3.3')) })], code: 8, opensslCode: 0 },
+  { name: 'RSASSA-PSS signature', leaf: RSA_LEAF, trusted: [RSA_ROOT], crls: [crl({ issuer: RSA_NAME(), signer: RSA_KEY, pss: true, entries: [revokedLeaf()] })], code: 23 },
+  { name: 'RSASSA-PSS signature, not revoked', leaf: RSA_LEAF, trusted: [RSA_ROOT], crls: [crl({ issuer: RSA_NAME(), signer: RSA_KEY, pss: true })], code: 0 },
   { name: 'AKI with the issuer serial (leading zero kept)', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ keyId: keyId(ROOT_KEY.publicKey), serial: ROOT_SERIAL }))] })], code: 0 },
   { name: 'AKI with an unknown field', crls: [crl({ exts: [ext('2.5.29.35', seq(ctxPrim(0, keyId(ROOT_KEY.publicKey)), ctxPrim(3, new Uint8Array([1]))))] })], code: 0 },
   { name: 'AKI of another key, with an unknown field', crls: [crl({ exts: [ext('2.5.29.35', seq(ctxPrim(0, keyId(OTHER_KEY.publicKey)), ctxPrim(3, new Uint8Array([1]))))] })], code: 0 },
@@ -350,13 +375,13 @@ const CASES: CrlCase[] = [
 const dir = tempDir();
 const pem = (ders: Uint8Array[], label = 'CERTIFICATE'): string => ders.map((d) => derToPem(d, label)).join('');
 
-function ourCode(c: CrlCase): number {
+function ourCode(c: CrlCase, extraFlags = 0): number {
   const leaf = parseCertificate(c.leaf ?? LEAF);
   const untrusted = [leaf, ...(c.untrusted ?? []).map(parseCertificate)];
   const store = new TrustStore(c.trusted ?? [ROOT], c.crls);
   try {
     verifyParsed(leaf, untrusted, store, {
-      flags: V_FLAG.TRUSTED_FIRST | (c.noCheck ? 0 : c.all ? V_FLAG.CRL_CHECK_ALL | V_FLAG.CRL_CHECK : V_FLAG.CRL_CHECK),
+      flags: V_FLAG.TRUSTED_FIRST | extraFlags | (c.noCheck ? 0 : c.all ? V_FLAG.CRL_CHECK_ALL | V_FLAG.CRL_CHECK : V_FLAG.CRL_CHECK),
       crls: c.crlFile,
     });
     return 0;
@@ -399,4 +424,17 @@ test('CRL checking: the X509_V_ERR code openssl verify gives, case by case', () 
     const ref = opensslCode(c);
     assert.equal(ref.code, c.opensslCode ?? c.code, `${c.name}: openssl says ${ref.code}: ${ref.text}`);
   }
+});
+
+test('VERIFY_X509_WEBPKI: the CRL must carry a cRLNumber (RFC 5280 5.2.3)', () => {
+  const leaf = leafCert({ serial: 0x10, exts: [
+    ext('2.5.29.17', seq(ctxPrim(2, Buffer.from('crl.example')))), ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1'))), keyUsage(KU.digitalSignature),
+  ] });
+  const code = (crls: Uint8Array[]): number => ourCode({ name: 'webpki', leaf, crls, code: 0 }, V_FLAG.WEBPKI);
+  assert.equal(code([crl()]), 0);
+  assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey), crlNumber(7), ext('1.2.3.4', new asn1js.Null())] })]), 0);
+  assert.equal(code([crl({ exts: [crlNumber(7), aki(ROOT_KEY.publicKey)] })]), 0);
+  assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey)] })]), 41);
+  assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey), ext('2.5.29.20', new asn1js.Null())] })]), 41);
+  assert.equal(code([crl({ entries: [revokedLeaf()] })]), 23);
 });
