@@ -432,7 +432,8 @@ function crlScope(x: Certificate, crl: Crl, score: number): number | null {
 
 interface CrlChoice {
   crl: Crl;
-  issuer: Certificate | null;
+  /** The chain certificate whose key signed the CRL (crl_akid_check). */
+  issuer: Certificate;
   score: number;
   /** The reasons the CRL covers for this certificate (ALL_REASONS unless its distribution point lists some). */
   reasons: number;
@@ -468,7 +469,7 @@ function findCrl(ctx: Ctx, depth: number): CrlChoice | null {
         break;
       }
     }
-    if (!(score & CRL_SCORE_AKID)) continue;
+    if (!issuer) continue;
     const reasons = crlScope(x, crl, score);
     if (reasons !== null) {
       // In scope for no reason at all: get_crl_score drops the CRL.
@@ -484,23 +485,14 @@ function findCrl(ctx: Ctx, depth: number): CrlChoice | null {
 }
 
 /** check_crl: the chosen CRL itself must be usable. */
-function checkCrl(ctx: Ctx, depth: number, choice: CrlChoice): void {
-  const { chain } = ctx;
-  const last = chain.length - 1;
-  let issuer = choice.issuer;
-  if (!issuer) {
-    if (depth < last) issuer = chain[depth + 1]!;
-    else {
-      issuer = chain[last]!;
-      if (!likelyIssued(issuer, issuer)) fail(X509_V.UNABLE_TO_GET_CRL_ISSUER);
-    }
-  }
-  const crl = choice.crl;
+function checkCrl(ctx: Ctx, choice: CrlChoice): void {
+  // Without extended CRL support OpenSSL only picks a CRL whose signer it found in the chain
+  // (so its CRL_PATH_VALIDATION_ERROR and UNABLE_TO_GET_CRL_ISSUER cannot happen), and never
+  // one with an invalid issuingDistributionPoint (so neither can INVALID_EXTENSION for it).
+  const { crl, issuer } = choice;
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) fail(X509_V.KEYUSAGE_NO_CRL_SIGN);
   if (!(choice.score & CRL_SCORE_SCOPE)) fail(X509_V.DIFFERENT_CRL_SCOPE);
   if (ctx.flags & V_FLAG.WEBPKI && crl.crlNumber === null) fail(X509_V.INVALID_EXTENSION, 'WebPKI: CRL without a cRLNumber');
-  if (!(choice.score & CRL_SCORE_SAME_PATH)) fail(X509_V.CRL_PATH_VALIDATION_ERROR);
-  if (crl.idpInvalid) fail(X509_V.INVALID_EXTENSION);
   if (!(choice.score & CRL_SCORE_TIME)) {
     const e = crlTimeError(crl, ctx.now);
     if (e) fail(e);
@@ -518,7 +510,7 @@ function checkRevocation(ctx: Ctx): void {
     const x = ctx.chain[i]!;
     const choice = findCrl(ctx, i);
     if (!choice) fail(X509_V.UNABLE_TO_GET_CRL);
-    checkCrl(ctx, i, choice);
+    checkCrl(ctx, choice);
     if (choice.crl.hasUnhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_CRL_EXTENSION);
     const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes), x.issuer);
     if (entry && entry.reason !== REASON_REMOVE_FROM_CRL) fail(X509_V.CERT_REVOKED);
