@@ -157,11 +157,7 @@ export class Crl {
         } else if (x.oid === OID_DELTA_CRL) {
           isDelta = true;
         } else if (x.oid === OID_CRL_NUMBER) {
-          try {
-            crlNumber = integerOf(parseDer(x.value));
-          } catch {
-            crlNumber = null;
-          }
+          crlNumber = integerOrNull(x.value);
         }
         // Of the critical extensions OpenSSL handles only these three (a critical cRLNumber counts as unhandled).
         if (x.critical && x.oid !== OID.authorityKeyIdentifier && x.oid !== OID_IDP && x.oid !== OID_DELTA_CRL) critical = true;
@@ -193,6 +189,14 @@ export class Crl {
   verifySignedBy(key: KeyHandle, provider: CryptoProvider = getDefaultCryptoProvider()): boolean {
     if (!this.sigAlgMatchesTbs) return false;
     return verifySignature(provider, this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
+  }
+}
+
+function integerOrNull(value: Uint8Array): bigint | null {
+  try {
+    return integerOf(parseDer(value));
+  } catch {
+    return null;
   }
 }
 
