@@ -50,7 +50,7 @@ const TLS_TESTS = ['test/mutation/engine-suite.ts', 'test/ssl/session.test.ts', 
 // failure and the next files are not run, so the fast ones come first.
 const X509_TESTS = {
   'hostname.ts': ['test/x509/hostname.test.ts', 'test/x509/ip-parse.test.ts'],
-  'constraints.ts': ['test/x509/constraints.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/limbo.test.ts'],
+  'constraints.ts': ['test/x509/constraints.test.ts', 'test/x509/constraints-chain.test.ts', 'test/x509/hardening.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/limbo.test.ts'],
   'crl.ts': ['test/x509/crl-parse.test.ts', 'test/x509/crl-verify.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts'],
   'verify.ts': ['test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/crl-verify.test.ts', 'test/x509/limbo.test.ts', 'test/x509/hardening.test.ts'],
 };
