@@ -91,7 +91,6 @@ const BROKEN: Record<string, asn1js.AsnType[]> = {
   'nameConstraints: a BOOLEAN after the base': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(ctx(0, [seq(SAN_OK, new asn1js.Boolean({ value: true }))])))],
   'nameConstraints: a constructed minimum': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(ctx(0, [seq(SAN_OK, ctx(0, [new asn1js.Integer({ value: 0 })]))])))],
   'nameConstraints: a [2] field in a GeneralSubtree': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(ctx(0, [seq(SAN_OK, ctxPrim(2, new Uint8Array([1])))])))],
-  'nameConstraints: primitive permittedSubtrees': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(ctxPrim(0, new Uint8Array(0))))],
   'nameConstraints: a [2] list of subtrees': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(ctx(2, [seq(SAN_OK)])))],
   'nameConstraints: a universal SEQUENCE of subtrees': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.30', seq(seq(seq(SAN_OK))))],
   'empty keyUsage': [ext('2.5.29.17', seq(SAN_OK)), ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([0]) }))],
