@@ -5,8 +5,8 @@ import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
 import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { SSLError } from '../errors.js';
 import {
-  type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, oidOf,
-  parseDer,
+  type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, listElements,
+  oidOf, parseDer,
 } from './asn1.js';
 import { type CertTime, parseTime, verifySignature } from './certificate.js';
 import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
@@ -208,17 +208,26 @@ function parseAki(value: Uint8Array): { aki: Uint8Array | null; akiSerial: Uint8
     const names: ParsedName[] = [];
     let last = -1;
     for (const c of expect(parseDer(value), TAG.SEQUENCE).children) {
-      if (c.tagClass !== CONTEXT || c.tag > 2 || c.tag <= last || c.constructed !== (c.tag === 1)) return null;
+      if (c.tagClass !== CONTEXT || c.tag > 2 || c.tag <= last || (c.tag === 2 && c.constructed)) return null;
       last = c.tag;
-      if (c.tag === 0) aki = c.content;
-      else if (c.tag === 1) {
-        for (const g of c.children.map(parseGeneralName)) if (g.type === 'DirName') names.push(g.name);
+      if (c.tag === 0) {
+        // keyIdentifier: an OCTET STRING, which BER (and OpenSSL) also allows in constructed segments.
+        aki = c.constructed ? octetSegments(c) : c.content;
+        if (!aki) return null;
+      } else if (c.tag === 1) {
+        for (const g of listElements(c).map(parseGeneralName)) if (g.type === 'DirName') names.push(g.name);
       } else akiSerial = stripSerial(c.content);
     }
     return { aki, akiSerial, names };
   } catch {
     return null;
   }
+}
+
+/** The contents of a constructed OCTET STRING made of primitive segments, or null. */
+function octetSegments(n: DerNode): Uint8Array | null {
+  if (!n.children.every((x) => x.tagClass === UNIVERSAL && x.tag === TAG.OCTET_STRING && !x.constructed)) return null;
+  return new Uint8Array(Buffer.concat(n.children.map((x) => x.content)));
 }
 
 function stripSerial(c: Uint8Array): Uint8Array {
