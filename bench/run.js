@@ -19,10 +19,10 @@
 //              held at once, server and client in two processes (tcp_idle.js)
 //
 // Options:
-//   --quick            shorter runs (warm-up 150 ms, 300 ms per run, 2 rounds, 2000 idle connections)
+//   --quick            shorter runs (warm-up 1000 ms, 300 ms per run, 2 rounds, 2000 idle connections)
 //   --rounds=N         alternating rounds per comparison (default 3)
 //   --run-ms=N         ms per timed run (default 600)
-//   --warmup-ms=N      ms of warm-up per measurement (default 300)
+//   --warmup-ms=N      ms of warm-up per measurement (default 3000, see lib.js)
 //   --runs=N           timed runs per measurement, median reported (default 3)
 //   --idle=N           idle connections to hold (default 10000)
 //   --only=X           memory | tcp | idle
@@ -51,7 +51,7 @@ const cfg = { ...DEFAULT_CONFIG };
 let rounds = 3;
 let idleN = 10000;
 if (args.has('quick')) {
-  Object.assign(cfg, { warmupMs: 150, runMs: 300 });
+  Object.assign(cfg, { warmupMs: 1000, runMs: 300 });
   rounds = 2;
   idleN = 2000;
 }
