@@ -259,6 +259,18 @@ if (raw['mem:ssl-ts']) {
       summary.push({ section: 'memory', row: `record_cost_${size}`, recordUs: xs.map((x) => x.recordUs), cryptoUs: xs.map((x) => x.cryptoUs), engineUs: xs.map((x) => x.engineUs) });
     }
   }
+  const split = (raw['mem:ssl-ts'] ?? []).filter((r) => r?.handshakeSplit).map((r) => r.handshakeSplit);
+  if (split.length) {
+    const all = (k) => range(split.map((x) => x[k]));
+    const py = (raw['mem:python'] ?? []).map((r) => r?.results?.handshake_verify?.median).filter((x) => x > 0).map((x) => 1e6 / x);
+    console.log('');
+    console.log("The engine's own cost per handshake (in memory: one full handshake, client and server, verify + hostname; wall clock, fastest of its runs):");
+    console.log(
+      `  ${all('totalUs')} µs per handshake, of which ${all('calls')} crypto provider (node:crypto) calls took ${all('cryptoUs')} µs ` +
+        `and ssl-ts itself ${all('engineUs')} µs; Python ssl's whole handshake: ${py.length ? range(py) : '?'} µs (1 / its rate above)`,
+    );
+    summary.push({ section: 'memory', row: 'handshake_cost', totalUs: split.map((x) => x.totalUs), cryptoUs: split.map((x) => x.cryptoUs), engineUs: split.map((x) => x.engineUs), calls: split.map((x) => x.calls), pythonUs: py });
+  }
   console.log('');
 }
 

@@ -626,28 +626,31 @@ export class TLSDriver extends EventEmitter {
    * Run an SSLObject operation until it completes (true) or waits for bytes
    * the transport has not delivered yet (false); failures go to fail().
    */
-  private drive(op: () => void): boolean {
+  private drive(op: () => boolean | void): boolean {
     for (;;) {
       this.pull();
+      let done: boolean;
       try {
-        op();
+        // false (or SSLWantReadError from the operations that only throw) means: wait for bytes.
+        done = op() !== false;
       } catch (e) {
-        this.flush();
         if (!(e instanceof SSLWantReadError)) {
+          this.flush();
           this.fail(e);
           return false;
         }
-        // More may be sitting in the transport if the BIO was at its mark.
-        if (this.pull() > 0) continue;
-        return false;
+        done = false;
       }
       this.flush();
-      return true;
+      if (done) return true;
+      // More may be sitting in the transport if the BIO was at its mark.
+      if (this.pull() > 0) continue;
+      return false;
     }
   }
 
   private stepHandshake(): void {
-    if (!this.drive(() => this.sslobj.doHandshake())) return;
+    if (!this.drive(() => this.sslobj._handshakeOrWait())) return;
     this.state = 'open';
     this.hsDone = true;
     if (this.hsTimer) clearTimeout(this.hsTimer);
