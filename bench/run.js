@@ -302,7 +302,40 @@ if (raw['tcp:ssl-ts']) {
   const neg = raw['tcp:ssl-ts'].find((r) => r)?.results?.tcp_handshake?.negotiated;
   const negN = raw['tcp:node']?.find((r) => r)?.results?.tcp_handshake?.negotiated;
   if (neg) console.log(`  ssl-ts negotiated: ${Object.values(neg).join(', ')}; node:tls negotiated: ${negN ? Object.values(negN).join(', ') : '-'}`);
+  bulkBound();
   console.log('');
+}
+
+/**
+ * How far 16 KiB bulk over TCP could go: CPU per record of each side (both
+ * ends and the kernel), and node:crypto's fixed cost per record (the cipher
+ * objects made for one seal and one open, whatever the size; OpenSSL inside
+ * node:tls keeps its cipher contexts and pays none of it), from the in-memory
+ * record split's 1 KiB and 16 KiB figures (crypto time = fixed + per byte).
+ * If the engine and its streams cost ssl-ts nothing beyond node:tls's own
+ * work, the CPU ratio would still be at most node / (node + fixed).
+ */
+function bulkBound() {
+  const perRecord = (id) => {
+    const xs = (raw[id] ?? []).map((r) => r?.results?.tcp_bulk_16384?.cpuMsPerMiB).filter((x) => x > 0);
+    return xs.length ? (median(xs) * 1000) / 64 : null;
+  };
+  const ours = perRecord('tcp:ssl-ts');
+  const theirs = perRecord('tcp:node');
+  const rec = (raw['mem:ssl-ts'] ?? []).filter((r) => r?.record);
+  if (ours === null || theirs === null || rec.length === 0) return;
+  const c16 = median(rec.map((r) => r.record[16384].cryptoUs));
+  const c1 = median(rec.map((r) => r.record[1024].cryptoUs));
+  const perByte = (c16 - c1) / (16384 - 1024);
+  const fixed = c1 - perByte * 1024;
+  const bound = theirs / (theirs + fixed);
+  console.log(
+    `  16 KiB bulk, CPU per record (both ends, kernel included): ssl-ts ${fmt(ours)} µs, node:tls ${fmt(theirs)} µs. ` +
+      `node:crypto's fixed cost per record (cipher setup for one seal and one open): ${fmt(fixed)} µs, ` +
+      `so the CPU ratio is at most ${bound.toFixed(2)}x even if ssl-ts's engine and streams cost nothing beyond node:tls's; ` +
+      `the rest of the distance, ${fmt(Math.max(0, ours - theirs - fixed))} µs per record, is ssl-ts's engine and its JavaScript stream layers.`,
+  );
+  summary.push({ section: 'tcp', row: 'bulk_16384_bound', sslTsCpuUsPerRecord: ours, nodeCpuUsPerRecord: theirs, cryptoFixedUsPerRecord: fixed, cpuRatioBound: bound });
 }
 
 if (raw['idle:ssl-ts']) {
