@@ -343,6 +343,9 @@ const CASES: CrlCase[] = [
   { name: 'leaf\'s point has only reasons, no CRL checking', noCheck: true, leaf: leafCert({ exts: [crlDp({ reasons: 0x60 })] }), crls: [], code: 20 },
   { name: 'leaf\'s point has only a cRLIssuer, no CRL checking', noCheck: true, leaf: leafCert({ exts: [crlDp({ crlIssuer: ROOT_NAME() })] }), crls: [], code: 0 },
   { name: 'IDP relative name, leaf without points', crls: [crl({ moreExts: [idp({ point: relativeName('crls') })] })], code: 44 },
+  { name: 'IDP fullName registeredID equal to the leaf\'s', leaf: leafCert({ exts: [crlDp({ point: fullName(ctxPrim(8, Uint8Array.of(0x2a, 0x03, 0x04))) })] }), crls: [crl({ moreExts: [idp({ point: fullName(ctxPrim(8, Uint8Array.of(0x2a, 0x03, 0x04))) })] })], code: 0 },
+  { name: 'IDP fullName registeredID other than the leaf\'s', leaf: leafCert({ exts: [crlDp({ point: fullName(ctxPrim(8, Uint8Array.of(0x2a, 0x03, 0x05))) })] }), crls: [crl({ moreExts: [idp({ point: fullName(ctxPrim(8, Uint8Array.of(0x2a, 0x03, 0x04))) })] })], code: 44 },
+  { name: 'leaf\'s point lists no reason at all, leaf revoked', leaf: leafCert({ exts: [crlDp({ point: fullName(uri('http://crl.example/a.crl')), reasons: 0x00 })] }), crls: [crl({ entries: [revokedLeaf()] })], code: 3 },
   // Several CRLs: the best score, then the latest thisUpdate.
   { name: 'older CRL revokes, newer does not', crls: [crl({ thisUpdate: utc(-20), entries: [revokedLeaf()] }), crl({ thisUpdate: utc(-5) })], code: 0 },
   { name: 'newer CRL revokes, older does not', crls: [crl({ thisUpdate: utc(-20) }), crl({ thisUpdate: utc(-5), entries: [revokedLeaf()] })], code: 23 },
@@ -358,6 +361,7 @@ const CASES: CrlCase[] = [
   { name: 'a not-yet-valid CRL loses to a current one', crls: [crl({ thisUpdate: utc(-20), entries: [revokedLeaf()] }), crl({ thisUpdate: utc(2) })], code: 23 },
   // CRLs given to the verification (-CRLfile) rather than the store.
   { name: 'CRL file: leaf revoked', crls: [], crlFile: [crl({ entries: [revokedLeaf()] })], code: 23 },
+  { name: 'CRL file: the CRL names another issuer', crls: [], crlFile: [crl({ issuer: cn('someone else'), entries: [revokedLeaf()] })], code: 3 },
   { name: 'CRL file: leaf not listed', crls: [], crlFile: [crl()], code: 0 },
   // With an intermediate.
   { name: 'intermediate: leaf revoked', leaf: leafCert({ issuer: 'int' }), untrusted: [INT], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY, entries: [revokedLeaf()] })], code: 23 },
@@ -368,6 +372,7 @@ const CASES: CrlCase[] = [
   { name: 'rollover: CRL signed with the new key', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_NEW })], code: 0 },
   { name: 'rollover: the issuer\'s own CRL outscores a newer one signed further up', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, thisUpdate: utc(-5) }), crl({ issuer: ROLL_NAME(), signer: ROLL_NEW, thisUpdate: utc(-20), entries: [revokedLeaf()] })], code: 23 },
   { name: 'rollover: CRL with an AKI of neither key', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, exts: [aki(OTHER_KEY.publicKey)] })], code: 3 },
+  { name: 'rollover: only a new-key CRL, whole chain (nothing signs the intermediate\'s)', ...rollover, all: true, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_NEW })], code: 3 },
   { name: 'rollover: old-key CRL, whole chain', ...rollover, all: true, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD })], code: 0 },
   // The whole chain.
   { name: 'chain: root CRL self-issued, nothing revoked', all: true, crls: [crl()], code: 0 },
@@ -442,6 +447,10 @@ test('VERIFY_X509_WEBPKI: the CRL must carry a cRLNumber (RFC 5280 5.2.3)', () =
   assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey), crlNumber(7), ext('1.2.3.4', new asn1js.Null())] })]), 0);
   assert.equal(code([crl({ exts: [crlNumber(7), aki(ROOT_KEY.publicKey)] })]), 0);
   assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey)] })]), 41);
+  assert.throws(
+    () => verifyParsed(parseCertificate(leaf), [parseCertificate(leaf)], new TrustStore([ROOT], [crl({ exts: [aki(ROOT_KEY.publicKey)] })]), { flags: V_FLAG.TRUSTED_FIRST | V_FLAG.CRL_CHECK | V_FLAG.WEBPKI }),
+    (e: unknown) => e instanceof SSLCertVerificationError && e.verifyMessage === 'WebPKI: CRL without a cRLNumber',
+  );
   assert.equal(code([crl({ exts: [aki(ROOT_KEY.publicKey), ext('2.5.29.20', new asn1js.Null())] })]), 41);
   assert.equal(code([crl({ entries: [revokedLeaf()] })]), 23);
 });
