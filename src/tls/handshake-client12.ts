@@ -122,7 +122,8 @@ class ExpectServerCertificate12 implements HandshakeState {
     const chain = decodeCertificate12(msg.body);
     if (chain.length === 0) throw decodeError('LENGTH_MISMATCH');
     const key = leafPublicKey(conn.config.provider, chain[0]!);
-    if (!authMatches(this.hs.suite, key)) throw tlsError(Alert.handshake_failure, 'WRONG_CERTIFICATE_TYPE');
+    // OpenSSL 3.0 (`openssl s_client -tls1_2` given an ECDSA certificate for an ECDHE-RSA suite): illegal_parameter.
+    if (!authMatches(this.hs.suite, key)) throw illegalParameter('WRONG_CERTIFICATE_TYPE');
     // RFC 8422 5.1.1: an ECDSA certificate on a curve we did not list is refused, as OpenSSL does.
     if (!curveAllowed(key, conn.config.groups)) throw illegalParameter('WRONG_CURVE');
     this.hs.serverKey = key;
