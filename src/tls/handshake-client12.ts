@@ -241,7 +241,8 @@ class ExpectServerChangeCipherSpec implements HandshakeState {
   }
 
   changeCipherSpec(conn: Connection): HandshakeState {
-    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+    // OpenSSL 3.0's client (ossl_statem_client_read_transition) says UNEXPECTED_MESSAGE here, not UNEXPECTED_CCS_MESSAGE.
+    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage();
     conn.setReadProtection(this.readKeys);
     return new ExpectServerFinished12(this.hs);
   }
