@@ -159,9 +159,10 @@ class ExpectServerKeyExchange implements HandshakeState {
       ske = ecdhe;
     }
     const key = this.hs.serverKey!;
-    if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
-      throw illegalParameter('WRONG_SIGNATURE_TYPE');
-    }
+    // OpenSSL 3.0's tls12_check_peer_sigalg (seen with `openssl s_client -tls1_2 -sigalgs`): a scheme
+    // unknown or not for this key is illegal_parameter; one we did not offer (SHA-1 too) handshake_failure.
+    if (!keyFitsScheme(ske.scheme, key, false)) throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    if (!c.signatureSchemes.includes(ske.scheme)) throw tlsError(Alert.handshake_failure, 'WRONG_SIGNATURE_TYPE');
     const signed = Buffer.concat([this.hs.hello.random, this.hs.serverRandom, ske.params.raw]);
     if (!c.provider.verify(ske.scheme, key, signed, ske.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
     conn.negotiated.signatureScheme = ske.scheme;

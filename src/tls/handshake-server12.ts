@@ -244,9 +244,10 @@ class ExpectClientCertificateVerify12 implements HandshakeState {
     if (msg.type !== HandshakeType.certificate_verify) throw unexpectedMessage();
     const cv = decodeCertificateVerify(msg.body);
     const key = this.hs.clientKey!;
-    if (!this.hs.requestedSchemes?.includes(cv.scheme) || !keyFitsScheme(cv.scheme, key, false)) {
-      throw illegalParameter('WRONG_SIGNATURE_TYPE');
-    }
+    // As OpenSSL 3.0's tls12_check_peer_sigalg (`openssl s_server -tls1_2 -verify 1 -client_sigalgs`):
+    // a scheme unknown or not for this key is illegal_parameter, one we did not request handshake_failure.
+    if (!keyFitsScheme(cv.scheme, key, false)) throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    if (!this.hs.requestedSchemes?.includes(cv.scheme)) throw tlsError(Alert.handshake_failure, 'WRONG_SIGNATURE_TYPE');
     const signed = Buffer.concat(conn.transcript.messages);
     if (!conn.config.provider.verify(cv.scheme, key, signed, cv.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
     conn.transcript.add(msg.raw);

@@ -14,6 +14,7 @@ import type { ServerSessionStore } from '../../src/tls/session-state.js';
 import { decodeCertificateVerify, encodeCertificateVerify } from '../../src/tls/tls13-messages.js';
 import { decodeCertificateRequest12, decodeServerKeyExchange, encodeCertificate12, encodeServerKeyExchange } from '../../src/tls/tls12-messages.js';
 import { expectReason, pair, pemCerts, serverCert } from './engine-helpers.js';
+import { startClient as startClient12 } from '../../src/tls/handshake-client13.js';
 import { clientHelloRecords, failure, feed, handshake, sentAlert, tamper } from './hostile-helpers.js';
 
 const TLS12 = { maxVersion: 0x0303 };
@@ -102,6 +103,23 @@ describe('TLS 1.2 client: the server certificate', () => {
   });
 });
 
+describe('TLS 1.2 client: the ServerKeyExchange signature scheme', () => {
+  // `openssl s_client -tls1_2 -sigalgs ECDSA+SHA256:RSA-PSS+SHA256` against our P-256 server
+  // naming another scheme: 0x0503 and 0x0203 are handshake_failure, 0x0804 illegal_parameter,
+  // all "tls12_check_peer_sigalg:wrong signature type".
+  const client12 = { ...TLS12, signatureSchemes: [0x0403, 0x0804] };
+  for (const [scheme, alert] of [[0x0503, Alert.handshake_failure], [0x0203, Alert.handshake_failure], [0x0804, Alert.illegal_parameter], [0x0909, Alert.illegal_parameter]] as const) {
+    test(`0x${scheme.toString(16).padStart(4, '0')}: WRONG_SIGNATURE_TYPE, alert ${alert}`, () => {
+      const { client, server } = pair(client12, TLS12);
+      tamper(server, HT.server_key_exchange, (body) => {
+        const ske = decodeServerKeyExchange(body);
+        return encodeServerKeyExchange(ske.params.raw, scheme, ske.signature);
+      });
+      fails(client, server, client, 'WRONG_SIGNATURE_TYPE', alert);
+    });
+  }
+});
+
 describe('TLS 1.2 client: message order (OpenSSL: unexpected_message UNEXPECTED_MESSAGE)', () => {
   test('no Certificate: the ServerKeyExchange comes first', () => {
     const { client, server } = pair(TLS12, TLS12);
@@ -184,5 +202,158 @@ describe('TLS 1.2 server: the ClientHello', () => {
     const ecdhe = pair(TLS12, { ...TLS12, certs: [serverCert('rsa2048')] });
     expectReason(() => feed(ecdhe.server, clientHelloRecords((ch) => withoutExt(ch.extensions, E.supported_groups), TLS12)), 'NO_SHARED_CIPHER');
     assert.deepEqual(sentAlert(ecdhe.server), [2, Alert.handshake_failure]);
+  });
+});
+
+describe('TLS 1.2 server: message order (OpenSSL: unexpected_message UNEXPECTED_MESSAGE)', () => {
+  test('a certificate was requested and the client goes straight to its ClientKeyExchange', () => {
+    // OpenSSL's server in TLS 1.2 (not SSLv3) accepts only a Certificate, possibly empty, after a CertificateRequest.
+    const { client, server } = pair(TLS12, { ...TLS12, verifyMode: 1 });
+    drop(client, HT.certificate);
+    fails(client, server, server, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('a client with a certificate sends another message where its CertificateVerify belongs', () => {
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('ecdsa-p256')] }, { ...TLS12, verifyMode: 2 });
+    retype(client, HT.certificate_verify, HT.client_key_exchange);
+    fails(client, server, server, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('a handshake message between the ClientKeyExchange and the CCS', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    twice(client, HT.client_key_exchange);
+    fails(client, server, server, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('CERT_OPTIONAL: an empty Certificate from the client passes', () => {
+    const { client, server } = pair(TLS12, { ...TLS12, verifyMode: 1 });
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone, 'CERT_OPTIONAL without a client certificate completes');
+    assert.equal(server.negotiated.peerCertificates.length, 0);
+  });
+});
+
+describe('TLS 1.2 server: the client CertificateVerify', () => {
+  // `openssl s_server -tls1_2 -verify 1 -client_sigalgs ECDSA+SHA256:RSA-PSS+SHA256` given
+  // ecdsa_secp384r1_sha384 from a P-256 key: "tls12_check_peer_sigalg:wrong signature type",
+  // handshake_failure; a scheme for another key type is illegal_parameter.
+  test('a scheme that fits the key but that the server did not request: handshake_failure WRONG_SIGNATURE_TYPE', () => {
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('ecdsa-p256')] }, { ...TLS12, verifyMode: 2, signatureSchemes: [0x0403, 0x0804, 0x0401] });
+    tamper(client, HT.certificate_verify, (body) => encodeCertificateVerify({ ...decodeCertificateVerify(body), scheme: 0x0503 }));
+    fails(client, server, server, 'WRONG_SIGNATURE_TYPE', Alert.handshake_failure);
+  });
+  test('a scheme for another key type: illegal_parameter WRONG_SIGNATURE_TYPE', () => {
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('ecdsa-p256')] }, { ...TLS12, verifyMode: 2 });
+    tamper(client, HT.certificate_verify, (body) => encodeCertificateVerify({ ...decodeCertificateVerify(body), scheme: 0x0804 }));
+    fails(client, server, server, 'WRONG_SIGNATURE_TYPE', Alert.illegal_parameter);
+  });
+  test('the CertificateRequest offers our schemes without SHA-1 and both certificate types we verify', () => {
+    // RFC 5246 7.4.4: rsa_sign(1) and ecdsa_sign(64); an OpenSSL client sends no certificate
+    // whose type is not listed.
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('ecdsa-p256')] }, { ...TLS12, verifyMode: 2, signatureSchemes: [0x0403, 0x0804, 0x0401] });
+    const seen = watch(server, HT.certificate_request);
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    const cr = decodeCertificateRequest12(seen[0]!);
+    assert.deepEqual([...cr.certificateTypes].sort((a, b) => a - b), [1, 64]);
+    assert.deepEqual(cr.schemes, [0x0403, 0x0804, 0x0401]);
+  });
+});
+
+describe('TLS 1.2 server: what it chooses', () => {
+  test('renegotiation_info is answered for the extension alone, for the SCSV alone, and not without either', () => {
+    // RFC 5746 3.6: either signal means the client supports secure renegotiation.
+    for (const [label, keepExt, keepScsv, expected] of [
+      ['extension', true, false, true],
+      ['SCSV', false, true, true],
+      ['neither', false, false, false],
+    ] as const) {
+      const { server } = pair(TLS12, TLS12);
+      const records = clientHelloRecords((ch) => {
+        const has = ch.extensions.some((e) => e.type === E.renegotiation_info);
+        if (keepExt && !has) ch.extensions.unshift({ type: E.renegotiation_info, data: Uint8Array.of(0) });
+        if (!keepExt && has) withoutExt(ch.extensions, E.renegotiation_info);
+        if (!keepScsv) ch.cipherSuites = ch.cipherSuites.filter((s) => s !== 0x00ff);
+      }, TLS12);
+      const seen = watch(server, HT.server_hello);
+      feed(server, records);
+      const sh = decodeServerHello(seen[0]!);
+      const ri = sh.extensions.find((e) => e.type === E.renegotiation_info);
+      assert.equal(ri !== undefined, expected, label);
+      if (ri) assert.deepEqual([...ri.data], [0], label);
+    }
+  });
+
+  test('ffdhe groups first in a TLS 1.2 ClientHello are passed over for a curve', () => {
+    const { server } = pair(TLS12, { ...TLS12, certs: [serverCert('rsa2048')], groups: [NamedGroup.ffdhe2048, NamedGroup.secp384r1, NamedGroup.x25519] });
+    const records = clientHelloRecords((ch) => {
+      const i = ch.extensions.findIndex((e) => e.type === E.supported_groups);
+      ch.extensions[i] = { type: E.supported_groups, data: Uint8Array.of(0, 4, 0x01, 0x00, 0x00, 0x18) };
+    }, TLS12);
+    feed(server, records);
+    assert.equal(server.negotiated.group, NamedGroup.secp384r1);
+    assert.match(server.negotiated.cipherSuite ?? '', /^ECDHE-RSA-/);
+  });
+
+  test('a DHE suite leaves the group unset on the server too, and answers no ec_point_formats', () => {
+    const { client, server } = pair({ ...TLS12, tls12Suites: [suite('DHE-RSA-AES128-GCM-SHA256')] }, { ...TLS12, certs: [serverCert('rsa2048')], dhParams: FFDHE2048 });
+    const seen = watch(server, HT.server_hello);
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    assert.equal(server.negotiated.group, null);
+    const sh = decodeServerHello(seen[0]!);
+    assert.equal(sh.extensions.some((e) => e.type === E.ec_point_formats), false);
+  });
+
+  test('an ECDHE suite answers ec_point_formats with uncompressed only (RFC 8422 5.2)', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    const seen = watch(server, HT.server_hello);
+    handshake(client, server);
+    const sh = decodeServerHello(seen[0]!);
+    const pf = sh.extensions.find((e) => e.type === E.ec_point_formats);
+    assert.deepEqual(pf && [...pf.data], [1, 0]);
+  });
+
+  test("the client's order without cipherServerPreference, ours with it", () => {
+    const a = suite('ECDHE-ECDSA-AES128-GCM-SHA256');
+    const b = suite('ECDHE-ECDSA-CHACHA20-POLY1305');
+    for (const [serverPref, expected] of [[true, b], [false, a]] as const) {
+      const { client, server } = pair({ ...TLS12, tls12Suites: [a, b] }, { ...TLS12, tls12Suites: [b, a], cipherServerPreference: serverPref });
+      handshake(client, server);
+      assert.equal(server.negotiated.cipherSuite, expected.name);
+    }
+  });
+
+  test('the certificate whose key fits the suite: RSA for ECDHE-RSA, ECDSA for ECDHE-ECDSA', () => {
+    const certs = [serverCert('ecdsa-p256'), serverCert('rsa2048')];
+    for (const [name, scheme] of [['ECDHE-RSA-AES128-GCM-SHA256', 0x0804], ['ECDHE-ECDSA-AES128-GCM-SHA256', 0x0403]] as const) {
+      const { client, server } = pair({ ...TLS12, tls12Suites: [suite(name)] }, { ...TLS12, certs });
+      handshake(client, server);
+      assert.equal(server.negotiated.cipherSuite, name);
+      assert.equal(client.negotiated.signatureScheme, scheme);
+    }
+  });
+
+  test('ECDHE needs a common curve: without one and without DHE, no_shared_cipher', () => {
+    const none = pair({ ...TLS12, groups: [NamedGroup.x25519] }, { ...TLS12, certs: [serverCert('rsa2048')], groups: [NamedGroup.secp256r1] });
+    none.client.begin(startClient12);
+    expectReason(() => feed(none.server, none.client.takeOutput()), 'NO_SHARED_CIPHER');
+  });
+
+  test('requireExtendedMasterSecret wins over noExtendedMasterSecret on the server as well', () => {
+    const { client, server } = pair(TLS12, { ...TLS12, noExtendedMasterSecret: true, requireExtendedMasterSecret: true });
+    handshake(client, server);
+    assert.ok(server.negotiated.extendedMasterSecret && client.negotiated.extendedMasterSecret);
+  });
+
+  test("'auto' DH parameters follow the key's strength, raised to the security level (OpenSSL's ssl_get_auto_dh)", () => {
+    // RSA-2048 is 112 bits: a 2048-bit prime at level 2, 3072 bits at level 3 (128 bits).
+    for (const [level, bytes] of [[2, 256], [3, 384]] as const) {
+      const { client, server } = pair(
+        { ...TLS12, tls12Suites: [suite('DHE-RSA-AES128-GCM-SHA256')], securityLevel: level },
+        { ...TLS12, certs: [serverCert('rsa2048')], dhParams: 'auto', securityLevel: level },
+      );
+      const seen = watch(server, HT.server_key_exchange);
+      handshake(client, server);
+      assert.ok(client.handshakeDone, `level ${level}`);
+      assert.equal(seen[0]!.readUInt16BE(0), bytes, `level ${level}: the prime's length`);
+    }
   });
 });
