@@ -8,7 +8,7 @@ import { ffdhePrime } from '../../src/crypto/ffdhe.js';
 import { tls12SuiteByName } from '../../src/tls/cipher-suites12.js';
 import { Alert, ExtensionType as E, HandshakeType as HT, NamedGroup } from '../../src/tls/constants.js';
 import type { Connection } from '../../src/tls/connection.js';
-import { decodeServerHello } from '../../src/tls/hello-messages.js';
+import { decodeServerHello, encodeServerHello } from '../../src/tls/hello-messages.js';
 import { encodeNewSessionTicket12 } from '../../src/tls/resumption12.js';
 import type { ServerSessionStore } from '../../src/tls/session-state.js';
 import { decodeCertificateVerify, encodeCertificateVerify } from '../../src/tls/tls13-messages.js';
@@ -355,5 +355,33 @@ describe('TLS 1.2 server: what it chooses', () => {
       assert.ok(client.handshakeDone, `level ${level}`);
       assert.equal(seen[0]!.readUInt16BE(0), bytes, `level ${level}: the prime's length`);
     }
+  });
+});
+
+describe('TLS 1.2: our own chain and renegotiation_info', () => {
+  test('the chain each side sends goes through checkOwnChain (the security level check) first', () => {
+    const sent: Uint8Array[][] = [];
+    const check = (chain: readonly Uint8Array[]) => void sent.push([...chain]);
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('rsa2048')], checkOwnChain: check }, { ...TLS12, verifyMode: 2, checkOwnChain: check });
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    assert.deepEqual(sent, [serverCert('ecdsa-p256').chain, serverCert('rsa2048').chain]);
+
+    const refused = pair({ ...TLS12, certs: [serverCert('rsa2048')] }, { ...TLS12, checkOwnChain: () => { throw new Error('own chain refused'); } });
+    refused.client.begin(startClient12);
+    assert.throws(() => feed(refused.server, refused.client.takeOutput()), /own chain refused/);
+  });
+
+  test('a non-empty renegotiated_connection on a first handshake: handshake_failure RENEGOTIATION_MISMATCH (RFC 5746 3.4)', () => {
+    // RFC 5746 3.4 names handshake_failure; OpenSSL 3.0's client sends illegal_parameter here.
+    // Where the RFC leaves no choice we follow it.
+    const { client, server } = pair(TLS12, TLS12);
+    tamper(server, HT.server_hello, (body) => {
+      const sh = decodeServerHello(body);
+      const i = sh.extensions.findIndex((e) => e.type === E.renegotiation_info);
+      sh.extensions[i] = { type: E.renegotiation_info, data: Uint8Array.of(12, ...new Uint8Array(12)) };
+      return encodeServerHello(sh);
+    });
+    fails(client, server, client, 'RENEGOTIATION_MISMATCH', Alert.handshake_failure);
   });
 });
