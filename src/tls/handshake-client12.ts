@@ -90,7 +90,9 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   const alpn = findExtension(sh.extensions, ExtensionType.alpn);
   if (alpn) {
     const list = decodeAlpn(alpn);
-    if (list.length !== 1 || !c.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+    // OpenSSL 3.0's tls_parse_stoc_alpn (seen with `openssl s_client -tls1_2 -alpn`): exactly one name,
+    // one we offered; either failure is decode_error.
+    if (list.length !== 1 || !c.alpn?.includes(list[0]!)) throw decodeError('BAD_EXTENSION');
     conn.negotiated.alpn = list[0]!;
   }
   const n = conn.negotiated;

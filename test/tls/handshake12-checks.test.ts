@@ -3,7 +3,12 @@
 // and reasons are OpenSSL 3.0's, seen with `openssl s_client`/`s_server -tls1_2`
 // against our engine with the message changed, or read in OpenSSL's statem code.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { getDefaultCryptoProvider } from '../../src/crypto/default-provider.js';
 import { ffdhePrime } from '../../src/crypto/ffdhe.js';
 import { tls12SuiteByName } from '../../src/tls/cipher-suites12.js';
 import { Alert, ExtensionType as E, HandshakeType as HT, NamedGroup } from '../../src/tls/constants.js';
@@ -78,7 +83,46 @@ function withoutExt(list: { type: number }[], type: number): void {
   list.splice(i, 1);
 }
 
+/** A self-signed certificate and key of `alg` (an `openssl req -newkey` argument) made with the openssl command. */
+function madeCert(alg: string, ...opts: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'ssl-ts-12-'));
+  try {
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', alg, ...opts, '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-days', '2'], { stdio: 'pipe' });
+    const der = Buffer.from(readFileSync(cert, 'latin1').replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+    return { chain: [der], key: getDefaultCryptoProvider().importPrivateKey({ pem: readFileSync(key, 'latin1') }) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('TLS 1.2: the key types each suite authenticates with (RFC 8422, RFC 8446 4.2.3 schemes)', () => {
+  // OpenSSL 3.0 serves TLS 1.2 ECDHE-ECDSA suites with Ed25519 and Ed448 keys and ECDHE-RSA
+  // suites with RSA-PSS keys (rsa_pss_pss_*); both our client and our server must agree.
+  const cases: Array<[string, () => { chain: Uint8Array[]; key: ReturnType<typeof serverCert>['key'] }, RegExp, number]> = [
+    ['Ed25519', () => serverCert('ed25519'), /^ECDHE-ECDSA-/, 0x0807],
+    ['Ed448', () => madeCert('ed448'), /^ECDHE-ECDSA-/, 0x0808],
+    ['RSA-PSS', () => madeCert('rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'), /^ECDHE-RSA-/, 0x0809],
+  ];
+  for (const [name, make, suiteName, scheme] of cases) {
+    test(`${name}`, () => {
+      const { client, server } = pair(TLS12, { ...TLS12, certs: [make()] });
+      handshake(client, server);
+      assert.ok(client.handshakeDone && server.handshakeDone);
+      assert.match(client.negotiated.cipherSuite ?? '', suiteName);
+      assert.equal(client.negotiated.signatureScheme, scheme);
+    });
+  }
+});
+
 describe('TLS 1.2 client: the server certificate', () => {
+  test('an RSA certificate for an ECDHE-ECDSA suite: illegal_parameter WRONG_CERTIFICATE_TYPE', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    tamper(server, HT.certificate, () => encodeCertificate12(pemCerts('leaf-rsa2048-chain.pem')));
+    fails(client, server, client, 'WRONG_CERTIFICATE_TYPE', Alert.illegal_parameter);
+  });
+
   test('an ECDSA certificate for an ECDHE-RSA suite: illegal_parameter WRONG_CERTIFICATE_TYPE', () => {
     // `openssl s_client -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256`, same change:
     // "tls_post_process_server_certificate:wrong certificate type", alert illegal_parameter.
@@ -155,6 +199,60 @@ describe('TLS 1.2 client: message order (OpenSSL: unexpected_message UNEXPECTED_
       return encodeServerKeyExchange(raw, ske.scheme, ske.signature);
     });
     fails(client, server, client, 'WRONG_CURVE', Alert.illegal_parameter);
+  });
+});
+
+describe('TLS 1.2 client: ServerHello extensions', () => {
+  test('encrypt_then_mac echoed for an AEAD suite is ignored, as OpenSSL does (RFC 7366 3)', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    tamper(server, HT.server_hello, (body) => {
+      const sh = decodeServerHello(body);
+      sh.extensions.push({ type: E.encrypt_then_mac, data: new Uint8Array(0) });
+      return encodeServerHello(sh);
+    });
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone);
+    assert.match(client.negotiated.cipherSuite ?? '', /GCM|CHACHA20/);
+    assert.equal(client.negotiated.encryptThenMac, false);
+  });
+  // `openssl s_client -tls1_2 -alpn h2,http/1.1` against our server changed the same way:
+  // "tls_parse_stoc_alpn:bad extension" and decode_error, for two names and for one not offered.
+  test('ALPN naming two protocols: decode_error BAD_EXTENSION', () => {
+    const { client, server } = pair({ ...TLS12, alpn: ['h2', 'http/1.1'] }, { ...TLS12, alpn: ['h2'] });
+    tamper(server, HT.server_hello, (body) => {
+      const sh = decodeServerHello(body);
+      const i = sh.extensions.findIndex((e) => e.type === E.alpn);
+      sh.extensions[i] = { type: E.alpn, data: Uint8Array.of(0, 12, 2, 0x68, 0x32, 8, ...Buffer.from('http/1.1')) };
+      return encodeServerHello(sh);
+    });
+    fails(client, server, client, 'BAD_EXTENSION', Alert.decode_error);
+  });
+  test('ALPN naming a protocol we did not offer: decode_error BAD_EXTENSION', () => {
+    const { client, server } = pair({ ...TLS12, alpn: ['h2'] }, { ...TLS12, alpn: ['h2'] });
+    tamper(server, HT.server_hello, (body) => {
+      const sh = decodeServerHello(body);
+      const i = sh.extensions.findIndex((e) => e.type === E.alpn);
+      sh.extensions[i] = { type: E.alpn, data: Uint8Array.of(0, 3, 2, 0x68, 0x33) };
+      return encodeServerHello(sh);
+    });
+    fails(client, server, client, 'BAD_EXTENSION', Alert.decode_error);
+  });
+});
+
+describe('TLS 1.2 client: Finished', () => {
+  test('another message where the server Finished belongs: unexpected_message', () => {
+    // The server's 12 bytes of verify_data arrive as a NewSessionTicket (a type the framing lets a server send).
+    const { client, server } = pair(TLS12, TLS12);
+    retype(server, HT.finished, HT.new_session_ticket);
+    failsProtected(client, server, client, 'UNEXPECTED_MESSAGE', 'SSLV3_ALERT_UNEXPECTED_MESSAGE');
+  });
+  test('a DH group the quick check refuses: illegal_parameter BAD_DH_VALUE', () => {
+    // OpenSSL's tls_process_ske_dhe: EVP_PKEY_param_check_quick failing is illegal_parameter.
+    const evenP = Buffer.from(FFDHE2048.p);
+    evenP[evenP.length - 1]! &= 0xfe;
+    const { client, server } = pair({ ...TLS12, tls12Suites: [suite('DHE-RSA-AES128-GCM-SHA256')] }, { ...TLS12, certs: [serverCert('rsa2048')], dhParams: FFDHE2048 });
+    tamper(server, HT.server_key_exchange, (body) => Buffer.concat([body.subarray(0, 2), evenP, body.subarray(2 + evenP.length)]));
+    fails(client, server, client, 'BAD_DH_VALUE', Alert.illegal_parameter);
   });
 });
 
