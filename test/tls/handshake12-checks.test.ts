@@ -483,3 +483,22 @@ describe('TLS 1.2: our own chain and renegotiation_info', () => {
     fails(client, server, client, 'RENEGOTIATION_MISMATCH', Alert.handshake_failure);
   });
 });
+
+describe('TLS 1.2 key log', () => {
+  test('both sides log CLIENT_RANDOM with the ClientHello random and the 48-byte master secret (NSS key log format)', () => {
+    for (const ems of [true, false]) {
+      const logs: Array<Array<[string, string, string]>> = [[], []];
+      const log = (i: number) => (label: string, random: Uint8Array, secret: Uint8Array) =>
+        void logs[i]!.push([label, Buffer.from(random).toString('hex'), Buffer.from(secret).toString('hex')]);
+      const { client, server } = pair({ ...TLS12, keylog: log(0), noExtendedMasterSecret: !ems }, { ...TLS12, keylog: log(1) });
+      const hello = watch(client, HT.client_hello);
+      handshake(client, server);
+      assert.ok(client.handshakeDone && server.handshakeDone);
+      const random = hello[0]!.subarray(2, 34).toString('hex');
+      assert.equal(logs[0]!.length, 1);
+      assert.deepEqual(logs[0]![0]!.slice(0, 2), ['CLIENT_RANDOM', random]);
+      assert.equal(logs[0]![0]![2].length, 96);
+      assert.deepEqual(logs[1], logs[0]);
+    }
+  });
+});
