@@ -502,3 +502,18 @@ describe('TLS 1.2 key log', () => {
     }
   });
 });
+
+describe('TLS 1.2 server: the server_name acknowledgement', () => {
+  test('an empty server_name in the ServerHello when the client sent SNI (RFC 6066 3), none otherwise', () => {
+    for (const [serverName, acked] of [['localhost', true], [null, false]] as const) {
+      const { client, server } = pair({ ...TLS12, serverName }, TLS12);
+      const seen = watch(server, HT.server_hello);
+      handshake(client, server);
+      assert.ok(client.handshakeDone);
+      const ext = decodeServerHello(seen[0]!).extensions.find((e) => e.type === E.server_name);
+      assert.equal(ext !== undefined, acked, String(serverName));
+      if (ext) assert.equal(ext.data.length, 0);
+      assert.equal(server.negotiated.serverName, serverName);
+    }
+  });
+});
