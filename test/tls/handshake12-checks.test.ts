@@ -20,7 +20,7 @@ import { decodeCertificateVerify, encodeCertificateVerify } from '../../src/tls/
 import { decodeCertificateRequest12, decodeServerKeyExchange, encodeCertificate12, encodeServerKeyExchange } from '../../src/tls/tls12-messages.js';
 import { expectReason, pair, pemCerts, serverCert } from './engine-helpers.js';
 import { startClient as startClient12 } from '../../src/tls/handshake-client13.js';
-import { clientHelloRecords, failure, feed, handshake, sentAlert, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, failure, feed, handshake, sealed, sentAlert, tamper } from './hostile-helpers.js';
 
 const TLS12 = { maxVersion: 0x0303 };
 const FFDHE2048 = { p: ffdhePrime(NamedGroup.ffdhe2048), g: Uint8Array.of(2) };
@@ -515,6 +515,27 @@ describe('TLS 1.2 server: the server_name acknowledgement', () => {
       assert.equal(ext !== undefined, acked, String(serverName));
       if (ext) assert.equal(ext.data.length, 0);
       assert.equal(server.negotiated.serverName, serverName);
+    }
+  });
+});
+
+describe('TLS 1.2: a ChangeCipherSpec out of place', () => {
+  // `openssl s_client -tls1_2` against our server sending one: right after the ServerHello,
+  // "ossl_statem_client_read_transition:unexpected message"; after the handshake (protected),
+  // "ssl3_read_bytes:ccs received early"; unexpected_message both times.
+  test('during the handshake: unexpected_message UNEXPECTED_MESSAGE', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    const send = server.sendHandshake.bind(server);
+    server.sendHandshake = (t, body, add) => (t === HT.certificate && server.sendChangeCipherSpec(), send(t, body, add));
+    fails(client, server, client, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('after the handshake, in both roles: unexpected_message CCS_RECEIVED_EARLY', () => {
+    for (const role of ['client', 'server'] as const) {
+      const { client, server } = pair(TLS12, TLS12);
+      handshake(client, server);
+      const [from, to] = role === 'client' ? [server, client] : [client, server];
+      expectReason(() => feed(to, [sealed(from, 20, Uint8Array.of(1))]), 'CCS_RECEIVED_EARLY');
+      expectReason(() => feed(from, to.takeOutput()), 'SSLV3_ALERT_UNEXPECTED_MESSAGE');
     }
   });
 });
