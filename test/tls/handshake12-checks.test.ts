@@ -539,3 +539,39 @@ describe('TLS 1.2: a ChangeCipherSpec out of place', () => {
     }
   });
 });
+
+describe('server_name in a ClientHello, as OpenSSL 3.0 parses it', () => {
+  // `openssl s_server` given each of these from our client: "tls_parse_ctos_server_name:bad
+  // extension", decode_error for the list shapes, unrecognized_name for 256 bytes; 255 pass.
+  const name = (n: number) => [0, n >> 8, n & 0xff, ...Buffer.alloc(n, 0x61)];
+  const list = (...entries: number[][]) => {
+    const body = entries.flat();
+    return Uint8Array.from([body.length >> 8, body.length & 0xff, ...body]);
+  };
+  const cases: Array<[string, Uint8Array, string | null, number | null]> = [
+    ['an entry of another name type alone', list([1, 0, 1, 0x62]), 'BAD_EXTENSION', Alert.decode_error],
+    ['another name type before the host_name', list([1, 0, 1, 0x62], name(1)), 'BAD_EXTENSION', Alert.decode_error],
+    ['another name type after the host_name', list(name(1), [1, 0, 1, 0x62]), 'BAD_EXTENSION', Alert.decode_error],
+    ['two host_names', list(name(1), name(1)), 'BAD_EXTENSION', Alert.decode_error],
+    ['a host_name of 256 bytes', list(name(256)), 'BAD_EXTENSION', Alert.unrecognized_name],
+    ['a host_name of 255 bytes', list(name(255)), null, null],
+  ];
+  for (const version of [0x0303, 0x0304]) {
+    for (const [label, data, reason, alert] of cases) {
+      test(`TLS 1.${version - 0x0301}: ${label}`, () => {
+        const { server } = pair({}, {});
+        const records = clientHelloRecords((ch) => {
+          const i = ch.extensions.findIndex((e) => e.type === E.server_name);
+          ch.extensions[i] = { type: E.server_name, data };
+        }, { maxVersion: version });
+        if (reason === null) {
+          feed(server, records);
+          assert.equal(server.negotiated.serverName, 'a'.repeat(255));
+          return;
+        }
+        expectReason(() => feed(server, records), reason);
+        assert.deepEqual(sentAlert(server), [2, alert]);
+      });
+    }
+  }
+});
