@@ -575,3 +575,32 @@ describe('server_name in a ClientHello, as OpenSSL 3.0 parses it', () => {
     }
   }
 });
+
+describe('TLS 1.2 server: more of the message order', () => {
+  test('another message where the ClientKeyExchange belongs: unexpected_message', () => {
+    const { client, server } = pair(TLS12, TLS12);
+    retype(client, HT.client_key_exchange, HT.certificate_verify);
+    fails(client, server, server, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('another message where the client Finished belongs: unexpected_message', () => {
+    // The client's 12 bytes of verify_data arrive as a CertificateVerify (a type a client may send).
+    const { client, server } = pair(TLS12, TLS12);
+    retype(client, HT.finished, HT.certificate_verify);
+    fails(client, server, server, 'UNEXPECTED_MESSAGE', Alert.unexpected_message);
+  });
+  test('CERT_NONE sends no CertificateRequest', () => {
+    const { client, server } = pair({ ...TLS12, certs: [serverCert('ecdsa-p256')] }, { ...TLS12, verifyMode: 0 });
+    const seen = watch(server, HT.certificate_request);
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    assert.equal(seen.length, 0);
+    assert.equal(server.negotiated.peerCertificates.length, 0);
+  });
+  test('client preference: suites we do not know, first in the list, are passed over', () => {
+    // OpenSSL ignores cipher suite values it does not know (GREASE, RFC 8701, among them).
+    const { server } = pair(TLS12, { ...TLS12, cipherServerPreference: false });
+    const records = clientHelloRecords((ch) => (ch.cipherSuites = [0x0a0a, 0x1301, 0xc02b, 0xc02c]), TLS12);
+    feed(server, records);
+    assert.equal(server.negotiated.cipherSuite, 'ECDHE-ECDSA-AES128-GCM-SHA256');
+  });
+});
