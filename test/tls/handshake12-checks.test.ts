@@ -264,6 +264,11 @@ describe('TLS 1.2 client: NewSessionTicket (RFC 5077 3.3)', () => {
     drop(server, HT.new_session_ticket);
     failsProtected(client, server, client, 'UNEXPECTED_MESSAGE', 'SSLV3_ALERT_UNEXPECTED_MESSAGE');
   });
+  test('promised, and another message comes in its place: unexpected_message', () => {
+    const { client, server } = pair(TLS12, { ...TLS12, sessionStore: TICKETS });
+    retype(server, HT.new_session_ticket, HT.certificate);
+    failsProtected(client, server, client, 'UNEXPECTED_MESSAGE', 'SSLV3_ALERT_UNEXPECTED_MESSAGE');
+  });
   test('sent twice: unexpected_message', () => {
     const { client, server } = pair(TLS12, { ...TLS12, sessionStore: TICKETS });
     twice(server, HT.new_session_ticket);
