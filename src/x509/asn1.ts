@@ -113,6 +113,23 @@ export function parseDer(der: Uint8Array, allowTrailing = false): DerNode {
   }
 }
 
+/**
+ * The elements of an implicitly tagged SEQUENCE OF / SET OF. OpenSSL's decoder
+ * (asn1_template_noexp_d2i) does not look at the constructed bit of such a
+ * tag, so a primitive encoding whose contents are the elements reads the same.
+ */
+export function listElements(node: DerNode): DerNode[] {
+  if (node.constructed) return node.children;
+  const out: DerNode[] = [];
+  let rest = node.content;
+  while (rest.length > 0) {
+    const n = parseDer(rest, true);
+    out.push(n);
+    rest = rest.subarray(n.raw.length);
+  }
+  return out;
+}
+
 /** Asserts the node is a universal `tag` (constructedness follows the tag). */
 export function expect(node: DerNode | undefined, tag: number): DerNode {
   if (!node || node.tagClass !== UNIVERSAL || node.tag !== tag) throw asn1Error('wrong tag', 'WRONG_TAG');

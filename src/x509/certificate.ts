@@ -11,7 +11,7 @@ import { type NameConstraints, parseNameConstraints } from './constraints.js';
 import type { CryptoProvider, DigestName, KeyHandle, SignatureParams } from '../crypto/provider.js';
 import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import {
-  checkAsIdentifiers, checkIpAddrBlocks, checkNetscapeCertType, checkProxyCertInfo, parseCrlDistributionPoints,
+  checkAsIdentifiers, checkIpAddrBlocks, checkNetscapeCertType, checkProxyCertInfo, parseCrlDistributionPoints, type DistPoint,
 } from './extension-checks.js';
 
 export type { GeneralName, ParsedName } from './names.js';
@@ -288,7 +288,7 @@ export class Certificate {
   /** Issuer and subject names are equal. */
   readonly selfIssued: boolean;
   /** CRL distribution points: their fullName GeneralNames (null for other kinds) and whether cRLIssuer is set. */
-  readonly crlDistPoints: readonly { fullNames: GeneralName[] | null; crlIssuer: boolean }[];
+  readonly crlDistPoints: readonly DistPoint[];
   /** The subject public key as each provider imported it (null: it cannot load it). */
   private keyCache: Map<CryptoProvider, KeyHandle | null> | null = null;
   /**

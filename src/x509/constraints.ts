@@ -2,7 +2,7 @@
 // permitted subtrees of a name's type must contain it, excluded ones must
 // not; directory names, DNS names, e-mail addresses, URIs and IP addresses
 // are understood, other constrained types fail closed.
-import { type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, expect, integerOf, stringValue } from './asn1.js';
+import { type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, expect, integerOf, listElements, stringValue } from './asn1.js';
 import type { Certificate } from './certificate.js';
 import { type GeneralName, type ParsedName, parseGeneralName } from './names.js';
 import { OID } from './oids.js';
@@ -20,7 +20,7 @@ export interface NameConstraints {
 }
 
 function parseSubtrees(n: DerNode): GeneralSubtree[] {
-  return n.children.map((st) => {
+  return listElements(n).map((st) => {
     const seq = expect(st, TAG.SEQUENCE);
     if (seq.children.length < 1) throw asn1Error();
     let minimum = 0n;
@@ -40,7 +40,8 @@ function parseSubtrees(n: DerNode): GeneralSubtree[] {
 export function parseNameConstraints(n: DerNode): NameConstraints {
   const out: NameConstraints = { permitted: [], excluded: [] };
   for (const f of expect(n, TAG.SEQUENCE).children) {
-    if (f.tagClass !== CONTEXT || !f.constructed) throw asn1Error();
+    // [0] / [1] IMPLICIT SEQUENCE OF: OpenSSL also reads a primitive encoding (listElements).
+    if (f.tagClass !== CONTEXT) throw asn1Error();
     if (f.tag === 0) out.permitted = parseSubtrees(f);
     else if (f.tag === 1) out.excluded = parseSubtrees(f);
     else throw asn1Error();

@@ -5,11 +5,11 @@ import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
 import { getDefaultCryptoProvider } from '../crypto/default-provider.js';
 import { SSLError } from '../errors.js';
 import {
-  type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, oidOf,
-  parseDer,
+  type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, booleanOf, expect, integerOf, isContext, listElements,
+  oidOf, parseDer,
 } from './asn1.js';
 import { type CertTime, parseTime, verifySignature } from './certificate.js';
-import { type GeneralName, type ParsedName, parseGeneralName, parseName } from './names.js';
+import { type GeneralName, type ParsedName, parseGeneralName, parseGeneralNamesNode, parseName } from './names.js';
 import { OID } from './oids.js';
 
 const OID_CRL_NUMBER = '2.5.29.20';
@@ -25,11 +25,20 @@ export interface RevokedEntry {
   /** Serial number, as a signed integer. */
   serial: bigint;
   reason: number | null;
+  /**
+   * The certificateIssuer names in force for this entry (OpenSSL's
+   * crl_set_issuers carries an entry's certificateIssuer on to the entries
+   * after it), or null: the entry is about the CRL issuer's certificates.
+   */
+  issuers: readonly GeneralName[] | null;
 }
 
 /** issuingDistributionPoint, reduced to what scoring needs. */
 export interface IssuingDistributionPoint {
+  /** fullName GeneralNames; null when there is no distributionPoint or it is a relative name. */
   fullNames: GeneralName[] | null;
+  /** nameRelativeToCRLIssuer (its SET tag implicit), or null. */
+  relativeName: DerNode | null;
   onlyUser: boolean;
   onlyCA: boolean;
   onlyAttr: boolean;
@@ -50,6 +59,8 @@ export class Crl {
   readonly revoked: readonly RevokedEntry[];
   readonly aki: Uint8Array | null;
   readonly akiSerial: Uint8Array | null;
+  /** The directoryNames of the authorityKeyIdentifier's authorityCertIssuer (X509_check_akid compares the first). */
+  readonly akiIssuerNames: readonly ParsedName[];
   readonly idp: IssuingDistributionPoint | null;
   /** The IDP extension is malformed or inconsistent (OpenSSL's IDP_INVALID). */
   readonly idpInvalid: boolean;
@@ -92,6 +103,7 @@ export class Crl {
 
     let critical = false;
     const revoked: RevokedEntry[] = [];
+    let issuers: GeneralName[] | null = null;
     if (f[i] && f[i]!.tagClass === UNIVERSAL && f[i]!.tag === TAG.SEQUENCE) {
       for (const e of f[i]!.children) {
         expect(e, TAG.SEQUENCE);
@@ -104,12 +116,14 @@ export class Crl {
               const v = parseDer(x.value);
               if (v.tagClass !== UNIVERSAL || v.tag !== 10) throw asn1Error();
               reason = Number(integerOf({ ...v, tag: TAG.INTEGER }));
-            } else if (x.critical && x.oid !== OID_CERT_ISSUER) {
+            } else if (x.oid === OID_CERT_ISSUER) {
+              issuers = parseGeneralNamesNode(parseDer(x.value));
+            } else if (x.critical) {
               critical = true;
             }
           }
         }
-        revoked.push({ serial, reason });
+        revoked.push({ serial, reason, issuers });
       }
       i++;
     }
@@ -117,6 +131,7 @@ export class Crl {
 
     let aki: Uint8Array | null = null;
     let akiSerial: Uint8Array | null = null;
+    const akiIssuerNames: ParsedName[] = [];
     let idp: IssuingDistributionPoint | null = null;
     let idpInvalid = false;
     let isDelta = false;
@@ -124,9 +139,12 @@ export class Crl {
     if (isContext(f[i], 0)) {
       for (const x of extensionsOf(f[i]!.children[0]!)) {
         if (x.oid === OID.authorityKeyIdentifier) {
-          for (const c of expect(parseDer(x.value), TAG.SEQUENCE).children) {
-            if (isContext(c, 0)) aki = c.content;
-            else if (isContext(c, 2)) akiSerial = stripSerial(c.content);
+          // OpenSSL keeps an authorityKeyIdentifier it cannot decode as none at all (crl_cb): any signer then matches it.
+          const a = parseAki(x.value);
+          if (a) {
+            aki = a.aki;
+            akiSerial = a.akiSerial;
+            akiIssuerNames.push(...a.names);
           }
         } else if (x.oid === OID_IDP) {
           try {
@@ -138,23 +156,18 @@ export class Crl {
           }
         } else if (x.oid === OID_DELTA_CRL) {
           isDelta = true;
-        } else if (x.critical && x.oid !== OID_CRL_NUMBER) {
-          critical = true;
+        } else if (x.oid === OID_CRL_NUMBER) {
+          crlNumber = integerOrNull(x.value);
         }
-        if (x.critical && x.oid === OID_CRL_NUMBER) critical = true;
-        if (x.oid === OID_CRL_NUMBER) {
-          try {
-            crlNumber = integerOf(parseDer(x.value));
-          } catch {
-            crlNumber = null;
-          }
-        }
+        // Of the critical extensions OpenSSL handles only these three (a critical cRLNumber counts as unhandled).
+        if (x.critical && x.oid !== OID.authorityKeyIdentifier && x.oid !== OID_IDP && x.oid !== OID_DELTA_CRL) critical = true;
       }
       i++;
     }
     if (i !== f.length) throw asn1Error();
     this.aki = aki;
     this.akiSerial = akiSerial;
+    this.akiIssuerNames = akiIssuerNames;
     this.idp = idp;
     this.idpInvalid = idpInvalid;
     this.isDelta = isDelta;
@@ -162,9 +175,14 @@ export class Crl {
     this.crlNumber = crlNumber;
   }
 
-  /** The revocation entry for `serial`, if any. */
-  entryFor(serial: bigint): RevokedEntry | undefined {
-    return this.revoked.find((r) => r.serial === serial);
+  /**
+   * The revocation entry for the certificate of `serial` issued by `issuer`,
+   * if any (OpenSSL's def_crl_lookup with crl_revoked_issuer_match).
+   */
+  entryFor(serial: bigint, issuer: ParsedName): RevokedEntry | undefined {
+    return this.revoked.find((r) => r.serial === serial && (r.issuers === null
+      ? issuer.canon === this.issuer.canon
+      : r.issuers.some((g) => g.type === 'DirName' && g.name.canon === issuer.canon)));
   }
 
   /** Checks the CRL's signature with its issuer's key. */
@@ -172,6 +190,44 @@ export class Crl {
     if (!this.sigAlgMatchesTbs) return false;
     return verifySignature(provider, this.signatureAlgorithmOid, this.signatureAlgorithmParams, this.tbsDer, this.signatureValue, key);
   }
+}
+
+function integerOrNull(value: Uint8Array): bigint | null {
+  try {
+    return integerOf(parseDer(value));
+  } catch {
+    return null;
+  }
+}
+
+/** AuthorityKeyIdentifier decoded as strictly as d2i does; null when it does not decode. */
+function parseAki(value: Uint8Array): { aki: Uint8Array | null; akiSerial: Uint8Array | null; names: ParsedName[] } | null {
+  try {
+    let aki: Uint8Array | null = null;
+    let akiSerial: Uint8Array | null = null;
+    const names: ParsedName[] = [];
+    let last = -1;
+    for (const c of expect(parseDer(value), TAG.SEQUENCE).children) {
+      if (c.tagClass !== CONTEXT || c.tag > 2 || c.tag <= last || (c.tag === 2 && c.constructed)) return null;
+      last = c.tag;
+      if (c.tag === 0) {
+        // keyIdentifier: an OCTET STRING, which BER (and OpenSSL) also allows in constructed segments.
+        aki = c.constructed ? octetSegments(c) : c.content;
+        if (!aki) return null;
+      } else if (c.tag === 1) {
+        for (const g of listElements(c).map(parseGeneralName)) if (g.type === 'DirName') names.push(g.name);
+      } else akiSerial = stripSerial(c.content);
+    }
+    return { aki, akiSerial, names };
+  } catch {
+    return null;
+  }
+}
+
+/** The contents of a constructed OCTET STRING made of primitive segments, or null. */
+function octetSegments(n: DerNode): Uint8Array | null {
+  if (!n.children.every((x) => x.tagClass === UNIVERSAL && x.tag === TAG.OCTET_STRING && !x.constructed)) return null;
+  return new Uint8Array(Buffer.concat(n.children.map((x) => x.content)));
 }
 
 function stripSerial(c: Uint8Array): Uint8Array {
@@ -193,7 +249,7 @@ function extensionsOf(node: DerNode): { oid: string; critical: boolean; value: U
 
 function parseIdp(n: DerNode): IssuingDistributionPoint {
   const out: IssuingDistributionPoint = {
-    fullNames: null, onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, hasReasons: false,
+    fullNames: null, relativeName: null, onlyUser: false, onlyCA: false, onlyAttr: false, indirect: false, hasReasons: false,
   };
   const flag = (c: DerNode): boolean => c.content.length === 1 && c.content[0] !== 0;
   for (const c of expect(n, TAG.SEQUENCE).children) {
@@ -201,8 +257,10 @@ function parseIdp(n: DerNode): IssuingDistributionPoint {
     switch (c.tag) {
       case 0: {
         const dp = c.children[0];
-        // fullName [0] GeneralNames; nameRelativeToCRLIssuer [1] is kept as "some other point".
-        out.fullNames = dp && dp.tagClass === CONTEXT && dp.tag === 0 ? dp.children.map(parseGeneralName) : [];
+        // fullName [0] GeneralNames, or nameRelativeToCRLIssuer [1] (made absolute when compared).
+        if (isContext(dp, 0)) out.fullNames = dp!.children.map(parseGeneralName);
+        else if (isContext(dp, 1) && dp!.constructed) out.relativeName = dp!;
+        else throw asn1Error();
         break;
       }
       case 1: out.onlyUser = flag(c); break;

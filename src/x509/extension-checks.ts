@@ -4,7 +4,7 @@
 // marks the certificate invalid (EXFLAG_INVALID), exactly as for the
 // extensions whose contents are used.
 import { type DerNode, CONTEXT, TAG, UNIVERSAL, asn1Error, bitStringBytes, expect, integerOf, isContext, oidOf } from './asn1.js';
-import { parseGeneralName } from './names.js';
+import { type GeneralName, type ParsedName, parseGeneralName } from './names.js';
 
 function isUniversal(n: DerNode | undefined, tag: number): boolean {
   return n !== undefined && n.tagClass === UNIVERSAL && n.tag === tag;
@@ -80,18 +80,37 @@ export function checkAsIdentifiers(n: DerNode): void {
   }
 }
 
+/** The reason bits OpenSSL tracks (CRLDP_ALL_REASONS: keyCompromise..privilegeWithdrawn, aACompromise). */
+export const ALL_REASONS = 0x807f;
+
 /** One DistributionPoint of cRLDistributionPoints, as OpenSSL's DIST_POINT template reads it. */
 export interface DistPoint {
   /** fullName GeneralNames, or null for a nameRelativeToCRLIssuer or an absent name. */
-  fullNames: ReturnType<typeof parseGeneralName>[] | null;
+  fullNames: GeneralName[] | null;
+  /** nameRelativeToCRLIssuer (its SET tag implicit), or null. */
+  relativeName: DerNode | null;
   crlIssuer: boolean;
+  /** The directoryNames of cRLIssuer. */
+  crlIssuerNames: ParsedName[];
+  /** The reasons bits as OpenSSL's setup_dp reads them (first two bytes), ALL_REASONS when absent. */
+  reasons: number;
+}
+
+/** ReasonFlags bits as OpenSSL keeps them: the first byte, then the second shifted by 8. */
+export function reasonBits(bytes: Uint8Array): number {
+  return ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8)) & ALL_REASONS;
 }
 
 /** CRLDistributionPoints ::= SEQUENCE OF DistributionPoint (strictly typed, like d2i). */
 export function parseCrlDistributionPoints(n: DerNode): DistPoint[] {
   return expect(n, TAG.SEQUENCE).children.map((dp) => {
     let fullNames: DistPoint['fullNames'] = null;
+    let relativeName: DerNode | null = null;
     let crlIssuer = false;
+    const crlIssuerNames: ParsedName[] = [];
+    let reasons = ALL_REASONS;
+    let hasPoint = false;
+    let crlIssuerCount = 0;
     let last = -1;
     for (const c of expect(dp, TAG.SEQUENCE).children) {
       if (c.tagClass !== CONTEXT || c.tag > 2 || c.tag <= last) throw asn1Error();
@@ -99,9 +118,11 @@ export function parseCrlDistributionPoints(n: DerNode): DistPoint[] {
       if (c.tag === 0) {
         // distributionPoint [0] DistributionPointName (a CHOICE, so explicitly tagged)
         if (!c.constructed || c.children.length !== 1) throw asn1Error();
+        hasPoint = true;
         const name = c.children[0]!;
         if (isContext(name, 0) && name.constructed) fullNames = name.children.map(parseGeneralName);
         else if (isContext(name, 1) && name.constructed) {
+          relativeName = name;
           for (const atv of name.children) {
             const kv = expect(atv, TAG.SEQUENCE).children;
             if (kv.length !== 2) throw asn1Error();
@@ -109,13 +130,16 @@ export function parseCrlDistributionPoints(n: DerNode): DistPoint[] {
           }
         } else throw asn1Error();
       } else if (c.tag === 1) {
-        bitStringBytes({ ...primitive(c), tagClass: UNIVERSAL, tag: TAG.BIT_STRING });
+        reasons = reasonBits(bitStringBytes({ ...primitive(c), tagClass: UNIVERSAL, tag: TAG.BIT_STRING }).bytes);
       } else {
         if (!c.constructed) throw asn1Error();
-        c.children.forEach(parseGeneralName);
+        for (const g of c.children.map(parseGeneralName)) if (g.type === 'DirName') crlIssuerNames.push(g.name);
+        crlIssuerCount = c.children.length;
         crlIssuer = true;
       }
     }
-    return { fullNames, crlIssuer };
+    // OpenSSL's setup_dp: a point needs a distributionPoint or some cRLIssuer name, else the certificate is invalid.
+    if (!hasPoint && crlIssuerCount === 0) throw asn1Error();
+    return { fullNames, relativeName, crlIssuer, crlIssuerNames, reasons };
   });
 }

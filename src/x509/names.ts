@@ -30,21 +30,38 @@ const NAME_VALUE_TAGS = new Set<number>([3, 7, 8, 9, 11, 12, 13, 14, 15, 16, 18,
 /** Parses a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
 export function parseName(node: DerNode | undefined): ParsedName {
   const seq = expect(node, TAG.SEQUENCE);
-  const rdns: NameAttribute[][] = [];
-  for (const set of seq.children) {
-    expect(set, TAG.SET);
-    const rdn: NameAttribute[] = [];
-    for (const atv of set.children) {
-      expect(atv, TAG.SEQUENCE);
-      if (atv.children.length !== 2) throw asn1Error();
-      const v = atv.children[1]!;
-      if (v.tagClass !== UNIVERSAL || !NAME_VALUE_TAGS.has(v.tag)) throw asn1Error('wrong tag', 'WRONG_TAG');
-      rdn.push({ oid: oidOf(atv.children[0]), value: atv.children[1]! });
-    }
-    rdns.push(rdn);
-  }
+  const rdns = seq.children.map((set) => rdnOf(expect(set, TAG.SET)));
   const canonRdns = canonicalRdns(rdns);
   return { der: seq.raw, rdns, canon: canonRdns.join('/'), canonRdns };
+}
+
+/** The attributes of one RDN (a SET OF AttributeTypeAndValue, its tag checked by the caller). */
+function rdnOf(set: DerNode): NameAttribute[] {
+  return set.children.map((atv) => {
+    expect(atv, TAG.SEQUENCE);
+    if (atv.children.length !== 2) throw asn1Error();
+    const v = atv.children[1]!;
+    if (v.tagClass !== UNIVERSAL || !NAME_VALUE_TAGS.has(v.tag)) throw asn1Error('wrong tag', 'WRONG_TAG');
+    return { oid: oidOf(atv.children[0]), value: v };
+  });
+}
+
+/**
+ * A nameRelativeToCRLIssuer made absolute, as OpenSSL's DIST_POINT_set_dpname
+ * does before comparing distribution points: `base` with the RDN `rdn` (an
+ * implicitly tagged SET) appended.
+ */
+export function appendRdn(base: ParsedName, rdn: DerNode): ParsedName {
+  const rdns = [...base.rdns, rdnOf(rdn)];
+  const canonRdns = canonicalRdns(rdns);
+  const der = tlv(0x30, Buffer.concat([parseDer(base.der).content, tlv(0x31, rdn.content)]));
+  return { der, rdns, canon: canonRdns.join('/'), canonRdns };
+}
+
+function tlv(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return new Uint8Array(Buffer.concat([Buffer.from([tag, ...len]), content]));
 }
 
 // Types OpenSSL folds to a canonical UTF8String before comparing names.

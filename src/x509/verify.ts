@@ -10,7 +10,9 @@ import { SSLCertVerificationError } from '../errors.js';
 import { type Certificate, keySecurityBits, parseCertificate } from './certificate.js';
 import { type Crl, REASON_REMOVE_FROM_CRL } from './crl.js';
 import { matchDnsName, matchIpAddress, parseIpAddress } from './hostname.js';
-import type { GeneralName } from './names.js';
+import { type GeneralName, type ParsedName, appendRdn } from './names.js';
+import type { DerNode } from './asn1.js';
+import { ALL_REASONS } from './extension-checks.js';
 import { OID } from './oids.js';
 import { checkNameConstraints } from './constraints.js';
 import { webpkiViolation } from './webpki.js';
@@ -392,32 +394,49 @@ function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   return a.value === b.value;
 }
 
-/** crl_crldp_check: does the CRL's scope cover `x`? */
-function crlCoversCert(x: Certificate, crl: Crl, score: number): boolean {
+/**
+ * A distribution point's names as OpenSSL compares them: a name relative to
+ * the CRL issuer becomes that issuer's name plus the RDN (DIST_POINT_set_dpname).
+ * null: the point has no distributionPoint.
+ */
+function pointNames(fullNames: GeneralName[] | null, relativeName: DerNode | null, base: ParsedName): GeneralName[] | null {
+  if (relativeName) {
+    const name = appendRdn(base, relativeName);
+    return [{ type: 'DirName', value: '', name }];
+  }
+  return fullNames;
+}
+
+/**
+ * crl_crldp_check: does the CRL's scope cover `x`? null when it does not,
+ * else the reasons it covers (those of the certificate's matching point).
+ */
+function crlScope(x: Certificate, crl: Crl, score: number): number | null {
   const idp = crl.idp;
-  if (idp?.onlyAttr) return false;
+  if (idp?.onlyAttr) return null;
   if (x.isCA === true && !x.hasInvalidExtensions) {
-    if (idp?.onlyUser) return false;
+    if (idp?.onlyUser) return null;
   } else if (idp?.onlyCA) {
-    return false;
+    return null;
   }
+  const idpNames = idp ? pointNames(idp.fullNames, idp.relativeName, crl.issuer) : null;
   for (const dp of x.crlDistPoints) {
-    // Without extended CRL support only points without a cRLIssuer and issued by the certificate's issuer count.
-    if (dp.crlIssuer || !(score & CRL_SCORE_ISSUER_NAME)) continue;
-    if (!idp || idp.fullNames === null) return true;
-    if (dp.fullNames === null) {
-      if (idp.fullNames.length === 0) return true;
-      continue;
-    }
-    if (dp.fullNames.some((a) => idp.fullNames!.some((b) => sameGeneralName(a, b)))) return true;
+    // crldp_check_crlissuer: a point with a cRLIssuer names the CRL's issuer; one without needs the certificate's issuer.
+    if (dp.crlIssuer ? !dp.crlIssuerNames.some((n) => n.canon === crl.issuer.canon) : !(score & CRL_SCORE_ISSUER_NAME)) continue;
+    // idp_check_dp: a side without a distributionPoint matches anything.
+    const dpNames = pointNames(dp.fullNames, dp.relativeName, dp.crlIssuerNames[0] ?? x.issuer);
+    if (idpNames === null || dpNames === null || dpNames.some((a) => idpNames.some((b) => sameGeneralName(a, b)))) return dp.reasons;
   }
-  return (!idp || idp.fullNames === null) && (score & CRL_SCORE_ISSUER_NAME) !== 0;
+  return idpNames === null && (score & CRL_SCORE_ISSUER_NAME) !== 0 ? ALL_REASONS : null;
 }
 
 interface CrlChoice {
   crl: Crl;
-  issuer: Certificate | null;
+  /** The chain certificate whose key signed the CRL (crl_akid_check). */
+  issuer: Certificate;
   score: number;
+  /** The reasons the CRL covers for this certificate (ALL_REASONS unless its distribution point lists some). */
+  reasons: number;
 }
 
 /** get_crl_score + get_crl_sk: the best CRL for the certificate at `depth`. */
@@ -450,34 +469,30 @@ function findCrl(ctx: Ctx, depth: number): CrlChoice | null {
         break;
       }
     }
-    if (!(score & CRL_SCORE_AKID)) continue;
-    if (crlCoversCert(x, crl, score)) score |= CRL_SCORE_SCOPE;
+    if (!issuer) continue;
+    const reasons = crlScope(x, crl, score);
+    if (reasons !== null) {
+      // In scope for no reason at all: get_crl_score drops the CRL.
+      if (reasons === 0) continue;
+      score |= CRL_SCORE_SCOPE;
+    }
     if (best && score < best.score) continue;
     // An equally good CRL replaces the earlier one only when issued later.
     if (best && score === best.score && !(crl.thisUpdate.date.getTime() > best.crl.thisUpdate.date.getTime())) continue;
-    best = { crl, issuer, score };
+    best = { crl, issuer, score, reasons: reasons ?? ALL_REASONS };
   }
   return best;
 }
 
 /** check_crl: the chosen CRL itself must be usable. */
-function checkCrl(ctx: Ctx, depth: number, choice: CrlChoice): void {
-  const { chain } = ctx;
-  const last = chain.length - 1;
-  let issuer = choice.issuer;
-  if (!issuer) {
-    if (depth < last) issuer = chain[depth + 1]!;
-    else {
-      issuer = chain[last]!;
-      if (!likelyIssued(issuer, issuer)) fail(X509_V.UNABLE_TO_GET_CRL_ISSUER);
-    }
-  }
-  const crl = choice.crl;
+function checkCrl(ctx: Ctx, choice: CrlChoice): void {
+  // Without extended CRL support OpenSSL only picks a CRL whose signer it found in the chain
+  // (so its CRL_PATH_VALIDATION_ERROR and UNABLE_TO_GET_CRL_ISSUER cannot happen), and never
+  // one with an invalid issuingDistributionPoint (so neither can INVALID_EXTENSION for it).
+  const { crl, issuer } = choice;
   if (issuer.keyUsage && !issuer.keyUsage.includes('cRLSign')) fail(X509_V.KEYUSAGE_NO_CRL_SIGN);
   if (!(choice.score & CRL_SCORE_SCOPE)) fail(X509_V.DIFFERENT_CRL_SCOPE);
   if (ctx.flags & V_FLAG.WEBPKI && crl.crlNumber === null) fail(X509_V.INVALID_EXTENSION, 'WebPKI: CRL without a cRLNumber');
-  if (!(choice.score & CRL_SCORE_SAME_PATH)) fail(X509_V.CRL_PATH_VALIDATION_ERROR);
-  if (crl.idpInvalid) fail(X509_V.INVALID_EXTENSION);
   if (!(choice.score & CRL_SCORE_TIME)) {
     const e = crlTimeError(crl, ctx.now);
     if (e) fail(e);
@@ -495,12 +510,15 @@ function checkRevocation(ctx: Ctx): void {
     const x = ctx.chain[i]!;
     const choice = findCrl(ctx, i);
     if (!choice) fail(X509_V.UNABLE_TO_GET_CRL);
-    checkCrl(ctx, i, choice);
+    checkCrl(ctx, choice);
     if (choice.crl.hasUnhandledCritical) fail(X509_V.UNHANDLED_CRITICAL_CRL_EXTENSION);
-    const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes));
+    const entry = choice.crl.entryFor(x.serialNegative ? -bytesToBigInt(x.serialBytes) : bytesToBigInt(x.serialBytes), x.issuer);
     if (entry && entry.reason !== REASON_REMOVE_FROM_CRL) fail(X509_V.CERT_REVOKED);
     // A CRL covering every reason was found, so the loop over reason partitions ends here.
-    if (choice.score < CRL_SCORE_VALID) fail(X509_V.UNABLE_TO_GET_CRL);
+    // A CRL for some reasons only (the certificate's distribution point lists
+    // them) leaves the others unchecked, and no other CRL can add them without
+    // extended CRL support: OpenSSL's next pass finds none.
+    if (choice.score < CRL_SCORE_VALID || choice.reasons !== ALL_REASONS) fail(X509_V.UNABLE_TO_GET_CRL);
   }
 }
 

@@ -13,6 +13,7 @@ import { SSLCertVerificationError } from '../../src/errors.js';
 import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
 import { decodeCertificate } from '../../src/x509/decode.js';
 import { FIXTURES, pythonDecode, tempDir, toJsonish } from './helpers.js';
+import { cachedReference } from '../helpers/mutation-mode.js';
 
 const DIR = join(FIXTURES, 'chains');
 const pem = (name: string): string => readFileSync(join(DIR, `${name}.pem`), 'utf8');
@@ -150,7 +151,8 @@ test('chains matrix: our verdicts equal openssl verify', () => {
     const cafile = cafileFor(dir, c);
     const got = ours(c, cafile);
     assert.equal(got.code, c.code, `${c.name}: ours ${got.code} (${got.message})`);
-    const ref = openssl(c, dir, cafile);
+    // Fixture files only: under `npm run mutation` openssl is asked once per run.
+    const ref = cachedReference(`chains\0${JSON.stringify(c)}`, () => openssl(c, dir, cafile));
     assert.equal(ref.code, c.opensslCode ?? c.code, `${c.name}: openssl ${ref.code} (${ref.message})`);
     if (c.code !== 0 && c.code !== 62 && c.code !== 64) assert.equal(got.message, ref.message, c.name);
     if (c.chainLength !== undefined) assert.equal(got.chain?.length, c.chainLength, `${c.name}: chain length`);
@@ -193,7 +195,8 @@ test('every chains fixture decodes as CPython decodes it', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.pem') && !f.endsWith('.crl.pem')).sort();
   assert.ok(files.length > 40);
   const paths = files.map((f) => join(DIR, f));
-  const ref = pythonDecode(paths);
+  // Fixture files only: under `npm run mutation` python3 is asked once per run.
+  const ref = cachedReference(`chains-decode\0${paths.map((p) => readFileSync(p, 'latin1')).join('\0')}`, () => pythonDecode(paths));
   files.forEach((f, i) => {
     const r = ref[i]!;
     assert.ok(r.ok, `${f}: python failed: ${!r.ok && r.error}`);

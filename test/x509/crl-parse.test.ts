@@ -18,6 +18,10 @@ interface Parts {
   version?: Asn | null;
   innerAlg?: Asn;
   thisUpdate?: Asn;
+  /** null: none. */
+  nextUpdate?: Asn | null;
+  /** Replaces the revokedCertificates field. */
+  revoked?: Asn;
   entries?: Asn[];
   crlExts?: Asn[];
   extraTbs?: Asn[];
@@ -27,7 +31,9 @@ interface Parts {
 function crl(p: Parts = {}): Uint8Array {
   const tbs: Asn[] = [];
   if (p.version !== null) tbs.push(p.version ?? new asn1js.Integer({ value: 1 }));
-  tbs.push(p.innerAlg ?? ALG(), cn('crl issuer'), p.thisUpdate ?? utcTime('250101000000Z'), utcTime('350101000000Z'));
+  tbs.push(p.innerAlg ?? ALG(), cn('crl issuer'), p.thisUpdate ?? utcTime('250101000000Z'));
+  if (p.nextUpdate !== null) tbs.push(p.nextUpdate ?? utcTime('350101000000Z'));
+  if (p.revoked) tbs.push(p.revoked);
   if (p.entries) tbs.push(seq(...p.entries));
   if (p.crlExts) tbs.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [seq(...p.crlExts)] }));
   tbs.push(...(p.extraTbs ?? []));
@@ -63,6 +69,12 @@ test('CRL structure: our parser refuses what openssl crl refuses', () => {
     'four top-level fields': crl({ extraTop: [new asn1js.Null()] }),
     'thisUpdate of the wrong type': crl({ thisUpdate: new asn1js.Integer({ value: 1 }) }),
     'reasonCode as INTEGER': crl({ entries: [entry(new asn1js.Integer({ value: 1 }))] }),
+    'v1 without nextUpdate or anything after it': crl({ version: null, nextUpdate: null }),
+    'thisUpdate with an application tag': crl({ thisUpdate: raw(2, 23, Buffer.from('250101000000Z')) }),
+    'nextUpdate with an application tag': crl({ nextUpdate: raw(2, 23, Buffer.from('350101000000Z')) }),
+    'revoked list with an application tag': crl({ revoked: new asn1js.Constructed({ idBlock: { tagClass: 2, tagNumber: 16 }, value: [entry()] }) }),
+    'a NULL where the revoked list goes': crl({ revoked: new asn1js.Null() }),
+    'extension with a context-tagged critical flag': crl({ crlExts: [seq(oid('2.5.29.20'), raw(3, 1, new Uint8Array([0xff])), new asn1js.OctetString({ valueHex: der(new asn1js.Integer({ value: 5 })) }))] }),
     'extra field after the extensions': crl({ crlExts: [ext('2.5.29.20', new asn1js.Integer({ value: 5 }))], extraTbs: [new asn1js.Null()] }),
   };
   // Known differences, where we fail closed: `openssl crl` reads these (OpenSSL
@@ -81,7 +93,7 @@ test('CRL structure: our parser refuses what openssl crl refuses', () => {
 
 test('CRL details: reason codes, numbers, signature algorithm agreement, issuingDistributionPoint', () => {
   const c = parseCrl(crl({ entries: [entry(enumerated(8))], crlExts: [ext('2.5.29.20', new asn1js.Integer({ value: 5 }))] }));
-  assert.equal(c.entryFor(7n)?.reason, 8);
+  assert.equal(c.entryFor(7n, c.issuer)?.reason, 8);
   assert.equal(c.crlNumber, 5n);
   assert.equal(c.verifySignedBy(key.publicKey), true);
   assert.equal(parseCrl(crl()).crlNumber, null);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { SSLCertVerificationError, SSLError } from '../../src/errors.js';
 import { VerifyFlags } from '../../src/ssl/constants.js';
 import { verifyCertificateChain } from '../../src/ssl/verify-chain.js';
+import { cachedReference } from '../helpers/mutation-mode.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LIMBO_DATA = join(HERE, 'limbo', 'limbo-server.json');
@@ -86,8 +87,12 @@ export function ourVerdict(data: LimboData, c: LimboCase, webpki: boolean): Verd
 /** OpenSSL's verdicts for all cases (one python3 process). */
 export function opensslVerdicts(data: LimboData): Verdict[] {
   const input = data.testcases.map((c) => ({ ...c, time: Math.floor(caseTime(data, c).getTime() / 1000) }));
-  const out = execFileSync('python3', [join(HERE, 'limbo-openssl.py')], { input: JSON.stringify(input), maxBuffer: 1 << 26 });
-  return JSON.parse(out.toString()) as Verdict[];
+  const text = JSON.stringify(input);
+  // Fixed inputs: under `npm run mutation` one python3 run serves the whole run.
+  return cachedReference(`limbo-openssl\0${text}`, () => {
+    const out = execFileSync('python3', [join(HERE, 'limbo-openssl.py')], { input: text, maxBuffer: 1 << 26 });
+    return JSON.parse(out.toString()) as Verdict[];
+  });
 }
 
 export interface Row {
