@@ -202,15 +202,17 @@ class ExpectServerHello implements HandshakeState {
     const hs = this.hs;
     const versionExt = findExtension(sh.extensions, ExtensionType.supported_versions);
     if (!versionExt) {
+      // After a HelloRetryRequest only TLS 1.3 may follow (OpenSSL: WRONG_SSL_VERSION, checked first).
+      if (hs.retried) throw tlsError(Alert.protocol_version, 'WRONG_SSL_VERSION');
       // A server that does not speak TLS 1.3; TLS 1.2 if we offered it, nothing older.
-      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12) || hs.retried) {
+      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12)) {
         throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
       }
       return acceptServerHello12(conn, hs, sh, msg);
     }
-    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13 || !hs.shares.length) {
-      throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
-    }
+    // A TLS 1.2-only ClientHello has no supported_versions: the server may not answer one (as OpenSSL).
+    if (!hs.shares.length) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13) throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
     if (sh.legacyVersion !== ProtocolVersion.TLS12) throw illegalParameter('BAD_LEGACY_VERSION');
     if (Buffer.compare(sh.sessionId, hs.hello.sessionId) !== 0) throw illegalParameter('INVALID_SESSION_ID');
     if (sh.compressionMethod !== 0) throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
@@ -325,13 +327,15 @@ class ExpectEncryptedExtensions implements HandshakeState {
     }
     checkEncryptedExtensions(exts);
     if (findExtension(exts, ExtensionType.early_data)) {
-      if (!this.hs.earlySent || !conn.negotiated.resumed) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+      // Offered (the check above) but the server did not resume: OpenSSL's tls_parse_stoc_early_data.
+      if (!conn.negotiated.resumed) throw illegalParameter('BAD_EXTENSION');
       conn.earlyStatus = 'accepted';
     }
     const alpn = findExtension(exts, ExtensionType.alpn);
     if (alpn) {
+      // Exactly one protocol, one we offered: decode_error otherwise, as OpenSSL's tls_parse_stoc_alpn.
       const list = decodeAlpn(alpn);
-      if (list.length !== 1 || !conn.config.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+      if (list.length !== 1 || !conn.config.alpn?.includes(list[0]!)) throw decodeError('BAD_EXTENSION');
       conn.negotiated.alpn = list[0]!;
     }
     conn.transcript.add(msg.raw);

@@ -114,7 +114,9 @@ class ExpectClientHello implements HandshakeState {
 
     const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
-    if (!groupsExt || !sharesExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
+    // RFC 8446 9.2: both or neither; OpenSSL names what is missing.
+    if (!sharesExt) throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
+    if (!groupsExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
     const clientGroups = decodeU16List(groupsExt);
     const shares = decodeKeyShareClient(sharesExt);
     // Every share must be for a group the client also listed (RFC 8446 4.2.8).
@@ -216,7 +218,9 @@ class ExpectClientHello implements HandshakeState {
         ],
       }),
     );
-    if (conn.config.middleboxCompat && ch.sessionId.length > 0) conn.sendChangeCipherSpec();
+    // The dummy CCS right after our first handshake message (RFC 8446 D.4). OpenSSL 3.0 sends it with
+    // OP_ENABLE_MIDDLEBOX_COMPAT whether or not the client's session id is empty, which the RFC allows.
+    if (conn.config.middleboxCompat) conn.sendChangeCipherSpec();
     return new ExpectClientHello({ first: ch, group, suite });
   }
 
@@ -278,7 +282,7 @@ class ExpectClientHello implements HandshakeState {
     conn.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', ch.random, clientHs);
     conn.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', ch.random, serverHs);
     // After HRR the CCS has gone out already.
-    if (c.middleboxCompat && ch.sessionId.length > 0 && !this.retry) conn.sendChangeCipherSpec();
+    if (c.middleboxCompat && !this.retry) conn.sendChangeCipherSpec();
     conn.setWriteProtection(ks.protection(serverHs));
 
     const ee: Extension[] = [];
