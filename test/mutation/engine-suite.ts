@@ -12,6 +12,7 @@ import '../tls/engine.test.js';
 import '../tls/engine12.test.js';
 import '../tls/peer-checks13.test.js';
 import '../tls/handshake-client13.test.js';
+import '../tls/handshake-server13.test.js';
 import '../tls/peer-checks12.test.js';
 import '../tls/security-net.test.js';
 import '../tls/record-floods.test.js';

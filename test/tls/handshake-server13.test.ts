@@ -1,0 +1,141 @@
+// The TLS 1.3 server state machine (src/tls/handshake-server13.ts): what it
+// refuses in the client's messages and what its first flight holds. Written
+// from the mutants `npm run mutation -- handshake-server13` left alive. Where
+// the expected alert and reason are not plain from RFC 8446, they are OpenSSL
+// 3.0's: our client, with the same message changed, was run against
+// `openssl s_server`, and its error line and alert are what is asserted here.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { alertToSend } from '../../src/tls/alert.js';
+import type { EngineConfig } from '../../src/tls/config.js';
+import type { Connection } from '../../src/tls/connection.js';
+import { Alert, ContentType, ExtensionType as E, HandshakeType as HT } from '../../src/tls/constants.js';
+import { decodeClientHello, encodeClientHello, type ClientHello } from '../../src/tls/hello-messages.js';
+import { pair } from './engine-helpers.js';
+import { clientHelloRecords, failure, feed, tamper } from './hostile-helpers.js';
+
+type Ext = { type: number; data: Uint8Array };
+
+function setExt(list: Ext[], type: number, data: Uint8Array | null): void {
+  const i = list.findIndex((e) => e.type === type);
+  if (data === null) {
+    if (i >= 0) list.splice(i, 1);
+  } else if (i >= 0) list[i] = { type, data };
+  else list.push({ type, data });
+}
+
+/** The server's reason and alert for our ClientHello changed by `edit`. */
+function serverVerdict(edit: (ch: ClientHello) => void, serverOver: Partial<EngineConfig> = {}, clientOver: Partial<EngineConfig> = {}) {
+  const { server } = pair({}, serverOver);
+  try {
+    feed(server, clientHelloRecords(edit, clientOver));
+  } catch {
+    /* server.error holds it */
+  }
+  return { reason: server.error?.reason ?? null, alert: alertToSend(server.error) ?? null };
+}
+
+/** Change only the second ClientHello (the answer to a HelloRetryRequest). */
+function editSecondHello(client: Connection, edit: (ch: ClientHello) => void): void {
+  let n = 0;
+  tamper(client, HT.client_hello, (body) => {
+    if (n++ === 0) return body;
+    const ch = decodeClientHello(body);
+    edit(ch);
+    return encodeClientHello(ch);
+  });
+}
+
+/** Key share entries as a key_share extension body. */
+function keyShares(...entries: [group: number, len: number, fill: number][]): Uint8Array {
+  const list = entries.flatMap(([g, len, fill]) => [g >> 8, g & 0xff, len >> 8, len & 0xff, ...new Array<number>(len).fill(fill)]);
+  return Uint8Array.from([list.length >> 8, list.length & 0xff, ...list]);
+}
+
+/** The content types of the records in `out`, in order. */
+function recordTypes(out: readonly Uint8Array[]): number[] {
+  const all = Buffer.concat(out);
+  const types: number[] = [];
+  for (let off = 0; off + 5 <= all.length; off += 5 + all.readUInt16BE(off + 3)) types.push(all[off]!);
+  return types;
+}
+
+describe('TLS 1.3 server: key_share and supported_groups (RFC 8446 9.2: both or neither)', () => {
+  test('supported_groups without key_share: missing_extension NO_SUITABLE_KEY_SHARE (OpenSSL final_key_share)', () => {
+    assert.deepEqual(serverVerdict((ch) => setExt(ch.extensions, E.key_share, null)), { reason: 'NO_SUITABLE_KEY_SHARE', alert: Alert.missing_extension });
+  });
+  test('key_share without supported_groups: missing_extension MISSING_SUPPORTED_GROUPS_EXTENSION', () => {
+    assert.deepEqual(serverVerdict((ch) => setExt(ch.extensions, E.supported_groups, null)), {
+      reason: 'MISSING_SUPPORTED_GROUPS_EXTENSION',
+      alert: Alert.missing_extension,
+    });
+  });
+});
+
+describe('TLS 1.3 server: the second ClientHello after a HelloRetryRequest', () => {
+  const HRR = { groups: [0x1d, 0x17] };
+  const HRR_SERVER = { groups: [0x17] };
+  const second = (edit: (ch: ClientHello) => void) => {
+    const { client, server } = pair(HRR, HRR_SERVER);
+    editSecondHello(client, edit);
+    const reason = failure(client, server, server);
+    return { reason, alert: alertToSend(server.error) ?? null };
+  };
+  test('a share for the group asked and one more: illegal_parameter BAD_KEY_SHARE (OpenSSL tls_parse_ctos_key_share)', () => {
+    const ok = (ch: ClientHello) => ch.extensions.find((e) => e.type === E.key_share)!.data;
+    assert.deepEqual(
+      second((ch) => {
+        const asked = Buffer.from(ok(ch)).subarray(2);
+        const extra = Buffer.from(keyShares([0x1d, 32, 9])).subarray(2);
+        const list = Buffer.concat([asked, extra]);
+        setExt(ch.extensions, E.key_share, Buffer.concat([Buffer.of(list.length >> 8, list.length & 0xff), list]));
+      }),
+      { reason: 'BAD_KEY_SHARE', alert: Alert.illegal_parameter },
+    );
+  });
+  test('no share at all: illegal_parameter BAD_KEY_SHARE', () => {
+    assert.deepEqual(
+      second((ch) => setExt(ch.extensions, E.key_share, Uint8Array.of(0, 0))),
+      { reason: 'BAD_KEY_SHARE', alert: Alert.illegal_parameter },
+    );
+  });
+});
+
+describe('TLS 1.3 server: the middlebox ChangeCipherSpec (RFC 8446 D.4)', () => {
+  // OpenSSL 3.0's server sends it right after its first handshake message whenever
+  // OP_ENABLE_MIDDLEBOX_COMPAT is set, also to a client with an empty session id.
+  const flight = (clientOver: Partial<EngineConfig>, serverOver: Partial<EngineConfig> = {}) => {
+    const { server } = pair({}, serverOver);
+    feed(server, clientHelloRecords(() => {}, clientOver));
+    return recordTypes(server.takeOutput());
+  };
+  const H = ContentType.handshake;
+  const CCS = ContentType.change_cipher_spec;
+  const APP = ContentType.application_data;
+  test('after the ServerHello, whether the client sent a session id or not', () => {
+    for (const middleboxCompat of [true, false]) {
+      const types = flight({ middleboxCompat });
+      assert.deepEqual(types.slice(0, 3), [H, CCS, APP], `client middleboxCompat ${middleboxCompat}`);
+      assert.equal(types.filter((t) => t === CCS).length, 1);
+    }
+  });
+  test('after a HelloRetryRequest, and then not again', () => {
+    for (const middleboxCompat of [true, false]) {
+      const { client, server } = pair({ groups: [0x1d, 0x17], middleboxCompat }, { groups: [0x17] });
+      const records: number[][] = [];
+      const send = server.takeOutput.bind(server);
+      server.takeOutput = () => {
+        const out = send();
+        records.push(recordTypes(out));
+        return out;
+      };
+      failure(client, server, server);
+      assert.ok(client.handshakeDone && server.handshakeDone);
+      assert.deepEqual(records[0], [H, CCS], `HRR flight, client middleboxCompat ${middleboxCompat}`);
+      assert.deepEqual(records[1]!.slice(0, 2), [H, APP], `ServerHello flight, client middleboxCompat ${middleboxCompat}`);
+    }
+  });
+  test('never from a server without middlebox compatibility', () => {
+    assert.ok(!flight({ middleboxCompat: true }, { middleboxCompat: false }).includes(CCS));
+  });
+});
