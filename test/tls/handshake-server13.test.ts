@@ -10,9 +10,14 @@ import { alertToSend } from '../../src/tls/alert.js';
 import type { EngineConfig } from '../../src/tls/config.js';
 import type { Connection } from '../../src/tls/connection.js';
 import { Alert, ContentType, ExtensionType as E, HandshakeType as HT } from '../../src/tls/constants.js';
-import { decodeClientHello, encodeClientHello, type ClientHello } from '../../src/tls/hello-messages.js';
+import { decodeClientHello, decodeServerHello, encodeClientHello, type ClientHello } from '../../src/tls/hello-messages.js';
 import { pair } from './engine-helpers.js';
-import { clientHelloRecords, failure, feed, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, failure, feed, handshake, tamper } from './hostile-helpers.js';
+import { ContextSessions } from '../../src/ssl/session-cache.js';
+import { getDefaultCryptoProvider } from '../../src/crypto/default-provider.js';
+import { encodeHelloWithBinders, pskToOffer } from '../../src/tls/resumption13.js';
+import { PSK_KE } from '../../src/tls/psk.js';
+import type { ClientSession } from '../../src/tls/session-state.js';
 
 type Ext = { type: number; data: Uint8Array };
 
@@ -137,5 +142,53 @@ describe('TLS 1.3 server: the middlebox ChangeCipherSpec (RFC 8446 D.4)', () => 
   });
   test('never from a server without middlebox compatibility', () => {
     assert.ok(!flight({ middleboxCompat: true }, { middleboxCompat: false }).includes(CCS));
+  });
+});
+
+/** A session from a first full handshake with a server that keeps its tickets in `store`. */
+function ticket(store: ReturnType<ContextSessions['store']>, serverOver: Partial<EngineConfig> = {}): ClientSession {
+  const { client, server } = pair({}, { sessionStore: store, ...serverOver });
+  handshake(client, server);
+  feed(client, server.takeOutput());
+  const s = client.sessions.at(-1);
+  assert.ok(s, 'no ticket');
+  return s;
+}
+
+describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KEX)', () => {
+  // Our client offers psk_ke beside psk_dhe_ke, and the server then takes psk_dhe_ke; a client
+  // offering psk_ke alone (tlslite's, in the interop tests) is made here by changing the
+  // modes in our ClientHello and computing its binder again.
+  const pskKeOnly = (client: Connection) =>
+    tamper(client, HT.client_hello, (body) => {
+      const ch = decodeClientHello(body);
+      setExt(ch.extensions, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE));
+      return encodeHelloWithBinders(client, ch, pskToOffer(client));
+    });
+  test('a client offering psk_ke alone resumes with no key share on either side', () => {
+    const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
+    const { client, server } = pair({ resume: ticket(store), allowNoDheKex: true }, { sessionStore: store, allowNoDheKex: true });
+    pskKeOnly(client);
+    let serverHello: ClientHello['extensions'] = [];
+    tamper(server, HT.server_hello, (body) => {
+      serverHello = decodeServerHello(body).extensions;
+      return body;
+    });
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone);
+    assert.equal(server.negotiated.resumed, true);
+    assert.equal(client.negotiated.resumed, true);
+    assert.equal(server.negotiated.group, null);
+    assert.equal(client.negotiated.group, null);
+    assert.deepEqual(serverHello.map((e) => e.type), [E.supported_versions, E.pre_shared_key]);
+  });
+  test('without OP_ALLOW_NO_DHE_KEX on the server, psk_ke alone is no PSK: a full handshake', () => {
+    const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
+    const { client, server } = pair({ resume: ticket(store), allowNoDheKex: true }, { sessionStore: store });
+    pskKeOnly(client);
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone);
+    assert.equal(server.negotiated.resumed, false);
+    assert.equal(server.negotiated.group, 0x1d);
   });
 });
