@@ -68,8 +68,6 @@ export interface ClientHandshake {
   psk?: PskOffer | null;
   /** The TLS 1.2 session offered (ticket or id), if any. */
   resume12?: ClientSession | null;
-  /** 0-RTT data went out after the first ClientHello. */
-  earlySent?: boolean;
 }
 
 /**
@@ -173,7 +171,7 @@ export function startClient(conn: Connection): HandshakeState {
   conn.sendHandshake(HandshakeType.client_hello, body);
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  const hs: ClientHandshake = { hello, shares, retried: false, sentCcs: false, psk, resume12, earlySent: early !== null };
+  const hs: ClientHandshake = { hello, shares, retried: false, sentCcs: false, psk, resume12 };
   if (early && psk) {
     // The CCS goes right after the ClientHello when early data follows (RFC 8446 D.4).
     sendCcsOnce(conn, hs);
@@ -252,11 +250,9 @@ class ExpectServerHello implements HandshakeState {
     // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
     const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
     const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, shares, cookie, psk, hs.resume12 ?? null) };
-    // Early data is refused after a HelloRetryRequest; the second ClientHello goes in plaintext.
-    if (hs.earlySent) {
-      conn.flush();
-      conn.writer.protection = null;
-    }
+    // Early data is refused after a HelloRetryRequest: the early keys (if any; the early data
+    // records have gone out already) are dropped and the second ClientHello goes in plaintext.
+    conn.writer.protection = null;
     sendCcsOnce(conn, hs);
     conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
     return new ExpectServerHello({ ...hs, hello, shares, retried: true, psk });
