@@ -112,22 +112,24 @@ class ExpectClientHello implements HandshakeState {
     const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
     if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
 
+    // RFC 8446 9.2: a ClientHello without pre_shared_key needs signature_algorithms and
+    // supported_groups, and supported_groups comes with key_share. A psk_ke resumption may have
+    // none of them, as OpenSSL 3.0 accepts. The checks run in OpenSSL's order: key_share's
+    // parsing, the PSK, then what is missing (final_sig_algs, final_key_share).
     const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
-    // RFC 8446 9.2: both or neither; OpenSSL names what is missing.
-    if (!sharesExt) throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
-    if (!groupsExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
-    const clientGroups = decodeU16List(groupsExt);
-    const shares = decodeKeyShareClient(sharesExt);
+    if (sharesExt && !groupsExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
+    const clientGroups = groupsExt ? decodeU16List(groupsExt) : [];
+    const shares = sharesExt ? decodeKeyShareClient(sharesExt) : [];
     // Every share must be for a group the client also listed (RFC 8446 4.2.8).
     if (shares.some((s) => !clientGroups.includes(s.group))) throw illegalParameter('BAD_KEY_SHARE');
-
     const sigExt = findExtension(ch.extensions, ExtensionType.signature_algorithms);
-    if (!sigExt) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
-    const clientSchemes = decodeU16List(sigExt);
+    const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
 
     // A PSK for resumption (resumption13.ts); psk_ke needs no key share at all.
     const psk = choosePsk(conn, ch.extensions, msg, suite);
+    if (!sigExt && !psk) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
+    if (!sharesExt && psk?.mode !== PSK_KE) throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
     const share = psk?.mode === PSK_KE ? null : this.chooseShare(conn, clientGroups, shares);
     if (typeof share === 'number') return this.sendRetry(conn, msg, ch, suite, share);
 

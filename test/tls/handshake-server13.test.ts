@@ -69,6 +69,13 @@ describe('TLS 1.3 server: key_share and supported_groups (RFC 8446 9.2: both or 
   test('supported_groups without key_share: missing_extension NO_SUITABLE_KEY_SHARE (OpenSSL final_key_share)', () => {
     assert.deepEqual(serverVerdict((ch) => setExt(ch.extensions, E.key_share, null)), { reason: 'NO_SUITABLE_KEY_SHARE', alert: Alert.missing_extension });
   });
+  test('when several are missing, OpenSSL\'s order: supported_groups (key_share\'s parsing), then signature_algorithms, then key_share', () => {
+    const drop = (...types: number[]) => (ch: ClientHello) => (ch.extensions = ch.extensions.filter((e) => !types.includes(e.type)));
+    assert.equal(serverVerdict(drop(E.supported_groups, E.signature_algorithms)).reason, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
+    assert.equal(serverVerdict(drop(E.key_share, E.signature_algorithms)).reason, 'MISSING_SIGALGS_EXTENSION');
+    assert.equal(serverVerdict(drop(E.key_share, E.supported_groups, E.signature_algorithms)).reason, 'MISSING_SIGALGS_EXTENSION');
+    assert.deepEqual(serverVerdict(drop(E.key_share, E.supported_groups)), { reason: 'NO_SUITABLE_KEY_SHARE', alert: Alert.missing_extension });
+  });
   test('key_share without supported_groups: missing_extension MISSING_SUPPORTED_GROUPS_EXTENSION', () => {
     assert.deepEqual(serverVerdict((ch) => setExt(ch.extensions, E.supported_groups, null)), {
       reason: 'MISSING_SUPPORTED_GROUPS_EXTENSION',
@@ -181,6 +188,42 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
     assert.equal(server.negotiated.group, null);
     assert.equal(client.negotiated.group, null);
     assert.deepEqual(serverHello.map((e) => e.type), [E.supported_versions, E.pre_shared_key]);
+  });
+  test('a psk_ke ClientHello may leave out key_share, supported_groups and signature_algorithms (RFC 8446 9.2; OpenSSL 3.0 resumes it)', () => {
+    const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
+    const { client, server } = pair({ resume: ticket(store), allowNoDheKex: true }, { sessionStore: store, allowNoDheKex: true });
+    tamper(client, HT.client_hello, (body) => {
+      const ch = decodeClientHello(body);
+      ch.extensions = ch.extensions.filter((e) => ![E.key_share, E.supported_groups, E.signature_algorithms].includes(e.type as never));
+      setExt(ch.extensions, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE));
+      // pre_shared_key stays last: setExt replaced the modes where they were.
+      return encodeHelloWithBinders(client, ch, pskToOffer(client));
+    });
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone, server.error?.reason ?? client.error?.reason ?? undefined);
+    assert.equal(server.negotiated.resumed, true);
+  });
+  test('a psk_dhe_ke resumption without key_share: missing_extension NO_SUITABLE_KEY_SHARE', () => {
+    const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
+    const { client, server } = pair({ resume: ticket(store) }, { sessionStore: store });
+    tamper(client, HT.client_hello, (body) => {
+      const ch = decodeClientHello(body);
+      setExt(ch.extensions, E.key_share, null);
+      return encodeHelloWithBinders(client, ch, pskToOffer(client));
+    });
+    assert.equal(failure(client, server, server), 'NO_SUITABLE_KEY_SHARE');
+    assert.equal(alertToSend(server.error), Alert.missing_extension);
+  });
+  test('a resumption without signature_algorithms is taken (only a full handshake needs them)', () => {
+    const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
+    const { client, server } = pair({ resume: ticket(store) }, { sessionStore: store });
+    tamper(client, HT.client_hello, (body) => {
+      const ch = decodeClientHello(body);
+      setExt(ch.extensions, E.signature_algorithms, null);
+      return encodeHelloWithBinders(client, ch, pskToOffer(client));
+    });
+    handshake(client, server);
+    assert.ok(server.handshakeDone && server.negotiated.resumed);
   });
   test('without OP_ALLOW_NO_DHE_KEX on the server, psk_ke alone is no PSK: a full handshake', () => {
     const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
