@@ -60,7 +60,13 @@ const MAY_CHANGE_AFTER_HRR = new Set<number>([
   ExtensionType.padding,
 ]);
 
-export function startServer(_conn: Connection): HandshakeState {
+export function startServer(conn: Connection): HandshakeState {
+  // A server with no version it can speak fails before reading anything, as OpenSSL's
+  // tls_setup_handshake (Python: NO_PROTOCOLS_AVAILABLE from the first do_handshake()).
+  const { minVersion, maxVersion } = conn.config;
+  if (![ProtocolVersion.TLS13, ProtocolVersion.TLS12].some((v) => v >= minVersion && v <= maxVersion)) {
+    throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
+  }
   return new ExpectClientHello(null);
 }
 
@@ -78,7 +84,11 @@ class ExpectClientHello implements HandshakeState {
     if (msg.type !== HandshakeType.client_hello) throw unexpectedMessage();
     const ch = decodeClientHello(msg.body);
     const c = conn.config;
-    if (this.retry) this.checkSecondHello(this.retry.first, ch);
+    if (this.retry) {
+      this.checkSecondHello(this.retry.first, ch);
+      // RFC 8446 4.2.10: no early_data in the second ClientHello (OpenSSL: illegal_parameter BAD_EXTENSION).
+      if (findExtension(ch.extensions, ExtensionType.early_data)) throw illegalParameter('BAD_EXTENSION');
+    }
 
     const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
@@ -94,8 +104,8 @@ class ExpectClientHello implements HandshakeState {
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
-      c.onClientHello?.(conn.negotiated.serverName);
-      return startServer12(conn, ch, msg, sni !== undefined);
+      const sniAcked = (c.onClientHello?.(conn.negotiated.serverName) ?? false) && sni !== undefined;
+      return startServer12(conn, ch, msg, sniAcked);
     }
     checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS13);
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
@@ -107,7 +117,7 @@ class ExpectClientHello implements HandshakeState {
     if (!this.retry) noteClientPostHandshakeAuth(conn, ch.extensions);
     // OpenSSL 3.0 runs its servername callback for every ClientHello it processes, the second
     // one after a HelloRetryRequest included.
-    c.onClientHello?.(conn.negotiated.serverName);
+    const sniAcked = (c.onClientHello?.(conn.negotiated.serverName) ?? false) && sni !== undefined;
 
     const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
     if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
@@ -150,7 +160,7 @@ class ExpectClientHello implements HandshakeState {
       conn.earlyStatus = 'rejected';
       conn.earlySkip = Math.max(c.maxEarlyData ?? 0, psk?.state.maxEarlyData ?? 0, 16384) + 256;
     }
-    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined, psk);
+    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sniAcked, psk);
   }
 
   /** After HRR the client may change only its key share and a few other extensions. */
@@ -201,6 +211,7 @@ class ExpectClientHello implements HandshakeState {
     if (findExtension(ch.extensions, ExtensionType.early_data)) {
       conn.earlyStatus = 'rejected';
       conn.earlySkip = Math.max(conn.config.maxEarlyData ?? 0, 16384) + 256;
+      conn.reader.skippingEarlyData = true;
     }
     conn.negotiated.helloRetryRequest = true;
     conn.transcript.add(msg.raw);
@@ -235,7 +246,7 @@ class ExpectClientHello implements HandshakeState {
     chosen: { cert: CertifiedKey; scheme: number } | null,
     alpn: string | null,
     clientSchemes: number[],
-    sniSeen: boolean,
+    sniAcked: boolean,
     psk: PskChoice | null = null,
   ): HandshakeState {
     const c = conn.config;
@@ -288,7 +299,7 @@ class ExpectClientHello implements HandshakeState {
     conn.setWriteProtection(ks.protection(serverHs));
 
     const ee: Extension[] = [];
-    if (sniSeen && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (sniAcked && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
     if (alpn) ee.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
     if (earlyKeys) ee.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));

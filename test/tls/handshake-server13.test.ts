@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { alertToSend } from '../../src/tls/alert.js';
 import type { EngineConfig } from '../../src/tls/config.js';
-import type { Connection } from '../../src/tls/connection.js';
+import { Connection } from '../../src/tls/connection.js';
 import { Alert, ContentType, ExtensionType as E, HandshakeType as HT } from '../../src/tls/constants.js';
 import { decodeClientHello, decodeServerHello, encodeClientHello, type ClientHello } from '../../src/tls/hello-messages.js';
-import { pair } from './engine-helpers.js';
-import { clientHelloRecords, failure, feed, handshake, tamper } from './hostile-helpers.js';
+import { engineConfig, pair } from './engine-helpers.js';
+import { startServer } from '../../src/tls/handshake-server13.js';
+import { decodeEncryptedExtensions } from '../../src/tls/tls13-messages.js';
+import { clientHelloRecords, failure, feed, handshake, record, tamper } from './hostile-helpers.js';
 import { ContextSessions } from '../../src/ssl/session-cache.js';
 import { getDefaultCryptoProvider } from '../../src/crypto/default-provider.js';
 import { encodeHelloWithBinders, pskToOffer } from '../../src/tls/resumption13.js';
@@ -234,4 +236,171 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
     assert.equal(server.negotiated.resumed, false);
     assert.equal(server.negotiated.group, 0x1d);
   });
+});
+
+describe('TLS 1.3 server: before and instead of the ClientHello', () => {
+  test('a version range with neither TLS 1.2 nor 1.3: NO_PROTOCOLS_AVAILABLE before anything is read (as Python)', () => {
+    const server = new Connection(engineConfig({ isServer: true, minVersion: 0xffff, maxVersion: 0 }));
+    assert.throws(() => server.begin(startServer), (e: { reason?: string }) => e.reason === 'NO_PROTOCOLS_AVAILABLE');
+    assert.equal(alertToSend(server.error), Alert.protocol_version);
+  });
+  test('a first message that is not a ClientHello: unexpected_message', () => {
+    const { server } = pair();
+    assert.throws(() => feed(server, [record(22, Uint8Array.of(HT.finished, 0, 0, 32, ...new Array<number>(32).fill(0)))]), (e: { reason?: string }) => e.reason === 'UNEXPECTED_MESSAGE');
+  });
+  test('a key share list where one of two shares is for a group not in supported_groups: BAD_KEY_SHARE', () => {
+    const p256 = getDefaultCryptoProvider().keyShare(0x17).publicKey;
+    assert.deepEqual(
+      serverVerdict((ch) => {
+        const x = Buffer.from(ch.extensions.find((e) => e.type === E.key_share)!.data).subarray(2);
+        const list = Buffer.concat([x, Buffer.of(0, 0x17, p256.length >> 8, p256.length & 0xff), p256]);
+        setExt(ch.extensions, E.key_share, Buffer.concat([Buffer.of(list.length >> 8, list.length & 0xff), list]));
+        setExt(ch.extensions, E.supported_groups, Uint8Array.of(0, 2, 0, 0x1d));
+      }),
+      { reason: 'BAD_KEY_SHARE', alert: Alert.illegal_parameter },
+    );
+  });
+  test('no certificate and no PSK: handshake_failure NO_SHARED_CIPHER (OpenSSL s_server -nocert)', () => {
+    assert.deepEqual(serverVerdict(() => {}, { certs: [] }), { reason: 'NO_SHARED_CIPHER', alert: Alert.handshake_failure });
+  });
+  test('no TLS 1.3 suite in common: handshake_failure NO_SHARED_CIPHER', () => {
+    assert.deepEqual(serverVerdict((ch) => (ch.cipherSuites = [0x1304, 0xc02b]), {}, { minVersion: 0x0304 }), { reason: 'NO_SHARED_CIPHER', alert: Alert.handshake_failure });
+  });
+});
+
+describe('TLS 1.3 server: more on the second ClientHello', () => {
+  const second = (edit: (ch: ClientHello) => void) => {
+    const { client, server } = pair({ groups: [0x1d, 0x17] }, { groups: [0x17] });
+    editSecondHello(client, edit);
+    return { reason: failure(client, server, server), alert: alertToSend(server.error) ?? null };
+  };
+  test('one extension more at the end: illegal_parameter BAD_EXTENSION', () => {
+    assert.deepEqual(second((ch) => ch.extensions.push({ type: 0xfafa, data: new Uint8Array(0) })), { reason: 'BAD_EXTENSION', alert: Alert.illegal_parameter });
+  });
+  test('an extension with the same body under another type: illegal_parameter BAD_EXTENSION', () => {
+    assert.deepEqual(
+      second((ch) => {
+        const i = ch.extensions.findIndex((e) => e.type === E.signature_algorithms);
+        ch.extensions[i] = { type: E.signature_algorithms_cert, data: ch.extensions[i]!.data };
+      }),
+      { reason: 'BAD_EXTENSION', alert: Alert.illegal_parameter },
+    );
+  });
+  test('early_data in it (RFC 8446 4.2.10): illegal_parameter BAD_EXTENSION (OpenSSL tls_parse_ctos_early_data)', () => {
+    assert.deepEqual(second((ch) => ch.extensions.push({ type: E.early_data, data: new Uint8Array(0) })), { reason: 'BAD_EXTENSION', alert: Alert.illegal_parameter });
+  });
+  test('a HelloRetryRequest without early data leaves the early data state alone', () => {
+    const { client, server } = pair({ groups: [0x1d, 0x17] }, { groups: [0x17] });
+    handshake(client, server);
+    assert.ok(server.handshakeDone && server.negotiated.helloRetryRequest);
+    assert.equal(server.earlyStatus, 'not_sent');
+    assert.equal(server.earlySkip, 0);
+  });
+});
+
+describe('TLS 1.3 server: the SNI acknowledgement (an empty server_name), as OpenSSL under Python', () => {
+  // OpenSSL acknowledges only when a servername callback ran and accepted (Python: sni_callback
+  // set and returning None); with no callback it answers SSL_TLSEXT_ERR_NOACK. Checked with
+  // `openssl s_client -tlsextdebug` against python3 servers with and without sni_callback.
+  const acked = (version: number, callback: boolean | null, clientSni: string | null): boolean => {
+    const onClientHello = callback === null ? undefined : () => callback;
+    const { client, server } = pair({ serverName: clientSni, maxVersion: version }, { onClientHello });
+    let exts: Ext[] = [];
+    tamper(server, version === 0x0304 ? HT.encrypted_extensions : HT.server_hello, (body) => {
+      exts = version === 0x0304 ? decodeEncryptedExtensions(body) : decodeServerHello(body).extensions;
+      return body;
+    });
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    return exts.some((e) => e.type === E.server_name && e.data.length === 0);
+  };
+  for (const version of [0x0304, 0x0303]) {
+    const v = version === 0x0304 ? 'TLS 1.3' : 'TLS 1.2';
+    test(`${v}: acknowledged when the callback accepts a name the client sent`, () => assert.equal(acked(version, true, 'localhost'), true));
+    test(`${v}: not without a callback, nor when the callback does not accept`, () => {
+      assert.equal(acked(version, null, 'localhost'), false);
+      assert.equal(acked(version, false, 'localhost'), false);
+    });
+    test(`${v}: not when the client sent no name`, () => assert.equal(acked(version, true, null), false));
+  }
+});
+
+describe('TLS 1.3 server: suite choice', () => {
+  test('a PSK-only server (PSK callback, no certificate) puts the SHA-256 suites first, as OpenSSL', () => {
+    const key = Buffer.alloc(32, 7);
+    const id = Buffer.from('id');
+    const ours = pair().server.config.tls13Suites;
+    const firstSha256 = ours.find((s) => s.hash === 'sha256')!;
+    assert.notEqual(ours[0]!.hash, 'sha256', 'the default order starts with a SHA-384 suite');
+    const { client, server } = pair({ externalPsk: () => ({ identity: id, key }) }, { certs: [], externalPskLookup: (i) => (Buffer.compare(i, id) === 0 ? key : null) });
+    handshake(client, server);
+    assert.ok(server.handshakeDone && server.negotiated.resumed);
+    assert.equal(server.negotiated.cipherSuite, firstSha256.name);
+  });
+  test('with a certificate too, its own order', () => {
+    const ours = pair().server.config.tls13Suites;
+    const { client, server } = pair({}, { externalPskLookup: () => null });
+    handshake(client, server);
+    assert.equal(server.negotiated.cipherSuite, ours[0]!.name);
+  });
+});
+
+describe('TLS 1.3 server: client authentication messages in order', () => {
+  const CLIENT_AUTH = () => pair({ certs: [pair().server.config.certs[0]!] }, { verifyMode: 2 });
+  /** The client sends `instead` where it would send `type` (with the same body). */
+  const swapping = (client: Connection, type: number, instead: number | null) => {
+    const send = client.sendHandshake.bind(client);
+    client.sendHandshake = (t, body, add) => (t !== type ? send(t, body, add) : instead === null ? new Uint8Array(0) : send(instead, body, add));
+  };
+  for (const [what, type, instead] of [
+    ['no Certificate (CertificateVerify first)', HT.certificate, null],
+    ['no CertificateVerify (Finished after the Certificate)', HT.certificate_verify, null],
+    ['a Certificate where the Finished belongs', HT.finished, HT.certificate],
+  ] as const) {
+    test(`${what}: unexpected_message`, () => {
+      const { client, server } = CLIENT_AUTH();
+      swapping(client, type, instead);
+      assert.equal(failure(client, server, server), 'UNEXPECTED_MESSAGE');
+      assert.equal(alertToSend(server.error), Alert.unexpected_message);
+    });
+  }
+  test('CERT_NONE: no CertificateRequest', () => {
+    const sent: number[] = [];
+    const { client, server } = pair({}, { trace: (ev) => void (ev.kind === 'handshake' && ev.direction === 'sent' && sent.push(ev.type)) });
+    handshake(client, server);
+    assert.ok(server.handshakeDone);
+    assert.ok(sent.includes(HT.finished));
+    assert.ok(!sent.includes(HT.certificate_request));
+    const asked: number[] = [];
+    const p = pair({}, { verifyMode: 1, trace: (ev) => void (ev.kind === 'handshake' && ev.direction === 'sent' && asked.push(ev.type)) });
+    handshake(p.client, p.server);
+    assert.ok(asked.includes(HT.certificate_request));
+  });
+});
+
+describe('TLS 1.3 server: early data', () => {
+  const store = () => new ContextSessions(getDefaultCryptoProvider()).store(true);
+  test('accepted: read under the early keys, then the handshake completes', () => {
+    const st = store();
+    const session = ticket(st, { maxEarlyData: 100 });
+    const { client, server } = pair({ resume: session, earlyData: Buffer.from('early bytes') }, { sessionStore: st, maxEarlyData: 100 });
+    handshake(client, server);
+    assert.ok(client.handshakeDone && server.handshakeDone);
+    assert.equal(server.earlyStatus, 'accepted');
+    assert.equal(client.earlyStatus, 'accepted');
+    assert.equal(Buffer.from(server.readEarly(100)).toString(), 'early bytes');
+  });
+  for (const hrr of [false, true]) {
+    test(`refused${hrr ? ' with a HelloRetryRequest' : ''}: 16384 bytes of early data (the most a ticket of ours allows) are skipped`, () => {
+      const st = store();
+      const session = ticket(st, { maxEarlyData: 16384 });
+      const groups = hrr ? { groups: [0x17] } : {};
+      // This server takes no early data (maxEarlyData 0), so it refuses and must skip all of it.
+      const { client, server } = pair({ resume: session, earlyData: Buffer.alloc(16384, 1), groups: [0x1d, 0x17] }, { sessionStore: st, maxEarlyData: 0, ...groups });
+      handshake(client, server);
+      assert.ok(client.handshakeDone && server.handshakeDone, server.error?.reason ?? client.error?.reason ?? undefined);
+      assert.equal(server.earlyStatus, 'rejected');
+      assert.equal(server.negotiated.helloRetryRequest, hrr);
+    });
+  }
 });
