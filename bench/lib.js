@@ -2,7 +2,12 @@
 // paths and the child-process config handshake. Plain ESM, no dependencies.
 //
 // Timing protocol (python_bench.py implements the same one):
-//   1. run the loop for `warmupMs` and throw the result away;
+//   1. run the loop for `warmupMs` and throw the result away (3 s: V8's
+//      optimizing compiler keeps working on the handshake code in background
+//      threads for the first few thousand handshakes, and a server that has
+//      been up for a minute is past that; with 300 ms those threads added
+//      about 30% to ssl-ts's CPU time per handshake and the main thread ran
+//      partly unoptimized code; node:tls's JavaScript side gains too);
 //   2. run it `runs` times for `runMs` each, recording units per second;
 //   3. report the median of those runs (plus every run, for the JSON file),
 //      both per wall-clock second and per second of the process's CPU time.
@@ -26,7 +31,7 @@ export const MiB = 1024 * 1024;
 
 /** Defaults; run.js may override them and passes them to every child. */
 export const DEFAULT_CONFIG = {
-  warmupMs: 300,
+  warmupMs: 3000,
   runMs: 600,
   runs: 3,
   readSize: 16384,

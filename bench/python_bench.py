@@ -21,7 +21,7 @@ HOSTNAME = "localhost"
 MiB = 1024 * 1024
 
 CONFIG = {
-    "warmupMs": 300,
+    "warmupMs": 3000,
     "runMs": 600,
     "runs": 3,
     "readSize": 16384,

@@ -19,10 +19,10 @@
 //              held at once, server and client in two processes (tcp_idle.js)
 //
 // Options:
-//   --quick            shorter runs (warm-up 150 ms, 300 ms per run, 2 rounds, 2000 idle connections)
+//   --quick            shorter runs (warm-up 1000 ms, 300 ms per run, 2 rounds, 2000 idle connections)
 //   --rounds=N         alternating rounds per comparison (default 3)
 //   --run-ms=N         ms per timed run (default 600)
-//   --warmup-ms=N      ms of warm-up per measurement (default 300)
+//   --warmup-ms=N      ms of warm-up per measurement (default 3000, see lib.js)
 //   --runs=N           timed runs per measurement, median reported (default 3)
 //   --idle=N           idle connections to hold (default 10000)
 //   --only=X           memory | tcp | idle
@@ -51,7 +51,7 @@ const cfg = { ...DEFAULT_CONFIG };
 let rounds = 3;
 let idleN = 10000;
 if (args.has('quick')) {
-  Object.assign(cfg, { warmupMs: 150, runMs: 300 });
+  Object.assign(cfg, { warmupMs: 1000, runMs: 300 });
   rounds = 2;
   idleN = 2000;
 }
@@ -259,6 +259,18 @@ if (raw['mem:ssl-ts']) {
       summary.push({ section: 'memory', row: `record_cost_${size}`, recordUs: xs.map((x) => x.recordUs), cryptoUs: xs.map((x) => x.cryptoUs), engineUs: xs.map((x) => x.engineUs) });
     }
   }
+  const split = (raw['mem:ssl-ts'] ?? []).filter((r) => r?.handshakeSplit).map((r) => r.handshakeSplit);
+  if (split.length) {
+    const all = (k) => range(split.map((x) => x[k]));
+    const py = (raw['mem:python'] ?? []).map((r) => r?.results?.handshake_verify?.median).filter((x) => x > 0).map((x) => 1e6 / x);
+    console.log('');
+    console.log("The engine's own cost per handshake (in memory: one full handshake, client and server, verify + hostname; wall clock, fastest of its runs):");
+    console.log(
+      `  ${all('totalUs')} µs per handshake, of which ${all('calls')} crypto provider (node:crypto) calls took ${all('cryptoUs')} µs ` +
+        `and ssl-ts itself ${all('engineUs')} µs; Python ssl's whole handshake: ${py.length ? range(py) : '?'} µs (1 / its rate above)`,
+    );
+    summary.push({ section: 'memory', row: 'handshake_cost', totalUs: split.map((x) => x.totalUs), cryptoUs: split.map((x) => x.cryptoUs), engineUs: split.map((x) => x.engineUs), calls: split.map((x) => x.calls), pythonUs: py });
+  }
   console.log('');
 }
 
@@ -290,7 +302,40 @@ if (raw['tcp:ssl-ts']) {
   const neg = raw['tcp:ssl-ts'].find((r) => r)?.results?.tcp_handshake?.negotiated;
   const negN = raw['tcp:node']?.find((r) => r)?.results?.tcp_handshake?.negotiated;
   if (neg) console.log(`  ssl-ts negotiated: ${Object.values(neg).join(', ')}; node:tls negotiated: ${negN ? Object.values(negN).join(', ') : '-'}`);
+  bulkBound();
   console.log('');
+}
+
+/**
+ * How far 16 KiB bulk over TCP could go: CPU per record of each side (both
+ * ends and the kernel), and node:crypto's fixed cost per record (the cipher
+ * objects made for one seal and one open, whatever the size; OpenSSL inside
+ * node:tls keeps its cipher contexts and pays none of it), from the in-memory
+ * record split's 1 KiB and 16 KiB figures (crypto time = fixed + per byte).
+ * If the engine and its streams cost ssl-ts nothing beyond node:tls's own
+ * work, the CPU ratio would still be at most node / (node + fixed).
+ */
+function bulkBound() {
+  const perRecord = (id) => {
+    const xs = (raw[id] ?? []).map((r) => r?.results?.tcp_bulk_16384?.cpuMsPerMiB).filter((x) => x > 0);
+    return xs.length ? (median(xs) * 1000) / 64 : null;
+  };
+  const ours = perRecord('tcp:ssl-ts');
+  const theirs = perRecord('tcp:node');
+  const rec = (raw['mem:ssl-ts'] ?? []).filter((r) => r?.record);
+  if (ours === null || theirs === null || rec.length === 0) return;
+  const c16 = median(rec.map((r) => r.record[16384].cryptoUs));
+  const c1 = median(rec.map((r) => r.record[1024].cryptoUs));
+  const perByte = (c16 - c1) / (16384 - 1024);
+  const fixed = c1 - perByte * 1024;
+  const bound = theirs / (theirs + fixed);
+  console.log(
+    `  16 KiB bulk, CPU per record (both ends, kernel included): ssl-ts ${fmt(ours)} µs, node:tls ${fmt(theirs)} µs. ` +
+      `node:crypto's fixed cost per record (cipher setup for one seal and one open): ${fmt(fixed)} µs, ` +
+      `so the CPU ratio is at most ${bound.toFixed(2)}x even if ssl-ts's engine and streams cost nothing beyond node:tls's; ` +
+      `the rest of the distance, ${fmt(Math.max(0, ours - theirs - fixed))} µs per record, is ssl-ts's engine and its JavaScript stream layers.`,
+  );
+  summary.push({ section: 'tcp', row: 'bulk_16384_bound', sslTsCpuUsPerRecord: ours, nodeCpuUsPerRecord: theirs, cryptoFixedUsPerRecord: fixed, cpuRatioBound: bound });
 }
 
 if (raw['idle:ssl-ts']) {

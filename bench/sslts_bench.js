@@ -1,7 +1,7 @@
 // ssl-ts: two SSLObjects over MemoryBIO pairs in one process, no sockets.
 // Usage: node bench/sslts_bench.js ['{"runMs":600,...}']   (prints one JSON line)
 // Standalone-friendly so it can be run under `node --cpu-prof`; set
-// BENCH_ONLY=handshake|handshake_verify|handshake_noverify|handshake_resumed|bulk16k|bulk1k|record
+// BENCH_ONLY=handshake|handshake_verify|handshake_noverify|handshake_resumed|bulk16k|bulk1k|record|handshake_split
 // to profile one path.
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +17,7 @@ import {
   measureSync,
   payload,
 } from './lib.js';
+import { timedProvider } from './provider-timer.js';
 
 const { MemoryBIO, SSLContext, SSLWantReadError } = ssl;
 
@@ -25,11 +26,13 @@ const { MemoryBIO, SSLContext, SSLWantReadError } = ssl;
 const PROVIDER = process.env.SSL_TS_BENCH_PROVIDER === 'noble' ? 'noble' : 'node';
 if (PROVIDER === 'noble') ssl.setDefaultCryptoProvider(ssl.nobleCrypto);
 
-function makeContexts(verify) {
+function makeContexts(verify, provider = null) {
   const server = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
+  if (provider) server.cryptoProvider = provider;
   server.loadCertChain(CERT_CHAIN, CERT_KEY);
   server.minimumVersion = ssl.TLSVersion.TLSv1_3;
   const client = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+  if (provider) client.cryptoProvider = provider;
   client.minimumVersion = ssl.TLSVersion.TLSv1_3;
   // The group CPython's OpenSSL 3.0 negotiates (ssl-ts would offer X25519MLKEM768 first).
   client.setGroups('X25519');
@@ -179,6 +182,35 @@ function benchRecordCost(cfg, size) {
   return { recordUs: engine, cryptoUs: crypto, engineUs: engine - crypto, suite };
 }
 
+/**
+ * A full handshake (verify + hostname) split into the time spent inside the
+ * crypto provider's calls (node:crypto) and the rest, the engine's own time:
+ * every provider call of both ends goes through a timing wrapper. Wall clock
+ * on one thread, fastest of several runs.
+ */
+function benchHandshakeSplit(cfg) {
+  const { provider, clock } = timedProvider(ssl.getDefaultCryptoProvider());
+  const ctxs = makeContexts(true, provider);
+  const n = 300;
+  const once = () => {
+    const ms0 = clock.ms;
+    const calls0 = clock.calls;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) handshakePair(ctxs);
+    const total = (performance.now() - t0) / n;
+    return { totalUs: total * 1000, cryptoUs: ((clock.ms - ms0) / n) * 1000, calls: (clock.calls - calls0) / n };
+  };
+  const warmUntil = performance.now() + cfg.warmupMs;
+  while (performance.now() < warmUntil) once();
+  let best = null;
+  const until = performance.now() + cfg.runs * cfg.runMs;
+  do {
+    const r = once();
+    if (!best || r.totalUs < best.totalUs) best = r;
+  } while (performance.now() < until);
+  return { ...best, engineUs: best.totalUs - best.cryptoUs };
+}
+
 const cfg = childConfig();
 const only = process.env.BENCH_ONLY;
 const out = { impl: 'ssl-ts', provider: ssl.getDefaultCryptoProvider().name, results: {} };
@@ -195,6 +227,7 @@ for (const size of cfg.writeSizes) {
   const key = size === 16384 ? 'bulk16k' : size === 1024 ? 'bulk1k' : `bulk${size}`;
   if (!only || only === key) out.results[`bulk_${size}`] = benchBulk(cfg, size);
 }
+if ((!only || only === 'handshake_split') && PROVIDER === 'node') out.handshakeSplit = benchHandshakeSplit(cfg);
 // The per-record split is measured against node:crypto calls: node provider only.
 if ((!only || only === 'record') && PROVIDER === 'node') {
   out.record = { 16384: benchRecordCost(cfg, 16384), 1024: benchRecordCost(cfg, 1024) };

@@ -82,6 +82,10 @@ function waiter<T>(): Waiter<T> {
   return { promise, resolve, reject };
 }
 
+function closedBeforeHandshake(): OSError {
+  return new OSError(9, 'the connection was closed before the handshake completed');
+}
+
 /** Python's BrokenPipeError shape: writing to a transport that is gone. */
 function brokenPipe(): OSError {
   const e = new OSError(32, 'Broken pipe');
@@ -446,7 +450,7 @@ export class TLSDriver extends EventEmitter {
     this.state = 'closing';
     if (wasHandshaking) {
       // Nothing worth flushing: abandon the handshake and the transport.
-      this.settleHandshake(new OSError(9, 'the connection was closed before the handshake completed'));
+      this.settleHandshake(closedBeforeHandshake);
       this.state = 'closed';
       this.clearTimers();
       this.transport.destroy();
@@ -470,7 +474,7 @@ export class TLSDriver extends EventEmitter {
   release(): void {
     if (this.state === 'unwrapped') return;
     if (!this.finished) {
-      this.settleHandshake(new OSError(9, 'the connection was closed before the handshake completed'));
+      this.settleHandshake(closedBeforeHandshake);
       this.unwrapWaiter?.reject(new OSError(9, 'Bad file descriptor'));
       this.state = 'closed';
       this.clearTimers();
@@ -490,7 +494,7 @@ export class TLSDriver extends EventEmitter {
       if (!this.transport.destroyed && this.state !== 'unwrapped') this.transport.destroy();
       return;
     }
-    this.settleHandshake(new OSError(9, 'the connection was closed before the handshake completed'));
+    this.settleHandshake(closedBeforeHandshake);
     this.unwrapWaiter?.reject(new OSError(9, 'Bad file descriptor'));
     this.state = 'closed';
     this.clearTimers();
@@ -626,28 +630,31 @@ export class TLSDriver extends EventEmitter {
    * Run an SSLObject operation until it completes (true) or waits for bytes
    * the transport has not delivered yet (false); failures go to fail().
    */
-  private drive(op: () => void): boolean {
+  private drive(op: () => boolean | void): boolean {
     for (;;) {
       this.pull();
+      let done: boolean;
       try {
-        op();
+        // false (or SSLWantReadError from the operations that only throw) means: wait for bytes.
+        done = op() !== false;
       } catch (e) {
-        this.flush();
         if (!(e instanceof SSLWantReadError)) {
+          this.flush();
           this.fail(e);
           return false;
         }
-        // More may be sitting in the transport if the BIO was at its mark.
-        if (this.pull() > 0) continue;
-        return false;
+        done = false;
       }
       this.flush();
-      return true;
+      if (done) return true;
+      // More may be sitting in the transport if the BIO was at its mark.
+      if (this.pull() > 0) continue;
+      return false;
     }
   }
 
   private stepHandshake(): void {
-    if (!this.drive(() => this.sslobj.doHandshake())) return;
+    if (!this.drive(() => this.sslobj._handshakeOrWait())) return;
     this.state = 'open';
     this.hsDone = true;
     if (this.hsTimer) clearTimeout(this.hsTimer);
@@ -696,10 +703,13 @@ export class TLSDriver extends EventEmitter {
     this.hsTimer = this.shutdownTimer = null;
   }
 
-  private settleHandshake(err: Error): void {
+  /** Fail the handshake's promise; `err` may be a function making the error, called only if the handshake is still open. */
+  private settleHandshake(err: Error | (() => Error)): void {
     if (this.hsTimer) clearTimeout(this.hsTimer);
     this.hsTimer = null;
-    this.hs.reject(err);
+    // After a completed handshake the rejection would be ignored: do not build (and capture a stack for) its error.
+    if (this.hsDone) return;
+    this.hs.reject(typeof err === 'function' ? err() : err);
   }
 
   private endTransport(): void {

@@ -337,8 +337,16 @@ export class SSLObject {
   }
 
   private handshake(conn: Connection): void {
+    if (!this.handshakeOrWait(conn)) throw SSLWantReadError.fast();
+  }
+
+  /** Run the handshake as far as the incoming bytes allow; false when it waits for more (not at EOF). */
+  private handshakeOrWait(conn: Connection): boolean {
     while (!conn.handshakeDone) {
-      if (!this.pullRecord(conn)) this.starved(conn, true);
+      if (!this.pullRecord(conn)) {
+        if (!this.incoming.eof) return false;
+        this.starved(conn, true);
+      }
     }
     if (!this.counted) {
       this.counted = true;
@@ -346,6 +354,7 @@ export class SSLObject {
       sessions.count(this.serverSide ? 'accept_good' : 'connect_good');
       if (conn.negotiated.resumed) sessions.count('hits');
     }
+    return true;
   }
 
   // ---- Python API ----------------------------------------------------------
@@ -353,6 +362,15 @@ export class SSLObject {
   /** Run the handshake as far as the incoming bytes allow; throws SSLWantReadError until it is done. Python: `SSLObject.do_handshake()`. */
   doHandshake(): void {
     this.run((conn) => this.handshake(conn));
+  }
+
+  /**
+   * For the event-loop drivers: doHandshake() that returns false where it
+   * would throw SSLWantReadError (a throw and catch per flight costs more than
+   * the rest of the driver's work for it).
+   */
+  _handshakeOrWait(): boolean {
+    return this.run((conn) => this.handshakeOrWait(conn));
   }
 
   /**

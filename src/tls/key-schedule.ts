@@ -2,11 +2,29 @@
 // shared secret and the transcript, and the traffic keys derived from them.
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite13 } from './cipher-suites.js';
-import { Writer } from './codec.js';
 import { type RecordProtection, Tls13Protection } from './record-layer.js';
 
-const LABEL_PREFIX = Buffer.from('tls13 ', 'latin1');
+/** "tls13 " + label with its length byte, for the labels in use (a handful; exporter labels come from callers, so the cache is bounded). */
+const LABELS = new Map<string, Uint8Array>();
 
+function labelField(label: string): Uint8Array {
+  let field = LABELS.get(label);
+  if (!field) {
+    const text = Buffer.from(`tls13 ${label}`, 'latin1');
+    if (text.length > 255) throw new RangeError('TLS vector too long');
+    field = new Uint8Array(1 + text.length);
+    field[0] = text.length;
+    field.set(text, 1);
+    if (LABELS.size < 64) LABELS.set(label, field);
+  }
+  return field;
+}
+
+/**
+ * HKDF-Expand-Label (RFC 8446 7.1). The HkdfLabel is built in one pooled
+ * buffer: it only feeds the HMAC, and a handshake makes about twenty of them
+ * per side.
+ */
 export function hkdfExpandLabel(
   p: CryptoProvider,
   suite: CipherSuite13,
@@ -15,11 +33,14 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const info = new Writer(64)
-    .u16(length)
-    .block(1, (w) => w.bytes(LABEL_PREFIX).bytes(Buffer.from(label, 'latin1')))
-    .vec8(context)
-    .finish();
+  const field = labelField(label);
+  if (context.length > 255) throw new RangeError('TLS vector too long');
+  const info = Buffer.allocUnsafe(2 + field.length + 1 + context.length);
+  info[0] = (length >>> 8) & 0xff;
+  info[1] = length & 0xff;
+  info.set(field, 2);
+  info[2 + field.length] = context.length;
+  info.set(context, 3 + field.length);
   return p.hkdfExpand(suite.hash, secret, info, length);
 }
 

@@ -40,15 +40,29 @@ export interface Scenario {
   mtls: boolean;
   /** The client does not verify (CERT_NONE): mutated server certificates reach getPeerCert(). */
   noverify?: boolean;
+  /**
+   * TLS 1.2 CBC records instead of AEAD: 'etm' is HMAC-SHA1 with
+   * encrypt_then_mac (RFC 7366, on by default), 'mte' HMAC-SHA384
+   * MAC-then-encrypt with its constant-time padding check.
+   */
+  cbc?: 'etm' | 'mte';
 }
 
-export const SCENARIOS: Scenario[] = (['1.3', '1.2'] as const).flatMap((version) => [
-  ...(['client', 'server'] as const).flatMap((victim) => [false, true].map((mtls) => ({ version, victim, mtls }))),
-  { version, victim: 'client' as const, mtls: false, noverify: true },
-]);
+export const SCENARIOS: Scenario[] = [
+  ...(['1.3', '1.2'] as const).flatMap((version) => [
+    ...(['client', 'server'] as const).flatMap((victim) => [false, true].map((mtls) => ({ version, victim, mtls }))),
+    { version, victim: 'client' as const, mtls: false, noverify: true },
+  ]),
+  ...(['etm', 'mte'] as const).flatMap((cbc) => (['client', 'server'] as const).map((victim) => ({ version: '1.2' as const, victim, mtls: false, cbc }))),
+];
+
+/** The CBC scenarios' suites (ECDSA suites, which an Ed25519 certificate serves in TLS 1.2, RFC 8422). */
+/** OpenSSL's SSL_OP_NO_ENCRYPT_THEN_MAC (Python has no name for it; the bit works in `options`). */
+const OP_NO_ENCRYPT_THEN_MAC = 0x00080000;
+export const CBC_SUITES = { etm: 'ECDHE-ECDSA-AES128-SHA', mte: 'ECDHE-ECDSA-AES256-SHA384' };
 
 export function scenarioName(s: Scenario): string {
-  return `tls${s.version.replace('.', '')}-${s.victim}${s.mtls ? '-mtls' : ''}${s.noverify ? '-noverify' : ''}`;
+  return `tls${s.version.replace('.', '')}-${s.victim}${s.mtls ? '-mtls' : ''}${s.noverify ? '-noverify' : ''}${s.cbc ? `-cbc-${s.cbc}` : ''}`;
 }
 
 export function scenarioByName(name: string): Scenario {
@@ -81,6 +95,10 @@ function context(side: 'client' | 'server', s: Scenario): SSLContext {
   ctx.minimumVersion = v;
   ctx.maximumVersion = v;
   ctx.setAlpnProtocols(['h2', 'http/1.1']);
+  if (s.cbc) {
+    ctx.setCiphers(CBC_SUITES[s.cbc]);
+    if (s.cbc === 'mte') ctx.options |= OP_NO_ENCRYPT_THEN_MAC;
+  }
   contexts.set(key, ctx);
   return ctx;
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordReader } from '../../src/tls/record-layer.js';
-import { SCENARIOS, PEER_MESSAGE, liveRun, replayActions, scenarioByName, scenarioName } from './conversation.js';
+import { CBC_SUITES, SCENARIOS, PEER_MESSAGE, liveRun, replayActions, scenarioByName, scenarioName } from './conversation.js';
 import { checkCertificate } from './certificates.js';
 import { loadCorpus } from './corpus.js';
 import { HmacDrbg } from './seeded-entropy.js';
@@ -35,6 +35,7 @@ test('seeded entropy: each recorded conversation replays to the end without its 
       assert.equal(v.handshakeDone, true, scenarioName(s));
       assert.equal(v.closed, true, scenarioName(s));
       assert.deepEqual(Buffer.concat(v.received), expected, scenarioName(s));
+      if (s.cbc) assert.equal(v.obj.cipher()?.[0], CBC_SUITES[s.cbc], scenarioName(s));
     }
     // Another victim seed makes another ClientHello / ServerHello: the recording no longer fits.
     const other = replayActions(s, Buffer.alloc(16, 7), live.victim.actions, BOUND_MS);
