@@ -244,6 +244,9 @@ describe('TLS 1.3 client: what its ClientHello holds', () => {
     tamper(server, HT.server_hello, editServerHello((sh) => setExt(sh.extensions, E.key_share, encodeKeyShareHrr(0x1d))));
     assert.deepEqual(clientVerdict(client, server), { reason: 'BAD_KEY_SHARE', alert: Alert.illegal_parameter });
   });
+  test('ec_point_formats (uncompressed only) whenever TLS 1.2 is offered, as OpenSSL', () => {
+    for (const maxVersion of [0x0303, 0x0304]) assert.deepEqual(Buffer.from(ext(clientHello({ maxVersion }), E.ec_point_formats)!.data), Buffer.of(1, 0));
+  });
   test('a TLS 1.2-only ClientHello lists no group that exists only in TLS 1.3 (ffdhe, the hybrid KEM), as OpenSSL 3.0', () => {
     const ch = clientHello({ maxVersion: 0x0303, groups: [X25519MLKEM768, 0x1d, 0x0100, 0x17, 0x0101] });
     assert.deepEqual(decodeU16List(ext(ch, E.supported_groups)!.data), [0x1d, 0x17]);

@@ -149,8 +149,11 @@ describe('TLS 1.3 server: the middlebox ChangeCipherSpec (RFC 8446 D.4)', () => 
       assert.deepEqual(records[1]!.slice(0, 2), [H, APP], `ServerHello flight, client middleboxCompat ${middleboxCompat}`);
     }
   });
-  test('never from a server without middlebox compatibility', () => {
+  test('never from a server without middlebox compatibility, with or without a HelloRetryRequest', () => {
     assert.ok(!flight({ middleboxCompat: true }, { middleboxCompat: false }).includes(CCS));
+    const { server } = pair({}, { middleboxCompat: false, groups: [0x17] });
+    feed(server, clientHelloRecords(() => {}, { groups: [0x1d, 0x17] }));
+    assert.deepEqual(recordTypes(server.takeOutput()), [H]);
   });
 });
 
@@ -240,9 +243,17 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
 
 describe('TLS 1.3 server: before and instead of the ClientHello', () => {
   test('a version range with neither TLS 1.2 nor 1.3: NO_PROTOCOLS_AVAILABLE before anything is read (as Python)', () => {
-    const server = new Connection(engineConfig({ isServer: true, minVersion: 0xffff, maxVersion: 0 }));
-    assert.throws(() => server.begin(startServer), (e: { reason?: string }) => e.reason === 'NO_PROTOCOLS_AVAILABLE');
-    assert.equal(alertToSend(server.error), Alert.protocol_version);
+    // The ssl layer's empty range; TLS 1.0-1.1 only; a version above TLS 1.3 only.
+    for (const [minVersion, maxVersion] of [[0xffff, 0], [0x0301, 0x0302], [0x0305, 0x0305]]) {
+      const server = new Connection(engineConfig({ isServer: true, minVersion, maxVersion }));
+      assert.throws(() => server.begin(startServer), (e: { reason?: string }) => e.reason === 'NO_PROTOCOLS_AVAILABLE');
+      assert.equal(alertToSend(server.error), Alert.protocol_version);
+    }
+    for (const [minVersion, maxVersion] of [[0x0303, 0x0303], [0x0304, 0x0304], [0x0301, 0x0303]]) {
+      const server = new Connection(engineConfig({ isServer: true, minVersion, maxVersion }));
+      server.begin(startServer);
+      assert.equal(server.error, null);
+    }
   });
   test('a first message that is not a ClientHello: unexpected_message', () => {
     const { server } = pair();
