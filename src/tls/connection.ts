@@ -250,8 +250,10 @@ export class Connection {
         if (data.length !== 1 || data[0] !== 1) throw unexpectedMessage('BAD_CHANGE_CIPHER_SPEC');
         this.config.trace?.({ direction: 'received', kind: 'change_cipher_spec', data });
         if (this.negotiated.version === ProtocolVersion.TLS12) {
-          // In TLS 1.2 it switches keys, so it must come where the state expects it.
-          if (!this.state.changeCipherSpec) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+          // In TLS 1.2 it switches keys, so it must come where the state expects it. OpenSSL 3.0's
+          // reasons (`openssl s_client -tls1_2` sent one early or after the handshake): its state
+          // machine's UNEXPECTED_MESSAGE during the handshake, its record layer's CCS_RECEIVED_EARLY after.
+          if (!this.state.changeCipherSpec) throw unexpectedMessage(this.handshakeDone ? 'CCS_RECEIVED_EARLY' : 'UNEXPECTED_MESSAGE');
           this.requireRecordBoundary();
           this.state = this.state.changeCipherSpec(this);
           this.flush();

@@ -57,19 +57,17 @@ export function decodeServerName(data: Uint8Array): string | null {
   if (data.length === 0) return null; // the server's empty acknowledgement
   return parse(data, (r) => {
     const list = r.sub16();
-    let name: string | null = null;
-    if (list.remaining === 0) throw decodeError('BAD_EXTENSION');
-    while (list.remaining > 0) {
-      const type = list.u8();
-      const value = list.vec16();
-      if (type !== 0) continue;
-      if (name !== null || value.length === 0) throw decodeError('BAD_EXTENSION');
-      const s = Buffer.from(value).toString('latin1');
-      // A NUL or non-ASCII byte in a host name is an attack, not a name.
-      if (/[^\x21-\x7e]/.test(s)) throw tlsError(Alert.unrecognized_name, 'BAD_EXTENSION');
-      name = s;
-    }
-    return name;
+    // As OpenSSL 3.0's tls_parse_ctos_server_name (and `openssl s_server` seen refusing the others):
+    // the list holds exactly one entry, a host_name. Another name type, before or after it, or a
+    // second host_name is decode_error; RFC 6066 3 allows no other type in practice.
+    if (list.remaining === 0 || list.u8() !== 0) throw decodeError('BAD_EXTENSION');
+    const value = list.vec16();
+    if (list.remaining !== 0 || value.length === 0) throw decodeError('BAD_EXTENSION');
+    const s = Buffer.from(value).toString('latin1');
+    // A NUL or non-ASCII byte in a host name is an attack, not a name; OpenSSL also refuses
+    // names over 255 bytes (TLSEXT_MAXLEN_host_name) with unrecognized_name.
+    if (/[^\x21-\x7e]/.test(s) || value.length > 255) throw tlsError(Alert.unrecognized_name, 'BAD_EXTENSION');
+    return s;
   });
 }
 

@@ -90,7 +90,9 @@ export function acceptServerHello12(conn: Connection, hs: ClientHandshake, sh: S
   const alpn = findExtension(sh.extensions, ExtensionType.alpn);
   if (alpn) {
     const list = decodeAlpn(alpn);
-    if (list.length !== 1 || !c.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+    // OpenSSL 3.0's tls_parse_stoc_alpn (seen with `openssl s_client -tls1_2 -alpn`): exactly one name,
+    // one we offered; either failure is decode_error.
+    if (list.length !== 1 || !c.alpn?.includes(list[0]!)) throw decodeError('BAD_EXTENSION');
     conn.negotiated.alpn = list[0]!;
   }
   const n = conn.negotiated;
@@ -122,7 +124,8 @@ class ExpectServerCertificate12 implements HandshakeState {
     const chain = decodeCertificate12(msg.body);
     if (chain.length === 0) throw decodeError('LENGTH_MISMATCH');
     const key = leafPublicKey(conn.config.provider, chain[0]!);
-    if (!authMatches(this.hs.suite, key)) throw tlsError(Alert.handshake_failure, 'WRONG_CERTIFICATE_TYPE');
+    // OpenSSL 3.0 (`openssl s_client -tls1_2` given an ECDSA certificate for an ECDHE-RSA suite): illegal_parameter.
+    if (!authMatches(this.hs.suite, key)) throw illegalParameter('WRONG_CERTIFICATE_TYPE');
     // RFC 8422 5.1.1: an ECDSA certificate on a curve we did not list is refused, as OpenSSL does.
     if (!curveAllowed(key, conn.config.groups)) throw illegalParameter('WRONG_CURVE');
     this.hs.serverKey = key;
@@ -158,9 +161,10 @@ class ExpectServerKeyExchange implements HandshakeState {
       ske = ecdhe;
     }
     const key = this.hs.serverKey!;
-    if (!c.signatureSchemes.includes(ske.scheme) || !keyFitsScheme(ske.scheme, key, false)) {
-      throw illegalParameter('WRONG_SIGNATURE_TYPE');
-    }
+    // OpenSSL 3.0's tls12_check_peer_sigalg (seen with `openssl s_client -tls1_2 -sigalgs`): a scheme
+    // unknown or not for this key is illegal_parameter; one we did not offer (SHA-1 too) handshake_failure.
+    if (!keyFitsScheme(ske.scheme, key, false)) throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    if (!c.signatureSchemes.includes(ske.scheme)) throw tlsError(Alert.handshake_failure, 'WRONG_SIGNATURE_TYPE');
     const signed = Buffer.concat([this.hs.hello.random, this.hs.serverRandom, ske.params.raw]);
     if (!c.provider.verify(ske.scheme, key, signed, ske.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
     conn.negotiated.signatureScheme = ske.scheme;
@@ -240,7 +244,8 @@ class ExpectServerChangeCipherSpec implements HandshakeState {
   }
 
   changeCipherSpec(conn: Connection): HandshakeState {
-    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage('UNEXPECTED_CCS_MESSAGE');
+    // OpenSSL 3.0's client (ossl_statem_client_read_transition) says UNEXPECTED_MESSAGE here, not UNEXPECTED_CCS_MESSAGE.
+    if (this.hs.ticketExpected && !this.hs.ticket) throw unexpectedMessage();
     conn.setReadProtection(this.readKeys);
     return new ExpectServerFinished12(this.hs);
   }

@@ -71,14 +71,16 @@ export function startServer12(conn: Connection, ch: ClientHello, msg: HandshakeM
   if (resumed) return startResumedServer12(conn, ch, msg, resumed, secureReneg);
 
   const groupsExt = findExtension(exts, ExtensionType.supported_groups);
-  const clientGroups = groupsExt ? decodeU16List(groupsExt) : [0x0017];
+  // RFC 8422 4 lets a server pick any curve when the client names none; OpenSSL 3.0 then
+  // uses no ECDHE suite at all (`openssl s_server -tls1_2` falls back to DHE, or no_shared_cipher).
+  const clientGroups = groupsExt ? decodeU16List(groupsExt) : [];
   // ECDHE needs a curve: the hybrid KEM and the ffdhe groups are TLS 1.3 groups only (as in OpenSSL 3.0).
   const group = c.groups.find((g) => clientGroups.includes(g) && g < 0x0100 && !isHybridGroup(g));
   const sigExt = findExtension(exts, ExtensionType.signature_algorithms);
   // Without the extension TLS 1.2 means SHA-1, which we refuse like OpenSSL's security levels.
   const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
 
-  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, groupsExt ? clientGroups : null, group !== undefined);
+  const pick = chooseSuite(conn, ch.cipherSuites, clientSchemes, clientGroups, group !== undefined);
   if (!pick) throw tlsError(Alert.handshake_failure, 'NO_SHARED_CIPHER');
   const { suite, cert, scheme } = pick;
   const etmExt = findExtension(exts, ExtensionType.encrypt_then_mac);
@@ -170,7 +172,7 @@ function chooseSuite(
   conn: Connection,
   offered: number[],
   clientSchemes: number[],
-  clientGroups: number[] | null,
+  clientGroups: number[],
   haveCurve: boolean,
 ): { suite: CipherSuite12; cert: CertifiedKey; scheme: number } | null {
   const c = conn.config;
@@ -182,7 +184,7 @@ function chooseSuite(
     : offered.map((id) => ours.find((s) => s.id === id)).filter((s): s is CipherSuite12 => s !== undefined);
   for (const suite of order) {
     // RFC 8422 5.1.1: in TLS 1.2 the client's groups also bound the curve of an ECDSA certificate.
-    const usable = (k: KeyHandle): boolean => keyAuth(k) === suite.auth && (clientGroups === null || curveAllowed(k, clientGroups));
+    const usable = (k: KeyHandle): boolean => keyAuth(k) === suite.auth && curveAllowed(k, clientGroups);
     const chosen = selectCertificate12(c.certs, clientSchemes, c.signatureSchemes, usable);
     if (chosen) return { suite, ...chosen };
   }
@@ -242,9 +244,10 @@ class ExpectClientCertificateVerify12 implements HandshakeState {
     if (msg.type !== HandshakeType.certificate_verify) throw unexpectedMessage();
     const cv = decodeCertificateVerify(msg.body);
     const key = this.hs.clientKey!;
-    if (!this.hs.requestedSchemes?.includes(cv.scheme) || !keyFitsScheme(cv.scheme, key, false)) {
-      throw illegalParameter('WRONG_SIGNATURE_TYPE');
-    }
+    // As OpenSSL 3.0's tls12_check_peer_sigalg (`openssl s_server -tls1_2 -verify 1 -client_sigalgs`):
+    // a scheme unknown or not for this key is illegal_parameter, one we did not request handshake_failure.
+    if (!keyFitsScheme(cv.scheme, key, false)) throw illegalParameter('WRONG_SIGNATURE_TYPE');
+    if (!this.hs.requestedSchemes?.includes(cv.scheme)) throw tlsError(Alert.handshake_failure, 'WRONG_SIGNATURE_TYPE');
     const signed = Buffer.concat(conn.transcript.messages);
     if (!conn.config.provider.verify(cv.scheme, key, signed, cv.signature)) throw tlsError(Alert.decrypt_error, 'BAD_SIGNATURE');
     conn.transcript.add(msg.raw);

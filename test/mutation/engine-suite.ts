@@ -14,6 +14,7 @@ import '../tls/peer-checks13.test.js';
 import '../tls/handshake-client13.test.js';
 import '../tls/handshake-server13.test.js';
 import '../tls/peer-checks12.test.js';
+import '../tls/handshake12-checks.test.js';
 import '../tls/security-net.test.js';
 import '../tls/record-floods.test.js';
 import '../tls/extension-checks.test.js';
