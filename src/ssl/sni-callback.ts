@@ -21,9 +21,9 @@ function callbackFailed(alert: number, cause?: unknown): SSLError {
  * Run `context.sniCallback` (if any) for a ClientHello naming `serverName`. `target` is what
  * the callback receives as its first argument (the SSLObject, or the SSLSocket owning it).
  */
-export function runSniCallback(context: SSLContext, target: unknown, serverName: string | null): void {
+export function runSniCallback(context: SSLContext, target: unknown, serverName: string | null): boolean {
   const cb = context.sniCallback;
-  if (!cb) return;
+  if (!cb) return false;
   let result: unknown;
   try {
     result = cb(target as never, serverName, context);
@@ -31,7 +31,7 @@ export function runSniCallback(context: SSLContext, target: unknown, serverName:
     writeUnraisable(e, cb);
     throw callbackFailed(Alert.handshake_failure, e);
   }
-  if (result === null || result === undefined) return;
+  if (result === null || result === undefined) return true;
   if (typeof result === 'number' && Number.isInteger(result) && result >= 0 && result <= 255) {
     throw callbackFailed(result);
   }

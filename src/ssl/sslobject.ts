@@ -228,7 +228,7 @@ export class SSLObject {
       onClientHello: this.serverSide
         ? (name) => {
             const current = this.#context;
-            runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
+            return runSniCallback(current.sniCallback ? current : ctx, this._owner ?? this, name);
           }
         : undefined,
       // The context in use when the chain goes out (an SNI callback may have switched it).

@@ -68,8 +68,11 @@ export interface EngineConfig {
    * certificate, suite and ALPN are picked, with the client's SNI name (null without one).
    * It may change `certs`, `alpn` and `verify` in this config; throwing an SSLError (with its
    * alert attached) aborts the handshake, as OpenSSL's servername callback does.
+   * Returns true when a servername callback ran and accepted: only then is the client's SNI
+   * acknowledged (an empty server_name in ServerHello or EncryptedExtensions), as OpenSSL's
+   * servername_done (with no callback, OpenSSL's answer is SSL_TLSEXT_ERR_NOACK).
    */
-  onClientHello?: (serverName: string | null) => void;
+  onClientHello?: (serverName: string | null) => boolean;
   /**
    * Called with our certificate chain just before it is sent (OpenSSL's ssl_security_cert_chain
    * at that point); throwing an SSLError with an alert attached aborts the handshake.

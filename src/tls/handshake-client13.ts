@@ -68,8 +68,6 @@ export interface ClientHandshake {
   psk?: PskOffer | null;
   /** The TLS 1.2 session offered (ticket or id), if any. */
   resume12?: ClientSession | null;
-  /** 0-RTT data went out after the first ClientHello. */
-  earlySent?: boolean;
 }
 
 /**
@@ -173,7 +171,7 @@ export function startClient(conn: Connection): HandshakeState {
   conn.sendHandshake(HandshakeType.client_hello, body);
   conn.flush();
   conn.writer.legacyVersion = ProtocolVersion.TLS12;
-  const hs: ClientHandshake = { hello, shares, retried: false, sentCcs: false, psk, resume12, earlySent: early !== null };
+  const hs: ClientHandshake = { hello, shares, retried: false, sentCcs: false, psk, resume12 };
   if (early && psk) {
     // The CCS goes right after the ClientHello when early data follows (RFC 8446 D.4).
     sendCcsOnce(conn, hs);
@@ -202,15 +200,17 @@ class ExpectServerHello implements HandshakeState {
     const hs = this.hs;
     const versionExt = findExtension(sh.extensions, ExtensionType.supported_versions);
     if (!versionExt) {
+      // After a HelloRetryRequest only TLS 1.3 may follow (OpenSSL: WRONG_SSL_VERSION, checked first).
+      if (hs.retried) throw tlsError(Alert.protocol_version, 'WRONG_SSL_VERSION');
       // A server that does not speak TLS 1.3; TLS 1.2 if we offered it, nothing older.
-      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12) || hs.retried) {
+      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12)) {
         throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
       }
       return acceptServerHello12(conn, hs, sh, msg);
     }
-    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13 || !hs.shares.length) {
-      throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
-    }
+    // A TLS 1.2-only ClientHello has no supported_versions: the server may not answer one (as OpenSSL).
+    if (!hs.shares.length) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+    if (decodeSupportedVersionServer(versionExt) !== ProtocolVersion.TLS13) throw illegalParameter('BAD_PROTOCOL_VERSION_NUMBER');
     if (sh.legacyVersion !== ProtocolVersion.TLS12) throw illegalParameter('BAD_LEGACY_VERSION');
     if (Buffer.compare(sh.sessionId, hs.hello.sessionId) !== 0) throw illegalParameter('INVALID_SESSION_ID');
     if (sh.compressionMethod !== 0) throw illegalParameter('INVALID_COMPRESSION_ALGORITHM');
@@ -250,11 +250,9 @@ class ExpectServerHello implements HandshakeState {
     // A PSK whose hash is not the chosen suite's is dropped (RFC 8446 4.1.4); the binder covers the HRR too.
     const psk = hs.psk && hs.psk.suite.hash === hs.suite!.hash ? hs.psk : null;
     const hello: ClientHello = { ...hs.hello, extensions: buildExtensions(conn, shares, cookie, psk, hs.resume12 ?? null) };
-    // Early data is refused after a HelloRetryRequest; the second ClientHello goes in plaintext.
-    if (hs.earlySent) {
-      conn.flush();
-      conn.writer.protection = null;
-    }
+    // Early data is refused after a HelloRetryRequest: the early keys (if any; the early data
+    // records have gone out already) are dropped and the second ClientHello goes in plaintext.
+    conn.writer.protection = null;
     sendCcsOnce(conn, hs);
     conn.sendHandshake(HandshakeType.client_hello, encodeHelloWithBinders(conn, hello, psk));
     return new ExpectServerHello({ ...hs, hello, shares, retried: true, psk });
@@ -325,13 +323,15 @@ class ExpectEncryptedExtensions implements HandshakeState {
     }
     checkEncryptedExtensions(exts);
     if (findExtension(exts, ExtensionType.early_data)) {
-      if (!this.hs.earlySent || !conn.negotiated.resumed) throw tlsError(Alert.unsupported_extension, 'UNSOLICITED_EXTENSION');
+      // Offered (the check above) but the server did not resume: OpenSSL's tls_parse_stoc_early_data.
+      if (!conn.negotiated.resumed) throw illegalParameter('BAD_EXTENSION');
       conn.earlyStatus = 'accepted';
     }
     const alpn = findExtension(exts, ExtensionType.alpn);
     if (alpn) {
+      // Exactly one protocol, one we offered: decode_error otherwise, as OpenSSL's tls_parse_stoc_alpn.
       const list = decodeAlpn(alpn);
-      if (list.length !== 1 || !conn.config.alpn?.includes(list[0]!)) throw illegalParameter('BAD_EXTENSION');
+      if (list.length !== 1 || !conn.config.alpn?.includes(list[0]!)) throw decodeError('BAD_EXTENSION');
       conn.negotiated.alpn = list[0]!;
     }
     conn.transcript.add(msg.raw);

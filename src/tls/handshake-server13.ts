@@ -60,7 +60,13 @@ const MAY_CHANGE_AFTER_HRR = new Set<number>([
   ExtensionType.padding,
 ]);
 
-export function startServer(_conn: Connection): HandshakeState {
+export function startServer(conn: Connection): HandshakeState {
+  // A server with no version it can speak fails before reading anything, as OpenSSL's
+  // tls_setup_handshake (Python: NO_PROTOCOLS_AVAILABLE from the first do_handshake()).
+  const { minVersion, maxVersion } = conn.config;
+  if (![ProtocolVersion.TLS13, ProtocolVersion.TLS12].some((v) => v >= minVersion && v <= maxVersion)) {
+    throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
+  }
   return new ExpectClientHello(null);
 }
 
@@ -78,7 +84,11 @@ class ExpectClientHello implements HandshakeState {
     if (msg.type !== HandshakeType.client_hello) throw unexpectedMessage();
     const ch = decodeClientHello(msg.body);
     const c = conn.config;
-    if (this.retry) this.checkSecondHello(this.retry.first, ch);
+    if (this.retry) {
+      this.checkSecondHello(this.retry.first, ch);
+      // RFC 8446 4.2.10: no early_data in the second ClientHello (OpenSSL: illegal_parameter BAD_EXTENSION).
+      if (findExtension(ch.extensions, ExtensionType.early_data)) throw illegalParameter('BAD_EXTENSION');
+    }
 
     const versionsExt = findExtension(ch.extensions, ExtensionType.supported_versions);
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
@@ -94,8 +104,8 @@ class ExpectClientHello implements HandshakeState {
       conn.negotiated.offeredSuites = ch.cipherSuites;
       const sni = findExtension(ch.extensions, ExtensionType.server_name);
       if (sni) conn.negotiated.serverName = decodeServerName(sni);
-      c.onClientHello?.(conn.negotiated.serverName);
-      return startServer12(conn, ch, msg, sni !== undefined);
+      const sniAcked = (c.onClientHello?.(conn.negotiated.serverName) ?? false) && sni !== undefined;
+      return startServer12(conn, ch, msg, sniAcked);
     }
     checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS13);
     if (ch.compressionMethods.length !== 1 || ch.compressionMethods[0] !== 0) {
@@ -107,25 +117,29 @@ class ExpectClientHello implements HandshakeState {
     if (!this.retry) noteClientPostHandshakeAuth(conn, ch.extensions);
     // OpenSSL 3.0 runs its servername callback for every ClientHello it processes, the second
     // one after a HelloRetryRequest included.
-    c.onClientHello?.(conn.negotiated.serverName);
+    const sniAcked = (c.onClientHello?.(conn.negotiated.serverName) ?? false) && sni !== undefined;
 
     const suite = this.retry?.suite ?? this.chooseSuite(conn, ch.cipherSuites);
     if (!ch.cipherSuites.includes(suite.id)) throw illegalParameter('BAD_CIPHER');
 
+    // RFC 8446 9.2: a ClientHello without pre_shared_key needs signature_algorithms and
+    // supported_groups, and supported_groups comes with key_share. A psk_ke resumption may have
+    // none of them, as OpenSSL 3.0 accepts. The checks run in OpenSSL's order: key_share's
+    // parsing, the PSK, then what is missing (final_sig_algs, final_key_share).
     const groupsExt = findExtension(ch.extensions, ExtensionType.supported_groups);
     const sharesExt = findExtension(ch.extensions, ExtensionType.key_share);
-    if (!groupsExt || !sharesExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
-    const clientGroups = decodeU16List(groupsExt);
-    const shares = decodeKeyShareClient(sharesExt);
+    if (sharesExt && !groupsExt) throw tlsError(Alert.missing_extension, 'MISSING_SUPPORTED_GROUPS_EXTENSION');
+    const clientGroups = groupsExt ? decodeU16List(groupsExt) : [];
+    const shares = sharesExt ? decodeKeyShareClient(sharesExt) : [];
     // Every share must be for a group the client also listed (RFC 8446 4.2.8).
     if (shares.some((s) => !clientGroups.includes(s.group))) throw illegalParameter('BAD_KEY_SHARE');
-
     const sigExt = findExtension(ch.extensions, ExtensionType.signature_algorithms);
-    if (!sigExt) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
-    const clientSchemes = decodeU16List(sigExt);
+    const clientSchemes = sigExt ? decodeU16List(sigExt) : [];
 
     // A PSK for resumption (resumption13.ts); psk_ke needs no key share at all.
     const psk = choosePsk(conn, ch.extensions, msg, suite);
+    if (!sigExt && !psk) throw tlsError(Alert.missing_extension, 'MISSING_SIGALGS_EXTENSION');
+    if (!sharesExt && psk?.mode !== PSK_KE) throw tlsError(Alert.missing_extension, 'NO_SUITABLE_KEY_SHARE');
     const share = psk?.mode === PSK_KE ? null : this.chooseShare(conn, clientGroups, shares);
     if (typeof share === 'number') return this.sendRetry(conn, msg, ch, suite, share);
 
@@ -146,7 +160,7 @@ class ExpectClientHello implements HandshakeState {
       conn.earlyStatus = 'rejected';
       conn.earlySkip = Math.max(c.maxEarlyData ?? 0, psk?.state.maxEarlyData ?? 0, 16384) + 256;
     }
-    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sni !== undefined, psk);
+    return this.sendFlight(conn, msg, ch, suite, share, chosen, alpn, clientSchemes, sniAcked, psk);
   }
 
   /** After HRR the client may change only its key share and a few other extensions. */
@@ -197,6 +211,7 @@ class ExpectClientHello implements HandshakeState {
     if (findExtension(ch.extensions, ExtensionType.early_data)) {
       conn.earlyStatus = 'rejected';
       conn.earlySkip = Math.max(conn.config.maxEarlyData ?? 0, 16384) + 256;
+      conn.reader.skippingEarlyData = true;
     }
     conn.negotiated.helloRetryRequest = true;
     conn.transcript.add(msg.raw);
@@ -216,7 +231,9 @@ class ExpectClientHello implements HandshakeState {
         ],
       }),
     );
-    if (conn.config.middleboxCompat && ch.sessionId.length > 0) conn.sendChangeCipherSpec();
+    // The dummy CCS right after our first handshake message (RFC 8446 D.4). OpenSSL 3.0 sends it with
+    // OP_ENABLE_MIDDLEBOX_COMPAT whether or not the client's session id is empty, which the RFC allows.
+    if (conn.config.middleboxCompat) conn.sendChangeCipherSpec();
     return new ExpectClientHello({ first: ch, group, suite });
   }
 
@@ -229,7 +246,7 @@ class ExpectClientHello implements HandshakeState {
     chosen: { cert: CertifiedKey; scheme: number } | null,
     alpn: string | null,
     clientSchemes: number[],
-    sniSeen: boolean,
+    sniAcked: boolean,
     psk: PskChoice | null = null,
   ): HandshakeState {
     const c = conn.config;
@@ -278,11 +295,11 @@ class ExpectClientHello implements HandshakeState {
     conn.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', ch.random, clientHs);
     conn.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', ch.random, serverHs);
     // After HRR the CCS has gone out already.
-    if (c.middleboxCompat && ch.sessionId.length > 0 && !this.retry) conn.sendChangeCipherSpec();
+    if (c.middleboxCompat && !this.retry) conn.sendChangeCipherSpec();
     conn.setWriteProtection(ks.protection(serverHs));
 
     const ee: Extension[] = [];
-    if (sniSeen && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (sniAcked && n.serverName !== null) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
     if (alpn) ee.push({ type: ExtensionType.alpn, data: encodeAlpn([alpn]) });
     if (earlyKeys) ee.push({ type: ExtensionType.early_data, data: new Uint8Array(0) });
     conn.sendHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee));

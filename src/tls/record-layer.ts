@@ -157,6 +157,12 @@ export class RecordReader {
   plainAlertsAllowed = true;
   /** Largest record body accepted (RFC 8446 5.2 for TLS 1.3). */
   maxBody = MAX_CIPHERTEXT_TLS13;
+  /**
+   * Server, after a HelloRetryRequest that refused early data: the client's 0-RTT records still
+   * come before any read keys, as application_data records of ciphertext size (up to 2^14 + 256),
+   * to be skipped; the plaintext limit would refuse a full one.
+   */
+  skippingEarlyData = false;
   /** Body length of the last complete record (for skipping rejected early data). */
   lastBodyLength = 0;
   /**
@@ -222,7 +228,9 @@ export class RecordReader {
     if (type < ContentType.change_cipher_spec || type > ContentType.application_data) {
       throw tlsError(Alert.unexpected_message, 'UNEXPECTED_RECORD');
     }
-    const protectedRecord = this.protection && (!this.protection.hidesType || type === ContentType.application_data);
+    const protectedRecord =
+      (this.protection && (!this.protection.hidesType || type === ContentType.application_data)) ||
+      (this.skippingEarlyData && type === ContentType.application_data);
     const limit = protectedRecord ? this.maxBody : MAX_PLAINTEXT;
     if (length > limit) {
       throw tlsError(Alert.record_overflow, protectedRecord ? 'ENCRYPTED_LENGTH_TOO_LONG' : 'PACKET_LENGTH_TOO_LONG');

@@ -11,6 +11,8 @@ import '../tls/key-schedule.test.js';
 import '../tls/engine.test.js';
 import '../tls/engine12.test.js';
 import '../tls/peer-checks13.test.js';
+import '../tls/handshake-client13.test.js';
+import '../tls/handshake-server13.test.js';
 import '../tls/peer-checks12.test.js';
 import '../tls/handshake12-checks.test.js';
 import '../tls/security-net.test.js';
