@@ -19,17 +19,7 @@ import { encodeSelectedIdentity } from '../../src/tls/psk.js';
 import type { ClientSession } from '../../src/tls/session-state.js';
 import { decodeEncryptedExtensions, encodeEncryptedExtensions } from '../../src/tls/tls13-messages.js';
 import { engineConfig, pair } from './engine-helpers.js';
-import { clientHello, failure, feed, handshake, record, tamper } from './hostile-helpers.js';
-
-type Ext = { type: number; data: Uint8Array };
-
-function setExt(list: Ext[], type: number, data: Uint8Array | null): void {
-  const i = list.findIndex((e) => e.type === type);
-  if (data === null) {
-    if (i >= 0) list.splice(i, 1);
-  } else if (i >= 0) list[i] = { type, data };
-  else list.push({ type, data });
-}
+import { clientHello, type Ext, failure, feed, handshake, record, setExt, tamper } from './hostile-helpers.js';
 
 function editServerHello(f: (sh: ServerHello) => void) {
   return (body: Buffer): Uint8Array => {

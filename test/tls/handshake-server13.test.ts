@@ -14,22 +14,12 @@ import { decodeClientHello, decodeServerHello, encodeClientHello, type ClientHel
 import { engineConfig, pair } from './engine-helpers.js';
 import { startServer } from '../../src/tls/handshake-server13.js';
 import { decodeEncryptedExtensions } from '../../src/tls/tls13-messages.js';
-import { clientHelloRecords, failure, feed, handshake, record, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, editSecondHello, type Ext, failure, feed, handshake, record, setExt, tamper } from './hostile-helpers.js';
 import { ContextSessions } from '../../src/ssl/session-cache.js';
 import { getDefaultCryptoProvider } from '../../src/crypto/default-provider.js';
 import { encodeHelloWithBinders, pskToOffer } from '../../src/tls/resumption13.js';
 import { PSK_KE } from '../../src/tls/psk.js';
 import type { ClientSession } from '../../src/tls/session-state.js';
-
-type Ext = { type: number; data: Uint8Array };
-
-function setExt(list: Ext[], type: number, data: Uint8Array | null): void {
-  const i = list.findIndex((e) => e.type === type);
-  if (data === null) {
-    if (i >= 0) list.splice(i, 1);
-  } else if (i >= 0) list[i] = { type, data };
-  else list.push({ type, data });
-}
 
 /** The server's reason and alert for our ClientHello changed by `edit`. */
 function serverVerdict(edit: (ch: ClientHello) => void, serverOver: Partial<EngineConfig> = {}, clientOver: Partial<EngineConfig> = {}) {
@@ -40,17 +30,6 @@ function serverVerdict(edit: (ch: ClientHello) => void, serverOver: Partial<Engi
     /* server.error holds it */
   }
   return { reason: server.error?.reason ?? null, alert: alertToSend(server.error) ?? null };
-}
-
-/** Change only the second ClientHello (the answer to a HelloRetryRequest). */
-function editSecondHello(client: Connection, edit: (ch: ClientHello) => void): void {
-  let n = 0;
-  tamper(client, HT.client_hello, (body) => {
-    if (n++ === 0) return body;
-    const ch = decodeClientHello(body);
-    edit(ch);
-    return encodeClientHello(ch);
-  });
 }
 
 /** Key share entries as a key_share extension body. */

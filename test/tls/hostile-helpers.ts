@@ -6,6 +6,8 @@ import { startClient } from '../../src/tls/handshake-client13.js';
 import { type ClientHello, decodeClientHello, encodeClientHello } from '../../src/tls/hello-messages.js';
 import { engineConfig, pair } from './engine-helpers.js';
 
+const CLIENT_HELLO = 1;
+
 /** A plaintext record of `type` around `data`. */
 export function record(type: number, data: Uint8Array, version = 0x0303): Buffer {
   return Buffer.concat([Buffer.from([type, version >> 8, version & 0xff, data.length >> 8, data.length & 0xff]), data]);
@@ -102,4 +104,27 @@ export function failure(client: Connection, server: Connection, side: Connection
     /* the error is on `side` or its peer */
   }
   return side.error?.reason ?? null;
+}
+
+/** A ClientHello, ServerHello or EncryptedExtensions extension, as the codecs hold them. */
+export type Ext = { type: number; data: Uint8Array };
+
+/** Set extension `type` in `list` (replaced where it was, else appended); null removes it. */
+export function setExt(list: Ext[], type: number, data: Uint8Array | null): void {
+  const i = list.findIndex((e) => e.type === type);
+  if (data === null) {
+    if (i >= 0) list.splice(i, 1);
+  } else if (i >= 0) list[i] = { type, data };
+  else list.push({ type, data });
+}
+
+/** Change only `client`'s second ClientHello (the answer to a HelloRetryRequest). */
+export function editSecondHello(client: Connection, edit: (ch: ClientHello) => void): void {
+  let n = 0;
+  tamper(client, CLIENT_HELLO, (body) => {
+    if (n++ === 0) return body;
+    const ch = decodeClientHello(body);
+    edit(ch);
+    return encodeClientHello(ch);
+  });
 }

@@ -13,17 +13,9 @@ import {
   encodeServerKeyExchange,
 } from '../../src/tls/tls12-messages.js';
 import { expectReason, pair, pemCerts, serverCert } from './engine-helpers.js';
-import { clientHelloRecords, failure, feed, handshake, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, failure, feed, handshake, setExt, tamper } from './hostile-helpers.js';
 
 const TLS12 = { maxVersion: 0x0303 };
-
-function setExt(list: { type: number; data: Uint8Array }[], type: number, data: Uint8Array | null): void {
-  const i = list.findIndex((e) => e.type === type);
-  if (data === null) {
-    if (i >= 0) list.splice(i, 1);
-  } else if (i >= 0) list[i] = { type, data };
-  else list.push({ type, data });
-}
 
 function clientRefusesServerHello(f: (sh: ServerHello) => void, reason: string): void {
   const { client, server } = pair(TLS12, TLS12);

@@ -9,7 +9,7 @@ import { decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, d
 import { encodeKeyShareServer, encodeKeyShareHrr } from '../../src/tls/extensions.js';
 import { expectReason, pair, serverCert } from './engine-helpers.js';
 import { certificateVerifyInput } from '../../src/tls/handshake-common13.js';
-import { clientHelloRecords, failure, feed, handshake, record, sealed, tamper } from './hostile-helpers.js';
+import { clientHelloRecords, editSecondHello, failure, feed, handshake, record, sealed, setExt, tamper } from './hostile-helpers.js';
 import type { ClientHello } from '../../src/tls/hello-messages.js';
 
 function editServerHello(f: (sh: ServerHello) => void) {
@@ -18,14 +18,6 @@ function editServerHello(f: (sh: ServerHello) => void) {
     f(sh);
     return encodeServerHello(sh);
   };
-}
-
-function setExt(list: { type: number; data: Uint8Array }[], type: number, data: Uint8Array | null): void {
-  const i = list.findIndex((e) => e.type === type);
-  if (data === null) {
-    if (i >= 0) list.splice(i, 1);
-  } else if (i >= 0) list[i] = { type, data };
-  else list.push({ type, data });
 }
 
 /** The client's verdict on a ServerHello changed by `f`. */
@@ -214,25 +206,15 @@ describe('TLS 1.3 server: ClientHello', () => {
   ] as const) {
     test(`a second ClientHello with other ${what}: BAD_EXTENSION`, () => {
       const { client, server } = pair({ groups: [0x1d, 0x17] }, { groups: [0x17] });
-      let n = 0;
-      tamper(client, HT.client_hello, (body) => {
-        if (n++ === 0) return body;
-        const ch = decodeClientHello(body);
-        edit(ch);
-        return encodeClientHello(ch);
-      });
+      editSecondHello(client, edit);
       assert.equal(failure(client, server, server), 'BAD_EXTENSION');
     });
   }
   test('a second ClientHello with a share for another group than the HRR asked: BAD_KEY_SHARE', () => {
     const { client, server } = pair({ groups: [0x1d, 0x17] }, { groups: [0x17] });
-    let n = 0;
-    tamper(client, HT.client_hello, (body) => {
-      if (n++ === 0) return body;
-      const ch = decodeClientHello(body);
+    editSecondHello(client, (ch) => {
       const list = [0, 0x1d, 0, 32, ...new Array(32).fill(9)];
       setExt(ch.extensions, E.key_share, Uint8Array.from([0, list.length, ...list]));
-      return encodeClientHello(ch);
     });
     assert.equal(failure(client, server, server), 'BAD_KEY_SHARE');
   });
