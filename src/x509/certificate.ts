@@ -413,9 +413,9 @@ export class Certificate {
       return { ca, pathLen };
     });
     this.isCA = bc ? bc.ca : null;
-    this.pathLen = bc && bc.ca ? bc.pathLen : null;
-    // A path length on a non-CA is inconsistent (OpenSSL 3 marks the cert invalid).
-    if (bc && !bc.ca && bc.pathLen !== null) invalid = true;
+    // Kept on a non-CA too, as OpenSSL 3.0 keeps it: only X509_STRICT then
+    // objects (PATHLEN_INVALID_FOR_NON_CA); the certificate is not invalid.
+    this.pathLen = bc ? bc.pathLen : null;
 
     this.keyUsage = single(OID.keyUsage, (n) => {
       const { bytes } = bitStringBytes(n);

@@ -252,7 +252,7 @@ function nameEntryCount(n: { rdns: readonly (readonly unknown[])[] }): number {
 function strictChecks(x: Certificate, i: number, num: number, webpki: boolean): void {
   const isCa = x.isCA === true && !x.hasInvalidExtensions;
   const ku = x.keyUsage;
-  if (x.pathLen !== null || (x.isCA === false && x.hasInvalidExtensions && x.hasExtension(OID.basicConstraints))) {
+  if (x.pathLen !== null) {
     if (!isCa) fail(X509_V.PATHLEN_INVALID_FOR_NON_CA);
     if (!ku?.includes('keyCertSign')) fail(X509_V.PATHLEN_WITHOUT_KU_KEY_CERT_SIGN);
   }

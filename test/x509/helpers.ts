@@ -195,6 +195,8 @@ export interface BuildOptions {
   key?: crypto.KeyObject; // subject public key
   signWith?: crypto.KeyObject; // issuer private key; default: garbage signature
   sigAlg?: Asn;
+  /** Digest for signWith (default sha256; ignored for Ed25519). */
+  hash?: string;
 }
 
 const SHA256_RSA = () => seq(oid('1.2.840.113549.1.1.11'), new asn1js.Null());
@@ -240,7 +242,7 @@ export function buildCert(o: BuildOptions = {}): Uint8Array {
   let sig: Uint8Array;
   if (o.signWith) {
     const k = o.signWith;
-    const hash = k.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+    const hash = k.asymmetricKeyType === 'ed25519' ? null : (o.hash ?? 'sha256');
     sig = new Uint8Array(crypto.sign(hash, tbsDer, k));
   } else {
     sig = new Uint8Array(64).fill(0x5a);

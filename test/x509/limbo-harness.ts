@@ -3,7 +3,7 @@
 // verifyCertificateChain() as OpenSSL's limbo harness configures OpenSSL
 // (X509_STRICT | PARTIAL_CHAIN, auth level 2, purpose only when the case
 // names an EKU), and again with VERIFY_X509_WEBPKI; OpenSSL's own verdicts
-// come from limbo-openssl.py through CPython's libcrypto.
+// come from openssl-verify.py through CPython's libcrypto.
 //
 //   node --import tsx test/x509/limbo-harness.ts [--verbose]
 //   node --import tsx test/x509/limbo-harness.ts --import path/to/limbo.json
@@ -90,7 +90,7 @@ export function opensslVerdicts(data: LimboData): Verdict[] {
   const text = JSON.stringify(input);
   // Fixed inputs: under `npm run mutation` one python3 run serves the whole run.
   return cachedReference(`limbo-openssl\0${text}`, () => {
-    const out = execFileSync('python3', [join(HERE, 'limbo-openssl.py')], { input: text, maxBuffer: 1 << 26 });
+    const out = execFileSync('python3', [join(HERE, 'openssl-verify.py')], { input: text, maxBuffer: 1 << 26 });
     return JSON.parse(out.toString()) as Verdict[];
   });
 }

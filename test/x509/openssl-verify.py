@@ -1,11 +1,18 @@
-"""OpenSSL's own verdicts on x509-limbo cases, through the libcrypto CPython's
-_ssl is linked with (ctypes), set up as x509-limbo's OpenSSL harness does:
+"""OpenSSL's own verdicts (X509_verify_cert), through the libcrypto CPython's
+_ssl is linked with (ctypes).
+
+By default a case is set up as x509-limbo's OpenSSL harness does:
 X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN, auth level 2, hostname
 flags NO_PARTIAL_WILDCARDS, purpose only when the case names an EKU, the
-case's max depth, CRL_CHECK | CRL_CHECK_ALL when it has CRLs.
+case's max depth, CRL_CHECK | CRL_CHECK_ALL when it has CRLs. Two optional
+fields let other tests ask for other settings: "flags" (the whole
+X509_V_FLAG_* set, replacing the default one, TRUSTED_FIRST included) and
+"auth_level".
 
 stdin: JSON list of cases (x509-limbo fields plus "time", seconds since the
-epoch to verify at). stdout: JSON list of {"ok": bool, "code": int, "message": str}.
+epoch to verify at). stdout: JSON list of {"ok": bool, "code": int,
+"message": str, "chain_length": int} (the length of the chain OpenSSL built,
+also when it failed).
 """
 import ctypes
 import json
@@ -40,6 +47,10 @@ for name, res, args in [
     ("X509_STORE_CTX_set_purpose", ctypes.c_int, [P, ctypes.c_int]),
     ("X509_STORE_CTX_get_error", ctypes.c_int, [P]),
     ("X509_VERIFY_PARAM_set_auth_level", None, [P, ctypes.c_int]),
+    ("X509_VERIFY_PARAM_set_flags", ctypes.c_int, [P, ctypes.c_ulong]),
+    ("X509_VERIFY_PARAM_clear_flags", ctypes.c_int, [P, ctypes.c_ulong]),
+    ("X509_STORE_CTX_get0_chain", P, [P]),
+    ("OPENSSL_sk_num", ctypes.c_int, [P]),
     ("X509_VERIFY_PARAM_set_hostflags", None, [P, ctypes.c_uint]),
     ("X509_VERIFY_PARAM_set1_host", ctypes.c_int, [P, ctypes.c_char_p, ctypes.c_size_t]),
     ("X509_VERIFY_PARAM_set1_ip_asc", ctypes.c_int, [P, ctypes.c_char_p]),
@@ -93,9 +104,13 @@ def verify(case):
     owned.append((c.X509_free, leaf))
     ctx = c.X509_STORE_CTX_new()
     c.X509_STORE_CTX_init(ctx, store, leaf, untrusted)
-    c.X509_STORE_CTX_set_time(ctx, 0, int(case["time"]))
     param = c.X509_STORE_CTX_get0_param(ctx)
-    c.X509_VERIFY_PARAM_set_auth_level(param, 2)
+    if case.get("flags") is not None:
+        # Before set_time, which adds X509_V_FLAG_USE_CHECK_TIME.
+        c.X509_VERIFY_PARAM_clear_flags(param, 0xFFFFFFFF)
+        c.X509_VERIFY_PARAM_set_flags(param, int(case["flags"]))
+    c.X509_STORE_CTX_set_time(ctx, 0, int(case["time"]))
+    c.X509_VERIFY_PARAM_set_auth_level(param, int(case.get("auth_level", 2)))
     peer = case.get("expected_peer_name")
     if peer:
         value = peer["value"].encode()
@@ -110,7 +125,9 @@ def verify(case):
         c.X509_VERIFY_PARAM_set_depth(param, int(case["max_chain_depth"]))
     ok = c.X509_verify_cert(ctx) == 1
     code = c.X509_STORE_CTX_get_error(ctx)
-    out = {"ok": ok, "code": 0 if ok else code, "message": c.X509_verify_cert_error_string(code).decode()}
+    chain = c.X509_STORE_CTX_get0_chain(ctx)
+    out = {"ok": ok, "code": 0 if ok else code, "message": c.X509_verify_cert_error_string(code).decode(),
+           "chain_length": c.OPENSSL_sk_num(chain) if chain else 0}
     c.X509_STORE_CTX_free(ctx)
     c.OPENSSL_sk_free(untrusted)
     c.X509_STORE_free(store)
