@@ -52,7 +52,7 @@ const X509_TESTS = {
   'hostname.ts': ['test/x509/hostname.test.ts', 'test/x509/ip-parse.test.ts'],
   'constraints.ts': ['test/x509/constraints.test.ts', 'test/x509/constraints-chain.test.ts', 'test/x509/hardening.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/limbo.test.ts'],
   'crl.ts': ['test/x509/crl-parse.test.ts', 'test/x509/crl-verify.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts'],
-  'verify.ts': ['test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/crl-verify.test.ts', 'test/x509/webpki.test.ts', 'test/x509/limbo.test.ts', 'test/x509/hardening.test.ts'],
+  'verify.ts': ['test/x509/verify-paths.test.ts', 'test/x509/verify.test.ts', 'test/x509/chains.test.ts', 'test/x509/crl-verify.test.ts', 'test/x509/webpki.test.ts', 'test/x509/limbo.test.ts', 'test/x509/hardening.test.ts'],
 };
 const x509TestsFor = (f) => X509_TESTS[basename(f).replace(/:.*$/, '')] ?? ['test/x509/**/*.test.ts'];
 // alert.ts's names and texts are compared with python3's and openssl's.
