@@ -16,8 +16,8 @@ import { SSLCertVerificationError } from '../../src/errors.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { derToPem } from '../../src/x509/pem.js';
 import { TrustStore } from '../../src/x509/store.js';
-import { V_FLAG, verifyParsed } from '../../src/x509/verify.js';
-import { type Asn, buildCert, ctxPrim, der, ext, fromDer, name, oid, seq, utcTime, utf8 } from './helpers.js';
+import { V_FLAG, verifyChain, verifyParsed } from '../../src/x509/verify.js';
+import { type Asn, buildCert, ctx as asn1jsCtx, ctxPrim, der, ext, fromDer, name, oid, seq, utcTime, utf8 } from './helpers.js';
 import { MUTATION_RUN } from '../helpers/mutation-mode.js';
 
 type KeyPair = crypto.KeyPairKeyObjectResult;
@@ -182,6 +182,12 @@ add(
   const kuOnlyLeaf = leafUnder(INT, { exts: [keyUsage(['keyCertSign']), aki(INT.key), san('leaf.example')] });
   const caLeaf = leafUnder(INT, { exts: [basicConstraints(true), keyUsage(['digitalSignature', 'keyCertSign']), ski(ecKey()), aki(INT.key), san('leaf.example')] });
   const v1RootLeaf = leafUnder(v1Root);
+  const bareKey = ecKey();
+  const bareRoot = make('bareroot', true, { key: bareKey, exts: [ski(bareKey)] });
+  const dupKuLeaf = leafUnder(INT, { exts: [keyUsage(['keyCertSign']), aki(INT.key), san('leaf.example'), san('leaf.example')] });
+  const dupLeaf = leafUnder(INT, { exts: [eku('serverAuth'), aki(INT.key), san('leaf.example'), san('leaf.example')] });
+  const ncKey = ecKey();
+  const ncRoot = make('ncroot', true, { key: ncKey, exts: [basicConstraints(true, { critical: false }), keyUsage(['keyCertSign']), ski(ncKey)] });
   add(
     { name: 'intermediate with keyUsage keyCertSign but no basicConstraints', ...chain(leafUnder(kuOnlyInt), kuOnlyInt), code: 79 },
     { name: 'anchor with keyUsage keyCertSign but no basicConstraints', leaf: leafUnder(ROOT), trusted: [kuOnlyRoot], code: 0, length: 2 },
@@ -202,6 +208,14 @@ add(
     { name: 'CA certificate as the leaf', ...chain(caLeaf, INT), code: 0 },
     { name: 'CA certificate as the leaf, strict', ...chain(caLeaf, INT), flags: STRICT, code: 0 },
     { name: 'CA certificate as the leaf, server purpose', ...chain(caLeaf, INT), purpose: 'serverAuth', code: 0 },
+    { name: 'v3 self-signed anchor without basicConstraints or keyUsage', leaf: leafUnder(bareRoot), trusted: [bareRoot], code: 79 },
+    { name: 'leaf without basicConstraints or keyUsage, strict', ...chain(leafUnder(INT, { exts: [eku('serverAuth'), aki(INT.key), san('leaf.example')] }), INT), flags: STRICT, code: 0 },
+    { name: 'leaf with keyCertSign only and a duplicated extension, strict', leaf: dupKuLeaf, trusted: [dupKuLeaf], flags: STRICT | V_FLAG.PARTIAL_CHAIN, code: 0, length: 1 },
+    { name: 'trusted leaf with a duplicated extension, partial chain', leaf: dupLeaf, untrusted: [INT], trusted: [dupLeaf], flags: PARTIAL, code: 0, length: 1 },
+    { name: 'trusted leaf with a duplicated extension, partial chain, server purpose', leaf: dupLeaf, trusted: [dupLeaf], flags: PARTIAL, purpose: 'serverAuth', code: 0, length: 1 },
+    { name: 'trusted leaf with a duplicated extension, partial chain, server purpose, strict', leaf: dupLeaf, trusted: [dupLeaf], flags: PARTIAL | V_FLAG.X509_STRICT, purpose: 'serverAuth', code: 26 },
+    { name: 'self-signed CA alone with basicConstraints not critical', leaf: ncRoot, trusted: [ncRoot], code: 0, length: 1 },
+    { name: 'self-signed CA alone with basicConstraints not critical, strict', leaf: ncRoot, trusted: [ncRoot], flags: STRICT, code: 0, length: 1 },
   );
 }
 
@@ -381,6 +395,11 @@ add(
     { name: 'anchors: expired and not yet valid', leaf: leafRoot, trusted: [future, expiredLate], code: 9 },
     { name: 'anchors: same notAfter, inverted first', leaf: leafRoot, trusted: [inverted, expiredEarly], code: 9 },
     { name: 'anchors: same notAfter, inverted last', leaf: leafRoot, trusted: [expiredEarly, inverted], code: 10 },
+    { name: 'anchors: valid then not yet valid (expiring later)', leaf: leafRoot, trusted: [valid, future], code: 0 },
+    { name: 'anchors: not yet valid (expiring later) then valid', leaf: leafRoot, trusted: [future, valid], code: 0 },
+    { name: 'anchors: expired then not yet valid', leaf: leafRoot, trusted: [expiredLate, future], code: 9 },
+    { name: 'anchors: malformed notBefore then valid', leaf: leafRoot, trusted: [make('root', true, { key: ROOT.key, notBefore: utcTime('2501010000AZ') }), valid], code: 0 },
+    { name: 'anchors: malformed notAfter then valid', leaf: leafRoot, trusted: [make('root', true, { key: ROOT.key, notAfter: utcTime('99X231235959Z') }), valid], code: 0 },
   );
   const i = (nb: number, na: number): Made => intTimes(nb, na);
   const iExpiredEarly = i(-20 * DAY, -10 * DAY);
@@ -395,6 +414,11 @@ add(
     { name: 'intermediates: expired and not yet valid', ...chain(LEAF, iFuture, iExpiredLate), code: 9 },
     { name: 'intermediates: same notAfter, inverted first', ...chain(LEAF, iInverted, iExpiredEarly), code: 9 },
     { name: 'intermediates: same notAfter, inverted last', ...chain(LEAF, iExpiredEarly, iInverted), code: 10 },
+    { name: 'intermediates: valid then not yet valid (expiring later)', ...chain(LEAF, iValid, i(5 * DAY, 40 * DAY)), code: 0 },
+    { name: 'intermediates: not yet valid (expiring later) then valid', ...chain(LEAF, i(5 * DAY, 40 * DAY), iValid), code: 0 },
+    { name: 'intermediates: expired then not yet valid', ...chain(LEAF, iExpiredLate, iFuture), code: 9 },
+    { name: 'intermediates: malformed notBefore then valid', ...chain(LEAF, intUnder(ROOT, { key: INT.key, notBefore: utcTime('2501010000AZ') }), iValid), code: 0 },
+    { name: 'intermediates: malformed notAfter then valid', ...chain(LEAF, intUnder(ROOT, { key: INT.key, notAfter: utcTime('99X231235959Z') }), iValid), code: 0 },
   );
 }
 
@@ -447,6 +471,8 @@ add(
   const loopLeaf = make('leaf', false, { signKey: ka, issuerName: cnName('loop-a') });
   // A leaf named as its own issuer (self-issued, not self-signed).
   const selfIssuedLeaf = make('root', false, { signKey: ROOT.key, issuerName: cnName('root') });
+  const bareSelfIssued = make('root', false, { signKey: ROOT.key, issuerName: cnName('root'), exts: [eku('serverAuth'), san('root.example')] });
+  const bareSelfIssuedCa = make('root', true, { signKey: ROOT.key, issuerName: cnName('root'), exts: [basicConstraints(true), keyUsage(['keyCertSign'])] });
   add(
     { name: 'a loop of two CAs', leaf: loopLeaf, untrusted: [caA, caB], trusted: [ROOT], code: 20 },
     { name: 'a loop of two CAs, untrusted first', leaf: loopLeaf, untrusted: [caA, caB], trusted: [ROOT], flags: 0, code: 20 },
@@ -454,6 +480,15 @@ add(
     { name: 'self-issued leaf', leaf: selfIssuedLeaf, untrusted: [selfIssuedLeaf], trusted: [ROOT], code: 0, length: 2 },
     { name: 'self-issued leaf, untrusted first', leaf: selfIssuedLeaf, untrusted: [selfIssuedLeaf, INT], trusted: [ROOT], flags: 0, code: 0, length: 2 },
     { name: 'self-issued leaf, anchor sent', leaf: selfIssuedLeaf, untrusted: [ROOT], trusted: [oldRoot], flags: 0, code: 19 },
+    { name: 'a loop of two CAs, the leaf one of them, depth 1', leaf: caA, untrusted: [caA, caB], trusted: [ROOT], depth: 1, code: 20 },
+    { name: 'a loop of two CAs, the leaf one of them, depth 1, untrusted first', leaf: caA, untrusted: [caA, caB], trusted: [ROOT], depth: 1, flags: 0, code: 20 },
+    { name: 'a loop of two CAs, the leaf one of them', leaf: caA, untrusted: [caA, caB], trusted: [ROOT], code: 20 },
+    { name: 'self-issued leaf without key identifiers', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [ROOT], code: 18 },
+    { name: 'self-issued leaf without key identifiers, untrusted first', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [ROOT], flags: 0, code: 18 },
+    { name: 'self-issued leaf without key identifiers, depth 0', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [ROOT], depth: 0, code: 18 },
+    { name: 'self-issued leaf without key identifiers, nothing trusted', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [oldRoot], flags: 0, code: 18 },
+    { name: 'self-issued leaf without key identifiers, nothing trusted, depth 0', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [oldRoot], flags: 0, depth: 0, code: 18 },
+    { name: 'self-issued intermediate without key identifiers above the leaf', leaf: leafUnder(bareSelfIssuedCa), untrusted: [bareSelfIssuedCa], trusted: [ROOT], code: 19 },
   );
 }
 
@@ -532,4 +567,67 @@ test('verify paths: each crafted case gets the code and chain OpenSSL 3.0 gives'
     }
   });
   assert.deepEqual(differ, []);
+});
+
+// --- entry points -------------------------------------------------------------------
+
+test('verifyChain: an empty list, and the IP address mismatch message', () => {
+  assert.throws(() => verifyChain([], [ROOT.der]), (e: unknown) =>
+    e instanceof SSLCertVerificationError && e.verifyCode === 20 && e.verifyMessage === 'unable to get local issuer certificate');
+  const ipLeaf = leafUnder(ROOT, { exts: [aki(ROOT.key), ext('2.5.29.17', seq(ctxPrim(7, new Uint8Array([192, 0, 2, 1]))))] });
+  assert.equal(verifyChain([ipLeaf.der], [ROOT.der], { ip: '192.0.2.1' }).length, 2);
+  for (const ip of ['192.0.2.2', 'not an address']) {
+    assert.throws(() => verifyChain([ipLeaf.der], [ROOT.der], { ip }), (e: unknown) =>
+      e instanceof SSLCertVerificationError && e.verifyCode === 64 && e.verifyMessage === `IP address mismatch, certificate is not valid for '${ip}'.`);
+  }
+});
+
+// --- the WebPKI profile's search for another path -------------------------------
+
+test('VERIFY_X509_WEBPKI: at most 16 alternative paths are validated', () => {
+  // Intermediates of one name and key under ROOT; those excluding the leaf's
+  // name fail, the one without name constraints holds. OpenSSL's chain takes
+  // the first, then the search tries them in the order sent.
+  const key = ecKey();
+  const excl = ext('2.5.29.30', seq(asn1jsCtx(1, [seq(ctxPrim(2, Buffer.from('leaf.example')))])), true);
+  const bad = (): Made => make('ca', true, { key, issuer: ROOT, more: [excl] });
+  const good = make('ca', true, { key, issuer: ROOT });
+  const leaf = make('leaf', false, { signKey: key, issuerName: cnName('ca'), subject: cnName('leaf.example') });
+  const code = (ints: Made[]): number => {
+    try {
+      verifyChain([leaf.der, ...ints.map((m) => m.der)], [ROOT.der], { flags: TF | V_FLAG.WEBPKI, hostname: 'leaf.example' });
+      return 0;
+    } catch (e) {
+      if (e instanceof SSLCertVerificationError) return e.verifyCode;
+      throw e;
+    }
+  };
+  const bads = Array.from({ length: 16 }, bad);
+  assert.equal(code([bads[0]!]), 48);
+  assert.equal(code([bads[0]!, good]), 0);
+  // The 16th path is tried; the 17th is not.
+  assert.equal(code([...bads.slice(0, 15), good]), 0);
+  assert.equal(code([...bads, good]), 48);
+});
+
+test('VERIFY_X509_WEBPKI: a store certificate ends an alternative path only under PARTIAL_CHAIN unless self-signed', () => {
+  const key = ecKey();
+  const excl = ext('2.5.29.30', seq(asn1jsCtx(1, [seq(ctxPrim(2, Buffer.from('leaf.example')))])), true);
+  const bad = make('ca', true, { key, issuer: ROOT, more: [excl] });
+  const good = make('ca', true, { key, issuer: ROOT });
+  const leaf = make('leaf', false, { signKey: key, issuerName: cnName('ca'), subject: cnName('leaf.example') });
+  const code = (flags: number): number => {
+    try {
+      verifyChain([leaf.der], [bad.der, good.der], { flags, hostname: 'leaf.example' });
+      return 0;
+    } catch (e) {
+      if (e instanceof SSLCertVerificationError) return e.verifyCode;
+      throw e;
+    }
+  };
+  // OpenSSL's chain ends at the first store intermediate (partial) or finds no root.
+  assert.equal(code(TF | V_FLAG.PARTIAL_CHAIN), 48);
+  assert.equal(code(TF), 2);
+  assert.equal(code(TF | V_FLAG.PARTIAL_CHAIN | V_FLAG.WEBPKI), 0);
+  assert.equal(code(TF | V_FLAG.WEBPKI), 2);
 });
