@@ -471,6 +471,10 @@ add(
   const loopLeaf = make('leaf', false, { signKey: ka, issuerName: cnName('loop-a') });
   // A leaf named as its own issuer (self-issued, not self-signed).
   const selfIssuedLeaf = make('root', false, { signKey: ROOT.key, issuerName: cnName('root') });
+  const kl = ecKey();
+  const k2 = ecKey();
+  const loopL = make('loop', false, { key: kl, signKey: k2, issuerName: cnName('loop'), exts: [ski(kl), aki(k2)] });
+  const loopR = make('loop', true, { key: k2, signKey: kl, issuerName: cnName('loop') });
   const bareSelfIssued = make('root', false, { signKey: ROOT.key, issuerName: cnName('root'), exts: [eku('serverAuth'), san('root.example')] });
   const bareSelfIssuedCa = make('root', true, { signKey: ROOT.key, issuerName: cnName('root'), exts: [basicConstraints(true), keyUsage(['keyCertSign'])] });
   add(
@@ -488,6 +492,9 @@ add(
     { name: 'self-issued leaf without key identifiers, depth 0', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [ROOT], depth: 0, code: 18 },
     { name: 'self-issued leaf without key identifiers, nothing trusted', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [oldRoot], flags: 0, code: 18 },
     { name: 'self-issued leaf without key identifiers, nothing trusted, depth 0', leaf: bareSelfIssued, untrusted: [bareSelfIssued], trusted: [oldRoot], flags: 0, depth: 0, code: 18 },
+    // Two certificates of one name whose keys certify each other: the second may not take the first (the leaf) again.
+    { name: 'a self-issued loop through the leaf, depth 1', leaf: loopL, untrusted: [loopL, loopR], trusted: [ROOT], depth: 1, code: 20 },
+    { name: 'a self-issued loop through the leaf', leaf: loopL, untrusted: [loopL, loopR], trusted: [ROOT], code: 20 },
     { name: 'self-issued intermediate without key identifiers above the leaf', leaf: leafUnder(bareSelfIssuedCa), untrusted: [bareSelfIssuedCa], trusted: [ROOT], code: 19 },
   );
 }
@@ -630,4 +637,76 @@ test('VERIFY_X509_WEBPKI: a store certificate ends an alternative path only unde
   assert.equal(code(TF), 2);
   assert.equal(code(TF | V_FLAG.PARTIAL_CHAIN | V_FLAG.WEBPKI), 0);
   assert.equal(code(TF | V_FLAG.WEBPKI), 2);
+});
+
+// --- random certificate pools -----------------------------------------------------
+
+/** mulberry32: a small seeded generator, so that every run builds the same pools. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('verify paths: random pools of cross-signed, self-issued, expired and trusted CAs get OpenSSL 3.0\'s verdicts', () => {
+  // Few names and keys, so that candidates collide: several issuers per
+  // name, key rollovers, loops, look-alikes, store and peer copies.
+  const rnd = prng(0x5eed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const keys = [ecKey(), ecKey(), ecKey(), ecKey()];
+  const names = ['pa', 'pb', 'pc'];
+  const flagSets = [TF, 0, V_FLAG.NO_ALT_CHAINS, TF | V_FLAG.PARTIAL_CHAIN, V_FLAG.PARTIAL_CHAIN, TF | V_FLAG.X509_STRICT];
+  const cases: PathCase[] = [];
+  for (let n = 0; n < 400; n++) {
+    interface Ca { made: Made; nameText: string; keyIndex: number }
+    const cas: Ca[] = [];
+    const count = 2 + Math.floor(rnd() * 4);
+    for (let j = 0; j < count; j++) {
+      const nameText = pick(names);
+      const keyIndex = Math.floor(rnd() * keys.length);
+      const key = keys[keyIndex]!;
+      // Signed by itself or by an earlier CA (its name and key).
+      const parent = cas.length > 0 && rnd() < 0.75 ? pick(cas) : null;
+      const signKey = parent ? keys[parent.keyIndex]! : key;
+      const when = rnd();
+      const [nb, na] = when < 0.8 ? [-DAY, 100 * DAY] : when < 0.9 ? [-100 * DAY, -DAY] : [DAY, 100 * DAY];
+      const exts = [basicConstraints(true), keyUsage(['keyCertSign']), ski(key), ...(rnd() < 0.85 ? [aki(parent ? keys[parent.keyIndex]! : key)] : [])];
+      const made = make(nameText, true, { key, signKey, issuerName: cnName(parent ? parent.nameText : nameText), notBefore: at(nb), notAfter: at(na), exts });
+      cas.push({ made, nameText, keyIndex });
+    }
+    const issuer = pick(cas);
+    const leaf = make('leaf', false, { signKey: keys[issuer.keyIndex]!, issuerName: cnName(issuer.nameText) });
+    const untrusted: Made[] = [];
+    const trusted: Made[] = [];
+    for (const ca of cas) {
+      const where = rnd();
+      if (where < 0.45) untrusted.push(ca.made);
+      else if (where < 0.8) trusted.push(ca.made);
+      else if (where < 0.9) {
+        untrusted.push(ca.made);
+        trusted.push(ca.made);
+      }
+    }
+    const depth = rnd() < 0.7 ? undefined : Math.floor(rnd() * 3);
+    cases.push({ name: `pool ${n}`, leaf, untrusted, trusted, flags: pick(flagSets), depth, code: -1 });
+  }
+  const ref = openssl(cases);
+  const differ: string[] = [];
+  const codes = new Map<number, number>();
+  cases.forEach((c, i) => {
+    const got = ours(c);
+    const r = ref[i]!;
+    codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
+    if (got.code !== r.code || (got.code === 0 && got.length !== r.chain_length)) {
+      differ.push(`${c.name} (flags ${c.flags}, depth ${c.depth}): ours ${got.code}/${got.length}, openssl ${r.code}/${r.chain_length} ${r.message}`);
+    }
+  });
+  assert.deepEqual(differ, []);
+  // The pools reach successes and the usual path-building failures.
+  for (const code of [0, 2, 9, 10, 19, 20, 22]) assert.ok((codes.get(code) ?? 0) > 0, `no case ends in ${code}: ${JSON.stringify([...codes])}`);
 });
