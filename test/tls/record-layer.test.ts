@@ -294,6 +294,20 @@ test('reader: header checks — version major, content type range, plaintext and
   assert.deepEqual(reasonOf(() => push([21, 3, 3, (m + 1) >> 8, (m + 1) & 0xff], p12, m)), { reason: 'ENCRYPTED_LENGTH_TOO_LONG', alert: Alert.record_overflow });
   // By default the TLS 1.3 limit applies.
   assert.equal(new RecordReader().maxBody, MAX_CIPHERTEXT_TLS13);
+  // Before any keys, application_data is plaintext-sized too.
+  assert.equal(new RecordReader().skippingEarlyData, false);
+  assert.deepEqual(reasonOf(() => push([23, 3, 3, MAX_PLAINTEXT >> 8, 1])), { reason: 'PACKET_LENGTH_TOO_LONG', alert: Alert.record_overflow });
+  // Skipping refused 0-RTT data (after a HelloRetryRequest): only application_data gets the ciphertext size.
+  const skipping = (h: number[]) => {
+    const r = new RecordReader();
+    r.skippingEarlyData = true;
+    return r.push(Buffer.from(h));
+  };
+  assert.equal(skipping([23, 3, 3, MAX_CIPHERTEXT_TLS13 >> 8, MAX_CIPHERTEXT_TLS13 & 0xff]), null);
+  assert.deepEqual(reasonOf(() => skipping([23, 3, 3, MAX_CIPHERTEXT_TLS13 >> 8, (MAX_CIPHERTEXT_TLS13 & 0xff) + 1])), { reason: 'ENCRYPTED_LENGTH_TOO_LONG', alert: Alert.record_overflow });
+  for (const t of [21, 22]) {
+    assert.deepEqual(reasonOf(() => skipping([t, 3, 3, MAX_PLAINTEXT >> 8, 1])), { reason: 'PACKET_LENGTH_TOO_LONG', alert: Alert.record_overflow }, `type ${t}`);
+  }
 });
 
 test('reader under TLS 1.3 keys: CCS and (during the handshake) alerts pass in clear, other clear types do not', () => {
