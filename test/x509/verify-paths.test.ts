@@ -463,6 +463,16 @@ add(
       { name: `${label}: missing intermediate`, leaf: LEAF, trusted: [ROOT], flags, code: 20 },
     );
   }
+  // Direct trust in the leaf (PARTIAL_CHAIN's last resort) holds only while the chain is within the depth.
+  const expiredLookalike = make('root', true, { key: ROOT.key, notBefore: at(-20 * DAY), notAfter: at(-DAY) });
+  for (const depth of [0, 1, 2]) {
+    add({ name: `partial chain, leaf trusted, depth ${depth}`, leaf: LEAF, untrusted: [INT], trusted: [LEAF], flags: PARTIAL, depth, code: depth >= 1 ? 0 : 22, length: 2 });
+  }
+  add(
+    { name: 'untrusted first, partial chain, leaf and root trusted, an expired look-alike of the root sent', leaf: LEAF, untrusted: [INT, expiredLookalike], trusted: [ROOT, LEAF], flags: V_FLAG.PARTIAL_CHAIN, code: 0, length: 3 },
+    { name: 'untrusted first, root trusted, an expired look-alike of the root sent', leaf: LEAF, untrusted: [INT, expiredLookalike], trusted: [ROOT], flags: 0, code: 0, length: 3 },
+    { name: 'no alternate chains, root trusted, an expired look-alike of the root sent', leaf: LEAF, untrusted: [INT, expiredLookalike], trusted: [ROOT], flags: V_FLAG.NO_ALT_CHAINS, code: 19 },
+  );
   // Two CAs that certify each other, and nothing trusted above them: the search must end.
   const ka = ecKey();
   const kb = ecKey();
