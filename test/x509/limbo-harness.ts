@@ -22,6 +22,8 @@ export const LIMBO_DATA = join(HERE, 'limbo', 'limbo-server.json');
 export interface LimboCase {
   id: string;
   features: string[];
+  /** Cases x509-limbo marks as impossible to pass together with this one (an RFC 5280 case and its WebPKI twin). */
+  conflicts_with: string[];
   expected_result: 'SUCCESS' | 'FAILURE';
   trusted_certs: string[];
   untrusted_intermediates: string[];
@@ -131,6 +133,7 @@ function importLimbo(src: string, generatedAt: string): void {
   const keep = all.testcases.filter((c) => c.validation_kind === 'SERVER').map((c) => ({
     id: c.id,
     features: c.features,
+    conflicts_with: c.conflicts_with,
     expected_result: c.expected_result,
     trusted_certs: c.trusted_certs,
     untrusted_intermediates: c.untrusted_intermediates,
