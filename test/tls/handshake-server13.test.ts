@@ -11,7 +11,8 @@ import type { EngineConfig } from '../../src/tls/config.js';
 import { Connection } from '../../src/tls/connection.js';
 import { Alert, ContentType, ExtensionType as E, HandshakeType as HT } from '../../src/tls/constants.js';
 import { decodeClientHello, decodeServerHello, encodeClientHello, type ClientHello } from '../../src/tls/hello-messages.js';
-import { engineConfig, pair } from './engine-helpers.js';
+import { engineConfig, pair, serverCert } from './engine-helpers.js';
+import { startClient as startClient13 } from '../../src/tls/handshake-client13.js';
 import { startServer } from '../../src/tls/handshake-server13.js';
 import { decodeEncryptedExtensions } from '../../src/tls/tls13-messages.js';
 import { clientHelloRecords, editSecondHello, type Ext, failure, feed, handshake, record, setExt, tamper } from './hostile-helpers.js';
@@ -393,4 +394,25 @@ describe('TLS 1.3 server: early data', () => {
       assert.equal(server.negotiated.helloRetryRequest, hrr);
     });
   }
+});
+
+describe('TLS 1.3: our own chain', () => {
+  test('each chain sent goes through checkOwnChain (the security level check) first; an empty client Certificate does not', () => {
+    const sent: Uint8Array[][] = [];
+    const check = (chain: readonly Uint8Array[]) => void sent.push([...chain]);
+    const withCert = pair({ certs: [serverCert('rsa2048')], checkOwnChain: check }, { verifyMode: 2, checkOwnChain: check });
+    handshake(withCert.client, withCert.server);
+    assert.ok(withCert.server.handshakeDone);
+    assert.deepEqual(sent, [serverCert('ecdsa-p256').chain, serverCert('rsa2048').chain]);
+
+    sent.length = 0;
+    const without = pair({ checkOwnChain: check }, { verifyMode: 1, checkOwnChain: check });
+    handshake(without.client, without.server);
+    assert.ok(without.server.handshakeDone);
+    assert.deepEqual(sent, [serverCert('ecdsa-p256').chain]);
+
+    const refused = pair({}, { checkOwnChain: () => { throw new Error('own chain refused'); } });
+    refused.client.begin(startClient13);
+    assert.throws(() => feed(refused.server, refused.client.takeOutput()), /own chain refused/);
+  });
 });
