@@ -11,6 +11,7 @@ import { ConnectedState } from './handshake-connected13.js';
 import {
   checkCertificateVerify,
   checkFinished,
+  enabledVersions,
   leafPublicKey,
   selectCertificate,
   sendCertificate,
@@ -84,11 +85,6 @@ export function initialShareGroups(groups: readonly number[]): number[] {
 }
 
 /** The versions within the configured range that we implement, newest first. */
-export function offeredVersions(conn: Connection): number[] {
-  const { minVersion, maxVersion } = conn.config;
-  return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
-}
-
 function buildExtensions(
   conn: Connection,
   shares: KeyShare[],
@@ -98,7 +94,7 @@ function buildExtensions(
   early = false,
 ): Extension[] {
   const c = conn.config;
-  const versions = offeredVersions(conn);
+  const versions = enabledVersions(conn);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
   const exts: Extension[] = [];
   if (c.serverName) exts.push({ type: ExtensionType.server_name, data: encodeServerName(c.serverName) });
@@ -137,7 +133,7 @@ function buildExtensions(
 /** Send the first ClientHello; the client's handshake starts here. */
 export function startClient(conn: Connection): HandshakeState {
   const c = conn.config;
-  const versions = offeredVersions(conn);
+  const versions = enabledVersions(conn);
   if (versions.length === 0) throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
   const offers13 = versions.includes(ProtocolVersion.TLS13);
   const offers12 = versions.includes(ProtocolVersion.TLS12);
@@ -203,7 +199,7 @@ class ExpectServerHello implements HandshakeState {
       // After a HelloRetryRequest only TLS 1.3 may follow (OpenSSL: WRONG_SSL_VERSION, checked first).
       if (hs.retried) throw tlsError(Alert.protocol_version, 'WRONG_SSL_VERSION');
       // A server that does not speak TLS 1.3; TLS 1.2 if we offered it, nothing older.
-      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !offeredVersions(conn).includes(ProtocolVersion.TLS12)) {
+      if (sh.legacyVersion !== ProtocolVersion.TLS12 || !enabledVersions(conn).includes(ProtocolVersion.TLS12)) {
         throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
       }
       return acceptServerHello12(conn, hs, sh, msg);

@@ -4,12 +4,18 @@ import type { CryptoProvider, KeyHandle } from '../crypto/provider.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { SSLError } from '../errors.js';
 import { alertToSend, decodeError, illegalParameter, tlsError, withAlert } from './alert.js';
-import { Alert, HandshakeType, SignatureScheme } from './constants.js';
+import { Alert, HandshakeType, ProtocolVersion, SignatureScheme } from './constants.js';
 import type { CertifiedKey } from './config.js';
 import type { Connection } from './connection.js';
 import type { HandshakeMessage } from './handshake-framing.js';
 import type { KeySchedule } from './key-schedule.js';
 import { encodeCertificate, encodeCertificateVerify, type CertificateEntry } from './tls13-messages.js';
+
+/** The versions this end may use (its minVersion..maxVersion), highest first, as a client offers them. */
+export function enabledVersions(conn: Connection): number[] {
+  const { minVersion, maxVersion } = conn.config;
+  return [ProtocolVersion.TLS13, ProtocolVersion.TLS12].filter((v) => v >= minVersion && v <= maxVersion);
+}
 import { keyFitsScheme } from '../crypto/signature-schemes.js';
 
 /** What we offer in signature_algorithms, in OpenSSL's order of preference. */

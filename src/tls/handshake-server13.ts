@@ -9,6 +9,7 @@ import { ConnectedState } from './handshake-connected13.js';
 import {
   checkCertificateVerify,
   checkFinished,
+  enabledVersions,
   leafPublicKey,
   selectCertificate,
   sendCertificate,
@@ -63,8 +64,7 @@ const MAY_CHANGE_AFTER_HRR = new Set<number>([
 export function startServer(conn: Connection): HandshakeState {
   // A server with no version it can speak fails before reading anything, as OpenSSL's
   // tls_setup_handshake (Python: NO_PROTOCOLS_AVAILABLE from the first do_handshake()).
-  const { minVersion, maxVersion } = conn.config;
-  if (![ProtocolVersion.TLS13, ProtocolVersion.TLS12].some((v) => v >= minVersion && v <= maxVersion)) {
+  if (enabledVersions(conn).length === 0) {
     throw tlsError(Alert.protocol_version, 'NO_PROTOCOLS_AVAILABLE');
   }
   return new ExpectClientHello(null);
@@ -94,11 +94,12 @@ class ExpectClientHello implements HandshakeState {
     const versions = versionsExt ? decodeSupportedVersionsClient(versionsExt) : [];
     // RFC 8446 D.5: legacy_version 0x0300 or below is refused even beside supported_versions.
     if (versionsExt && ch.legacyVersion <= 0x0300) throw tlsError(Alert.protocol_version, 'BAD_LEGACY_VERSION');
-    const can13 = versions.includes(ProtocolVersion.TLS13) && c.minVersion <= ProtocolVersion.TLS13 && c.maxVersion >= ProtocolVersion.TLS13;
+    const enabled = enabledVersions(conn);
+    const can13 = versions.includes(ProtocolVersion.TLS13) && enabled.includes(ProtocolVersion.TLS13);
     if (!can13) {
       // Without supported_versions, legacy_version is the client's highest version (RFC 8446 4.2.1).
       const offers12 = versionsExt ? versions.includes(ProtocolVersion.TLS12) : ch.legacyVersion >= ProtocolVersion.TLS12;
-      const can12 = offers12 && c.minVersion <= ProtocolVersion.TLS12 && c.maxVersion >= ProtocolVersion.TLS12;
+      const can12 = offers12 && enabled.includes(ProtocolVersion.TLS12);
       if (!can12 || this.retry) throw tlsError(Alert.protocol_version, 'UNSUPPORTED_PROTOCOL');
       checkClientHelloExtensions(ch.extensions, ProtocolVersion.TLS12);
       conn.negotiated.offeredSuites = ch.cipherSuites;
