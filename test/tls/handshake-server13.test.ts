@@ -151,12 +151,14 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
   // Our client offers psk_ke beside psk_dhe_ke, and the server then takes psk_dhe_ke; a client
   // offering psk_ke alone (tlslite's, in the interop tests) is made here by changing the
   // modes in our ClientHello and computing its binder again.
-  const pskKeOnly = (client: Connection) =>
+  /** Edits the extensions of `client`'s resuming ClientHello (in place) and computes its binder again. */
+  const editPskHello = (client: Connection, edit: (exts: Ext[]) => void) =>
     tamper(client, HT.client_hello, (body) => {
       const ch = decodeClientHello(body);
-      setExt(ch.extensions, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE));
+      edit(ch.extensions);
       return encodeHelloWithBinders(client, ch, pskToOffer(client));
     });
+  const pskKeOnly = (client: Connection) => editPskHello(client, (exts) => setExt(exts, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE)));
   test('a client offering psk_ke alone resumes with no key share on either side', () => {
     const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
     const { client, server } = pair({ resume: ticket(store), allowNoDheKex: true }, { sessionStore: store, allowNoDheKex: true });
@@ -177,12 +179,10 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
   test('a psk_ke ClientHello may leave out key_share, supported_groups and signature_algorithms (RFC 8446 9.2; OpenSSL 3.0 resumes it)', () => {
     const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
     const { client, server } = pair({ resume: ticket(store), allowNoDheKex: true }, { sessionStore: store, allowNoDheKex: true });
-    tamper(client, HT.client_hello, (body) => {
-      const ch = decodeClientHello(body);
-      ch.extensions = ch.extensions.filter((e) => ![E.key_share, E.supported_groups, E.signature_algorithms].includes(e.type as never));
-      setExt(ch.extensions, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE));
-      // pre_shared_key stays last: setExt replaced the modes where they were.
-      return encodeHelloWithBinders(client, ch, pskToOffer(client));
+    editPskHello(client, (exts) => {
+      for (const type of [E.key_share, E.supported_groups, E.signature_algorithms]) setExt(exts, type, null);
+      // pre_shared_key stays last: setExt replaces the modes where they were.
+      setExt(exts, E.psk_key_exchange_modes, Uint8Array.of(1, PSK_KE));
     });
     handshake(client, server);
     assert.ok(client.handshakeDone && server.handshakeDone, server.error?.reason ?? client.error?.reason ?? undefined);
@@ -191,22 +191,14 @@ describe('TLS 1.3 server: psk_ke, resumption without (EC)DHE (OP_ALLOW_NO_DHE_KE
   test('a psk_dhe_ke resumption without key_share: missing_extension NO_SUITABLE_KEY_SHARE', () => {
     const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
     const { client, server } = pair({ resume: ticket(store) }, { sessionStore: store });
-    tamper(client, HT.client_hello, (body) => {
-      const ch = decodeClientHello(body);
-      setExt(ch.extensions, E.key_share, null);
-      return encodeHelloWithBinders(client, ch, pskToOffer(client));
-    });
+    editPskHello(client, (exts) => setExt(exts, E.key_share, null));
     assert.equal(failure(client, server, server), 'NO_SUITABLE_KEY_SHARE');
     assert.equal(alertToSend(server.error), Alert.missing_extension);
   });
   test('a resumption without signature_algorithms is taken (only a full handshake needs them)', () => {
     const store = new ContextSessions(getDefaultCryptoProvider()).store(true);
     const { client, server } = pair({ resume: ticket(store) }, { sessionStore: store });
-    tamper(client, HT.client_hello, (body) => {
-      const ch = decodeClientHello(body);
-      setExt(ch.extensions, E.signature_algorithms, null);
-      return encodeHelloWithBinders(client, ch, pskToOffer(client));
-    });
+    editPskHello(client, (exts) => setExt(exts, E.signature_algorithms, null));
     handshake(client, server);
     assert.ok(server.handshakeDone && server.negotiated.resumed);
   });

@@ -15,7 +15,8 @@ import { derToPem } from '../../src/x509/pem.js';
 import { TrustStore } from '../../src/x509/store.js';
 import { V_FLAG, verifyParsed } from '../../src/x509/verify.js';
 import {
-  type Asn, buildCert, cn, ctx, ctxPrim, der, ext, genTime, name, oid, raw, seq, tempDir, utcTime, utf8,
+  type Asn, aki, basicConstraints, buildCert, cn, ctx, ctxPrim, der, ext, genTime, keyId, keyUsage, name, oid, raw, seq, ski, tempDir, utcTime,
+  utf8, verifyCode,
 } from './helpers.js';
 import { MUTATION_RUN } from '../helpers/mutation-mode.js';
 
@@ -37,17 +38,7 @@ const INT_KEY = ec();
 const LEAF_KEY = ec();
 const OTHER_KEY = ec();
 
-// Extensions.
-const KU = { keyCertSign: 5, cRLSign: 6, digitalSignature: 0 } as const;
-const basicConstraints = (ca: boolean): Asn => ext('2.5.29.19', seq(...(ca ? [new asn1js.Boolean({ value: true })] : [])), true);
-function keyUsage(...bits: number[]): Asn {
-  let v = 0;
-  for (const b of bits) v |= 0x8000 >> b;
-  return ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([v >> 8, v & 0xff]) }), true);
-}
-const keyId = (k: crypto.KeyObject): Uint8Array =>
-  new Uint8Array(crypto.createHash('sha1').update(k.export({ type: 'spki', format: 'der' })).digest());
-const ski = (k: crypto.KeyObject): Asn => ext('2.5.29.14', new asn1js.OctetString({ valueHex: keyId(k) }));
+// Extensions (the common ones come from helpers.ts).
 /** authorityKeyIdentifier: keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2]. */
 function akiValue(o: { keyId?: Uint8Array; issuer?: Asn; serial?: Uint8Array }): Asn {
   return seq(
@@ -56,7 +47,6 @@ function akiValue(o: { keyId?: Uint8Array; issuer?: Asn; serial?: Uint8Array }):
     ...(o.serial ? [ctxPrim(2, o.serial)] : []),
   );
 }
-const aki = (k: crypto.KeyObject): Asn => ext('2.5.29.35', akiValue({ keyId: keyId(k) }));
 const uri = (u: string): Asn => ctxPrim(6, Buffer.from(u));
 const dirName = (n: Asn): Asn => ctx(4, [n]);
 /** A DistributionPointName: fullName [0] or nameRelativeToCRLIssuer [1]. */
@@ -75,7 +65,7 @@ const ROOT_NAME = (): Asn => cn('CRL test root');
 const INT_NAME = (): Asn => cn('CRL test intermediate');
 const ROOT_SERIAL = new Uint8Array([0x00, 0x85, 0x01]);
 
-function rootCert(exts: Asn[] = [keyUsage(KU.keyCertSign, KU.cRLSign)], serial = ROOT_SERIAL): Uint8Array {
+function rootCert(exts: Asn[] = [keyUsage(['keyCertSign', 'cRLSign'])], serial = ROOT_SERIAL): Uint8Array {
   return buildCert({
     serial, issuer: ROOT_NAME(), subject: ROOT_NAME(), notBefore: utc(-400), notAfter: utc(4000),
     key: ROOT_KEY.publicKey, signWith: ROOT_KEY.privateKey, extensions: [basicConstraints(true), ...exts, ski(ROOT_KEY.publicKey)],
@@ -94,7 +84,7 @@ function leafCert(o: { serial?: number; issuer?: 'root' | 'int'; exts?: Asn[] } 
 }
 const LEAF = leafCert();
 
-function intCert(exts: Asn[] = [keyUsage(KU.keyCertSign, KU.cRLSign)]): Uint8Array {
+function intCert(exts: Asn[] = [keyUsage(['keyCertSign', 'cRLSign'])]): Uint8Array {
   return buildCert({
     serial: new Uint8Array([0x20]), issuer: ROOT_NAME(), subject: INT_NAME(), notBefore: utc(-400), notAfter: utc(3000),
     key: INT_KEY.publicKey, signWith: ROOT_KEY.privateKey,
@@ -112,12 +102,12 @@ const ROLL_NEW = ec();
 const ROLL_ROOT = buildCert({
   serial: new Uint8Array([0x30]), issuer: ROLL_NAME(), subject: ROLL_NAME(), notBefore: utc(-400), notAfter: utc(4000),
   key: ROLL_OLD.publicKey, signWith: ROLL_OLD.privateKey,
-  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(ROLL_OLD.publicKey)],
+  extensions: [basicConstraints(true), keyUsage(['keyCertSign', 'cRLSign']), ski(ROLL_OLD.publicKey)],
 });
 const ROLL_INT = buildCert({
   serial: new Uint8Array([0x31]), issuer: ROLL_NAME(), subject: ROLL_NAME(), notBefore: utc(-400), notAfter: utc(3000),
   key: ROLL_NEW.publicKey, signWith: ROLL_OLD.privateKey,
-  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(ROLL_NEW.publicKey), aki(ROLL_OLD.publicKey)],
+  extensions: [basicConstraints(true), keyUsage(['keyCertSign', 'cRLSign']), ski(ROLL_NEW.publicKey), aki(ROLL_OLD.publicKey)],
 });
 const ROLL_LEAF = buildCert({
   serial: new Uint8Array([0x10]), issuer: ROLL_NAME(), subject: cn('crl.example'), notBefore: utc(-300), notAfter: utc(300),
@@ -131,7 +121,7 @@ const RSA_NAME = (): Asn => cn('CRL RSA root');
 const RSA_ROOT = buildCert({
   serial: new Uint8Array([0x40]), issuer: RSA_NAME(), subject: RSA_NAME(), notBefore: utc(-400), notAfter: utc(4000),
   key: RSA_KEY.publicKey, signWith: RSA_KEY.privateKey,
-  extensions: [basicConstraints(true), keyUsage(KU.keyCertSign, KU.cRLSign), ski(RSA_KEY.publicKey)],
+  extensions: [basicConstraints(true), keyUsage(['keyCertSign', 'cRLSign']), ski(RSA_KEY.publicKey)],
 });
 const RSA_LEAF = buildCert({
   serial: new Uint8Array([0x10]), issuer: RSA_NAME(), subject: cn('crl.example'), notBefore: utc(-300), notAfter: utc(300),
@@ -305,7 +295,7 @@ const CASES: CrlCase[] = [
   { name: 'AKI naming another issuer', crls: [crl({ exts: [ext('2.5.29.35', akiValue({ issuer: cn('someone else'), serial: ROOT_SERIAL }))] })], code: 3 },
   { name: 'CRL issuer name differs', crls: [crl({ issuer: cn('someone else') })], code: 3 },
   { name: 'no CRL for the issuer', crls: [], code: 3 },
-  { name: 'issuer keyUsage without cRLSign', trusted: [rootCert([keyUsage(KU.keyCertSign)])], crls: [crl()], code: 35 },
+  { name: 'issuer keyUsage without cRLSign', trusted: [rootCert([keyUsage(['keyCertSign'])])], crls: [crl()], code: 35 },
   { name: 'issuer without keyUsage', trusted: [rootCert([])], crls: [crl()], code: 0 },
   // Scope: issuingDistributionPoint against the certificate's cRLDistributionPoints.
   { name: 'IDP onlyContainsUserCerts, leaf', crls: [crl({ moreExts: [idp({ onlyUser: true })] })], code: 0 },
@@ -366,7 +356,7 @@ const CASES: CrlCase[] = [
   // With an intermediate.
   { name: 'intermediate: leaf revoked', leaf: leafCert({ issuer: 'int' }), untrusted: [INT], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY, entries: [revokedLeaf()] })], code: 23 },
   { name: 'intermediate: CRL signed by the root under the intermediate\'s name', leaf: leafCert({ issuer: 'int' }), untrusted: [INT], crls: [crl({ issuer: INT_NAME(), entries: [revokedLeaf()] })], code: 3 },
-  { name: 'intermediate without cRLSign', leaf: leafCert({ issuer: 'int' }), untrusted: [intCert([keyUsage(KU.keyCertSign)])], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY })], code: 35 },
+  { name: 'intermediate without cRLSign', leaf: leafCert({ issuer: 'int' }), untrusted: [intCert([keyUsage(['keyCertSign'])])], crls: [crl({ issuer: INT_NAME(), signer: INT_KEY })], code: 35 },
   // Key rollover: the CRL signed with either key of the name.
   { name: 'rollover: CRL signed with the old key (further up)', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_OLD, entries: [revokedLeaf()] })], code: 23 },
   { name: 'rollover: CRL signed with the new key', ...rollover, crls: [crl({ issuer: ROLL_NAME(), signer: ROLL_NEW })], code: 0 },
@@ -391,16 +381,10 @@ function ourCode(c: CrlCase, extraFlags = 0): number {
   const leaf = parseCertificate(c.leaf ?? LEAF);
   const untrusted = [leaf, ...(c.untrusted ?? []).map(parseCertificate)];
   const store = new TrustStore(c.trusted ?? [ROOT], c.crls);
-  try {
-    verifyParsed(leaf, untrusted, store, {
-      flags: V_FLAG.TRUSTED_FIRST | extraFlags | (c.noCheck ? 0 : c.all ? V_FLAG.CRL_CHECK_ALL | V_FLAG.CRL_CHECK : V_FLAG.CRL_CHECK),
-      crls: c.crlFile,
-    });
-    return 0;
-  } catch (e) {
-    if (e instanceof SSLCertVerificationError) return e.verifyCode;
-    throw e;
-  }
+  return verifyCode(() => verifyParsed(leaf, untrusted, store, {
+    flags: V_FLAG.TRUSTED_FIRST | extraFlags | (c.noCheck ? 0 : c.all ? V_FLAG.CRL_CHECK_ALL | V_FLAG.CRL_CHECK : V_FLAG.CRL_CHECK),
+    crls: c.crlFile,
+  }));
 }
 
 function opensslCode(c: CrlCase): { code: number; text: string } {
@@ -440,7 +424,7 @@ test('CRL checking: the X509_V_ERR code openssl verify gives, case by case', () 
 
 test('VERIFY_X509_WEBPKI: the CRL must carry a cRLNumber (RFC 5280 5.2.3)', () => {
   const leaf = leafCert({ serial: 0x10, exts: [
-    ext('2.5.29.17', seq(ctxPrim(2, Buffer.from('crl.example')))), ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1'))), keyUsage(KU.digitalSignature),
+    ext('2.5.29.17', seq(ctxPrim(2, Buffer.from('crl.example')))), ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1'))), keyUsage(['digitalSignature']),
   ] });
   const code = (crls: Uint8Array[]): number => ourCode({ name: 'webpki', leaf, crls, code: 0 }, V_FLAG.WEBPKI);
   assert.equal(code([crl()]), 0);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pemBlocks, derToPem } from '../../src/x509/pem.js';
+import { SSLCertVerificationError } from '../../src/errors.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
@@ -76,6 +77,17 @@ export function certdataDir(): string | null {
     return existsSync(cd) ? cd : null;
   } catch {
     return null;
+  }
+}
+
+/** The X509_V code a verification ends with: 0 when it holds (other errors propagate). */
+export function verifyCode(run: () => unknown): number {
+  try {
+    run();
+    return 0;
+  } catch (e) {
+    if (e instanceof SSLCertVerificationError) return e.verifyCode;
+    throw e;
   }
 }
 
@@ -249,4 +261,43 @@ export function buildCert(o: BuildOptions = {}): Uint8Array {
   }
   // Reuse the built TBS object rather than re-parsing it (it may be invalid on purpose).
   return der(seq(tbs, alg, new asn1js.BitString({ valueHex: sig })));
+}
+
+// --- extension encoders ----------------------------------------------------
+
+const KU_BITS = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, dataEncipherment: 3, keyAgreement: 4, keyCertSign: 5, cRLSign: 6 } as const;
+export type KeyUsageName = keyof typeof KU_BITS;
+
+/** keyUsage with the named bits (critical unless told otherwise). */
+export function keyUsage(names: KeyUsageName[], critical = true): Asn {
+  let v = 0;
+  for (const n of names) v |= 0x8000 >> KU_BITS[n];
+  return ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([v >> 8, v & 0xff]) }), critical);
+}
+
+/** basicConstraints: cA TRUE or absent, an optional pathLenConstraint (critical unless told otherwise). */
+export function basicConstraints(ca: boolean, o: { pathLen?: number; critical?: boolean } = {}): Asn {
+  const parts: Asn[] = [];
+  if (ca) parts.push(new asn1js.Boolean({ value: true }));
+  if (o.pathLen !== undefined) parts.push(new asn1js.Integer({ value: o.pathLen }));
+  return ext('2.5.29.19', seq(...parts), o.critical ?? true);
+}
+
+/** A public key, or a key pair standing for its public half. */
+export type PublicKeySource = crypto.KeyObject | { publicKey: crypto.KeyObject };
+
+/** The SHA-1 of the SubjectPublicKeyInfo, as `openssl x509` makes key identifiers. */
+export function keyId(k: PublicKeySource): Uint8Array {
+  const pub = 'publicKey' in k ? k.publicKey : k;
+  return new Uint8Array(crypto.createHash('sha1').update(pub.export({ type: 'spki', format: 'der' })).digest());
+}
+
+/** subjectKeyIdentifier of `k`. */
+export function ski(k: PublicKeySource, critical = false): Asn {
+  return ext('2.5.29.14', new asn1js.OctetString({ valueHex: keyId(k) }), critical);
+}
+
+/** authorityKeyIdentifier holding only the keyIdentifier of `k`. */
+export function aki(k: PublicKeySource, critical = false): Asn {
+  return ext('2.5.29.35', seq(ctxPrim(0, keyId(k))), critical);
 }

@@ -4,10 +4,9 @@ import * as crypto from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SSLCertVerificationError } from '../../src/errors.js';
 import { verifyCertificateChain, type VerifyCertificateChainOptions } from '../../src/ssl/verify-chain.js';
 import { derToPem, pemBlocks } from '../../src/x509/pem.js';
-import { tempDir } from './helpers.js';
+import { tempDir, verifyCode } from './helpers.js';
 
 export interface Issued {
   /** PEM file of the certificate. */
@@ -104,17 +103,11 @@ export function opensslCode(c: VerifyCase): number {
 
 /** Our result code for the same case (0 = OK). */
 export function ourCode(c: VerifyCase): number {
-  try {
-    verifyCertificateChain({
-      leaf: readFileSync(c.leaf, 'utf8'),
-      trusted: readFileSync(c.trusted, 'utf8'),
-      intermediates: c.untrusted ? readFileSync(c.untrusted, 'utf8') : undefined,
-      hostname: c.hostname,
-      ...c.opts,
-    });
-    return 0;
-  } catch (e) {
-    if (e instanceof SSLCertVerificationError) return e.verifyCode;
-    throw e;
-  }
+  return verifyCode(() => verifyCertificateChain({
+    leaf: readFileSync(c.leaf, 'utf8'),
+    trusted: readFileSync(c.trusted, 'utf8'),
+    intermediates: c.untrusted ? readFileSync(c.untrusted, 'utf8') : undefined,
+    hostname: c.hostname,
+    ...c.opts,
+  }));
 }

@@ -17,7 +17,10 @@ import { parseCertificate } from '../../src/x509/certificate.js';
 import { derToPem } from '../../src/x509/pem.js';
 import { TrustStore } from '../../src/x509/store.js';
 import { V_FLAG, verifyChain, verifyParsed } from '../../src/x509/verify.js';
-import { type Asn, buildCert, ctx as asn1jsCtx, ctxPrim, der, ext, fromDer, name, oid, seq, utcTime, utf8 } from './helpers.js';
+import {
+  type Asn, type KeyUsageName, aki, basicConstraints, buildCert, ctx as asn1jsCtx, ctxPrim, der, ext, fromDer, keyUsage, name, oid, seq, ski,
+  utcTime, utf8, verifyCode,
+} from './helpers.js';
 import { MUTATION_RUN } from '../helpers/mutation-mode.js';
 
 type KeyPair = crypto.KeyPairKeyObjectResult;
@@ -34,23 +37,7 @@ function at(ms: number): Asn {
   return utcTime(`${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`);
 }
 
-// Extensions.
-const KU_BITS = { digitalSignature: 0, nonRepudiation: 1, keyEncipherment: 2, keyAgreement: 4, keyCertSign: 5, cRLSign: 6 } as const;
-type KuName = keyof typeof KU_BITS;
-function keyUsage(names: KuName[], critical = true): Asn {
-  let v = 0;
-  for (const n of names) v |= 0x8000 >> KU_BITS[n];
-  return ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([v >> 8, v & 0xff]) }), critical);
-}
-function basicConstraints(ca: boolean, o: { pathLen?: number; critical?: boolean } = {}): Asn {
-  const parts: Asn[] = [];
-  if (ca) parts.push(new asn1js.Boolean({ value: true }));
-  if (o.pathLen !== undefined) parts.push(new asn1js.Integer({ value: o.pathLen }));
-  return ext('2.5.29.19', seq(...parts), o.critical ?? true);
-}
-const keyId = (k: KeyPair): Uint8Array => new Uint8Array(crypto.createHash('sha1').update(k.publicKey.export({ type: 'spki', format: 'der' })).digest());
-const ski = (k: KeyPair, critical = false): Asn => ext('2.5.29.14', new asn1js.OctetString({ valueHex: keyId(k) }), critical);
-const aki = (k: KeyPair, critical = false): Asn => ext('2.5.29.35', seq(ctxPrim(0, keyId(k))), critical);
+// Extensions (the common ones come from helpers.ts).
 const EKU = {
   serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', nsSGC: '2.16.840.1.113730.4.1', msSGC: '1.3.6.1.4.1.311.10.3.3', any: '2.5.29.37.0',
 } as const;
@@ -247,7 +234,7 @@ add(
 // --- purposes (X509_check_purpose, SSL server and client) --------------------
 {
   const withEku = (...uses: (keyof typeof EKU)[]): Made => leafUnder(INT, { exts: [eku(...uses), aki(INT.key), san('leaf.example')] });
-  const withKu = (...names: KuName[]): Made => leafUnder(INT, { exts: [keyUsage(names), aki(INT.key), san('leaf.example')] });
+  const withKu = (...names: KeyUsageName[]): Made => leafUnder(INT, { exts: [keyUsage(names), aki(INT.key), san('leaf.example')] });
   const bare = leafUnder(INT, { exts: [aki(INT.key), san('leaf.example')] });
   const intEku = (...uses: (keyof typeof EKU)[]): Made => intUnder(ROOT, { key: INT.key, more: [eku(...uses)] });
   const rootEku = (...uses: (keyof typeof EKU)[]): Made => make('root', true, { key: ROOT.key, more: [eku(...uses)] });
@@ -379,47 +366,33 @@ add(
     { name: 'leaf with a malformed notAfter', ...chain(leafUnder(INT, { notAfter: utcTime('99X231235959Z') }), INT), code: 14 },
     { name: 'verification time in the past', ...base, time: NOW - 40 * DAY, code: 9 },
   );
-  // Several issuers of one name and key: the first valid one, else the one expiring last.
-  const mk = (nb: number, na: number): Made => rootTimes(nb, na);
-  const expiredEarly = mk(-20 * DAY, -10 * DAY);
-  const expiredLate = mk(-20 * DAY, -5 * DAY);
-  const valid = mk(-20 * DAY, 20 * DAY);
-  const future = mk(5 * DAY, 20 * DAY);
-  const inverted = mk(10 * DAY, -10 * DAY);
+  // Several issuers of one name and key: the first valid one, else the one
+  // expiring last; the same rules for store certificates (get1_trusted_issuer)
+  // and the peer's (find_issuer).
+  const orderings = (label: string, at: (nb: number, na: number) => Made, malformed: (o: MakeOptions) => Made, place: (cands: Made[]) => Pick<PathCase, 'leaf' | 'untrusted' | 'trusted'>): void => {
+    const expiredEarly = at(-20 * DAY, -10 * DAY);
+    const expiredLate = at(-20 * DAY, -5 * DAY);
+    const valid = at(-20 * DAY, 20 * DAY);
+    const future = at(5 * DAY, 40 * DAY); // expires after `valid`
+    const inverted = at(10 * DAY, -10 * DAY); // not yet valid and expired, with expiredEarly's notAfter
+    const cases: [string, Made[], number][] = [
+      ['expired then valid', [expiredEarly, valid], 0],
+      ['valid then expired', [valid, expiredEarly], 0],
+      ['two expired, the later one last', [expiredEarly, expiredLate], 10],
+      ['not yet valid then expired', [future, expiredLate], 9],
+      ['expired then not yet valid', [expiredLate, future], 9],
+      ['same notAfter, inverted first', [inverted, expiredEarly], 9],
+      ['same notAfter, inverted last', [expiredEarly, inverted], 10],
+      ['valid then not yet valid (expiring later)', [valid, future], 0],
+      ['not yet valid (expiring later) then valid', [future, valid], 0],
+      ['malformed notBefore then valid', [malformed({ notBefore: utcTime('2501010000AZ') }), valid], 0],
+      ['malformed notAfter then valid', [malformed({ notAfter: utcTime('99X231235959Z') }), valid], 0],
+    ];
+    for (const [n, cands, code] of cases) add({ name: `${label}: ${n}`, ...place(cands), code });
+  };
   const leafRoot = leafUnder(ROOT);
-  add(
-    { name: 'anchors: expired then valid', leaf: leafRoot, trusted: [expiredEarly, valid], code: 0 },
-    { name: 'anchors: valid then expired', leaf: leafRoot, trusted: [valid, expiredEarly], code: 0 },
-    { name: 'anchors: two expired, the later one last', leaf: leafRoot, trusted: [expiredEarly, expiredLate], code: 10 },
-    { name: 'anchors: not yet valid and expired', leaf: leafRoot, trusted: [expiredLate, future], code: 9 },
-    { name: 'anchors: expired and not yet valid', leaf: leafRoot, trusted: [future, expiredLate], code: 9 },
-    { name: 'anchors: same notAfter, inverted first', leaf: leafRoot, trusted: [inverted, expiredEarly], code: 9 },
-    { name: 'anchors: same notAfter, inverted last', leaf: leafRoot, trusted: [expiredEarly, inverted], code: 10 },
-    { name: 'anchors: valid then not yet valid (expiring later)', leaf: leafRoot, trusted: [valid, future], code: 0 },
-    { name: 'anchors: not yet valid (expiring later) then valid', leaf: leafRoot, trusted: [future, valid], code: 0 },
-    { name: 'anchors: expired then not yet valid', leaf: leafRoot, trusted: [expiredLate, future], code: 9 },
-    { name: 'anchors: malformed notBefore then valid', leaf: leafRoot, trusted: [make('root', true, { key: ROOT.key, notBefore: utcTime('2501010000AZ') }), valid], code: 0 },
-    { name: 'anchors: malformed notAfter then valid', leaf: leafRoot, trusted: [make('root', true, { key: ROOT.key, notAfter: utcTime('99X231235959Z') }), valid], code: 0 },
-  );
-  const i = (nb: number, na: number): Made => intTimes(nb, na);
-  const iExpiredEarly = i(-20 * DAY, -10 * DAY);
-  const iExpiredLate = i(-20 * DAY, -5 * DAY);
-  const iValid = i(-20 * DAY, 20 * DAY);
-  const iFuture = i(5 * DAY, 20 * DAY);
-  const iInverted = i(10 * DAY, -10 * DAY);
-  add(
-    { name: 'intermediates: expired then valid', ...chain(LEAF, iExpiredEarly, iValid), code: 0 },
-    { name: 'intermediates: valid then expired', ...chain(LEAF, iValid, iExpiredEarly), code: 0 },
-    { name: 'intermediates: two expired', ...chain(LEAF, iExpiredEarly, iExpiredLate), code: 10 },
-    { name: 'intermediates: expired and not yet valid', ...chain(LEAF, iFuture, iExpiredLate), code: 9 },
-    { name: 'intermediates: same notAfter, inverted first', ...chain(LEAF, iInverted, iExpiredEarly), code: 9 },
-    { name: 'intermediates: same notAfter, inverted last', ...chain(LEAF, iExpiredEarly, iInverted), code: 10 },
-    { name: 'intermediates: valid then not yet valid (expiring later)', ...chain(LEAF, iValid, i(5 * DAY, 40 * DAY)), code: 0 },
-    { name: 'intermediates: not yet valid (expiring later) then valid', ...chain(LEAF, i(5 * DAY, 40 * DAY), iValid), code: 0 },
-    { name: 'intermediates: expired then not yet valid', ...chain(LEAF, iExpiredLate, iFuture), code: 9 },
-    { name: 'intermediates: malformed notBefore then valid', ...chain(LEAF, intUnder(ROOT, { key: INT.key, notBefore: utcTime('2501010000AZ') }), iValid), code: 0 },
-    { name: 'intermediates: malformed notAfter then valid', ...chain(LEAF, intUnder(ROOT, { key: INT.key, notAfter: utcTime('99X231235959Z') }), iValid), code: 0 },
-  );
+  orderings('anchors', rootTimes, (o) => make('root', true, { key: ROOT.key, ...o }), (cands) => ({ leaf: leafRoot, trusted: cands }));
+  orderings('intermediates', intTimes, (o) => intUnder(ROOT, { key: INT.key, ...o }), (cands) => chain(LEAF, ...cands));
 }
 
 // --- path building: depth, trusted-first, alternate chains, partial chains ------
@@ -532,15 +505,13 @@ function ours(c: PathCase): Outcome {
   const leaf = parseCertificate(c.leaf.der);
   const untrusted = [leaf, ...(c.untrusted ?? []).map((m) => parseCertificate(m.der))];
   const store = new TrustStore(c.trusted.map((m) => m.der), []);
-  try {
-    const built = verifyParsed(leaf, untrusted, store, {
+  let length = 0;
+  const code = verifyCode(() => {
+    length = verifyParsed(leaf, untrusted, store, {
       flags: c.flags ?? TF, purpose: c.purpose, securityLevel: c.level, maxDepth: c.depth, hostname: c.hostname, time: new Date(c.time ?? NOW),
-    });
-    return { code: 0, length: built.length };
-  } catch (e) {
-    if (e instanceof SSLCertVerificationError) return { code: e.verifyCode, length: 0 };
-    throw e;
-  }
+    }).length;
+  });
+  return { code, length: code === 0 ? length : 0 };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -601,24 +572,25 @@ test('verifyChain: an empty list, and the IP address mismatch message', () => {
 
 // --- the WebPKI profile's search for another path -------------------------------
 
-test('VERIFY_X509_WEBPKI: at most 16 alternative paths are validated', () => {
-  // Intermediates of one name and key under ROOT; those excluding the leaf's
-  // name fail, the one without name constraints holds. OpenSSL's chain takes
-  // the first, then the search tries them in the order sent.
+/**
+ * Intermediates of one name and key under ROOT for leaf.example: each `bad()`
+ * excludes that name by name constraints (the path fails), `good` holds.
+ */
+function excludingIssuers(): { bad: () => Made; good: Made; leaf: Made } {
   const key = ecKey();
   const excl = ext('2.5.29.30', seq(asn1jsCtx(1, [seq(ctxPrim(2, Buffer.from('leaf.example')))])), true);
-  const bad = (): Made => make('ca', true, { key, issuer: ROOT, more: [excl] });
-  const good = make('ca', true, { key, issuer: ROOT });
-  const leaf = make('leaf', false, { signKey: key, issuerName: cnName('ca'), subject: cnName('leaf.example') });
-  const code = (ints: Made[]): number => {
-    try {
-      verifyChain([leaf.der, ...ints.map((m) => m.der)], [ROOT.der], { flags: TF | V_FLAG.WEBPKI, hostname: 'leaf.example' });
-      return 0;
-    } catch (e) {
-      if (e instanceof SSLCertVerificationError) return e.verifyCode;
-      throw e;
-    }
+  return {
+    bad: () => make('ca', true, { key, issuer: ROOT, more: [excl] }),
+    good: make('ca', true, { key, issuer: ROOT }),
+    leaf: make('leaf', false, { signKey: key, issuerName: cnName('ca'), subject: cnName('leaf.example') }),
   };
+}
+
+test('VERIFY_X509_WEBPKI: at most 16 alternative paths are validated', () => {
+  // OpenSSL's chain takes the first intermediate sent, then the search tries them in the order sent.
+  const { bad, good, leaf } = excludingIssuers();
+  const code = (ints: Made[]): number =>
+    verifyCode(() => verifyChain([leaf.der, ...ints.map((m) => m.der)], [ROOT.der], { flags: TF | V_FLAG.WEBPKI, hostname: 'leaf.example' }));
   const bads = Array.from({ length: 16 }, bad);
   assert.equal(code([bads[0]!]), 48);
   assert.equal(code([bads[0]!, good]), 0);
@@ -628,20 +600,9 @@ test('VERIFY_X509_WEBPKI: at most 16 alternative paths are validated', () => {
 });
 
 test('VERIFY_X509_WEBPKI: a store certificate ends an alternative path only under PARTIAL_CHAIN unless self-signed', () => {
-  const key = ecKey();
-  const excl = ext('2.5.29.30', seq(asn1jsCtx(1, [seq(ctxPrim(2, Buffer.from('leaf.example')))])), true);
-  const bad = make('ca', true, { key, issuer: ROOT, more: [excl] });
-  const good = make('ca', true, { key, issuer: ROOT });
-  const leaf = make('leaf', false, { signKey: key, issuerName: cnName('ca'), subject: cnName('leaf.example') });
-  const code = (flags: number): number => {
-    try {
-      verifyChain([leaf.der], [bad.der, good.der], { flags, hostname: 'leaf.example' });
-      return 0;
-    } catch (e) {
-      if (e instanceof SSLCertVerificationError) return e.verifyCode;
-      throw e;
-    }
-  };
+  const { bad, good, leaf } = excludingIssuers();
+  const stored = [bad().der, good.der];
+  const code = (flags: number): number => verifyCode(() => verifyChain([leaf.der], stored, { flags, hostname: 'leaf.example' }));
   // OpenSSL's chain ends at the first store intermediate (partial) or finds no root.
   assert.equal(code(TF | V_FLAG.PARTIAL_CHAIN), 48);
   assert.equal(code(TF), 2);

@@ -8,8 +8,8 @@ import { parseCertificate } from '../../src/x509/certificate.js';
 import { alertForVerifyError, verifyChain, type VerifyOptions } from '../../src/x509/verify.js';
 import { SSLCertVerificationError, SSLError, ValueError } from '../../src/errors.js';
 import {
-  type Asn, HAVE_OPENSSL, buildCert, cn, ctx, ctxPrim, der, ext, fixtureDer, fixtureDers, fixturePath, fromDer, oid,
-  opensslVerify, seq, tempDir, writePem,
+  type Asn, HAVE_OPENSSL, basicConstraints, buildCert, cn, ctx, ctxPrim, der, ext, fixtureDer, fixtureDers, fixturePath, fromDer,
+  keyUsage, oid, opensslVerify, seq, tempDir, writePem,
 } from './helpers.js';
 import { MUTATION_RUN } from '../helpers/mutation-mode.js';
 
@@ -23,13 +23,6 @@ const interCert = parseCertificate(INTER);
 const interSubject = (): Asn => fromDer(interCert.subjectDer);
 
 // Extension encoders for crafted certificates.
-const basicConstraints = (ca: boolean, pathLen?: number): Asn =>
-  ext('2.5.29.19', seq(...(ca ? [new asn1js.Boolean({ value: true })] : []), ...(pathLen !== undefined ? [new asn1js.Integer({ value: pathLen })] : [])), true);
-const keyUsage = (bits: number[]): Asn => {
-  let v = 0;
-  for (const b of bits) v |= 0x8000 >> b;
-  return ext('2.5.29.15', new asn1js.BitString({ valueHex: new Uint8Array([v >> 8, v & 0xff]) }), true);
-};
 const sanDns = (...names: string[]): Asn => ext('2.5.29.17', seq(...names.map((n) => ctxPrim(2, Buffer.from(n)))));
 const akid = (keyId: Uint8Array): Asn => ext('2.5.29.35', seq(ctxPrim(0, keyId)));
 const ekuServer = (): Asn => ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.1')));
@@ -166,13 +159,13 @@ test('crafted chain defects', () => {
 
   // CA:TRUE but keyUsage without keyCertSign.
   const kuKey = keyPair('ec');
-  const kuCa = buildCert({ issuer: interSubject(), subject: cn('KU CA'), key: kuKey.publicKey, signWith: INTER_KEY, extensions: [basicConstraints(true), keyUsage([0])] });
+  const kuCa = buildCert({ issuer: interSubject(), subject: cn('KU CA'), key: kuKey.publicKey, signWith: INTER_KEY, extensions: [basicConstraints(true), keyUsage(['digitalSignature'])] });
   const underKu = buildCert({ ...leafOpts, issuer: cn('KU CA'), signWith: kuKey.privateKey });
   sameAsOpenssl('CA without keyCertSign', { leaf: underKu, extras: [kuCa, INTER] }, 79);
 
   // The intermediate has pathlen:0, so it cannot certify another CA.
   const subKey = keyPair('ec');
-  const subCa = buildCert({ issuer: interSubject(), subject: cn('Sub CA'), key: subKey.publicKey, signWith: INTER_KEY, extensions: [basicConstraints(true), keyUsage([5, 6])] });
+  const subCa = buildCert({ issuer: interSubject(), subject: cn('Sub CA'), key: subKey.publicKey, signWith: INTER_KEY, extensions: [basicConstraints(true), keyUsage(['keyCertSign', 'cRLSign'])] });
   const underSub = buildCert({ ...leafOpts, issuer: cn('Sub CA'), signWith: subKey.privateKey });
   sameAsOpenssl('path length exceeded', { leaf: underSub, extras: [subCa, INTER] }, 25);
 
@@ -186,7 +179,7 @@ test('crafted chain defects', () => {
   const clientOnly = buildCert({ ...leafOpts, issuer: interSubject(), signWith: INTER_KEY, extensions: [ext('2.5.29.37', seq(oid('1.3.6.1.5.5.7.3.4')))] });
   sameAsOpenssl('eku lacks serverAuth', { leaf: clientOnly, extras: [INTER], opts: { purpose: 'serverAuth' } }, 26);
   sameAsOpenssl('eku ignored without purpose', { leaf: clientOnly, extras: [INTER] }, 0);
-  const serverEku = buildCert({ ...leafOpts, issuer: interSubject(), signWith: INTER_KEY, extensions: [ekuServer(), keyUsage([2])] });
+  const serverEku = buildCert({ ...leafOpts, issuer: interSubject(), signWith: INTER_KEY, extensions: [ekuServer(), keyUsage(['keyEncipherment'])] });
   sameAsOpenssl('keyEncipherment-only leaf as server', { leaf: serverEku, extras: [INTER], opts: { purpose: 'serverAuth' } }, 0);
   sameAsOpenssl('keyEncipherment-only leaf as client', { leaf: serverEku, extras: [INTER], opts: { purpose: 'clientAuth' } }, 26);
 
@@ -255,7 +248,7 @@ test('name constraints', () => {
     ext('2.5.29.30', seq(...(permitted.length ? [ctx(0, permitted)] : []), ...(excluded.length ? [ctx(1, excluded)] : [])), true);
   const makeRoot = (nc: Asn): Uint8Array => buildCert({
     issuer: rootName, subject: rootName, key: rootKey.publicKey, signWith: rootKey.privateKey,
-    extensions: [basicConstraints(true), keyUsage([5, 6]), nc],
+    extensions: [basicConstraints(true), keyUsage(['keyCertSign', 'cRLSign']), nc],
   });
   const root = makeRoot(ncExt(
     [subtree(dnsName('example.com')), subtree(ipName('0a000000ff000000')), subtree(emailName('.example.com')), subtree(dirName('Good'))],
